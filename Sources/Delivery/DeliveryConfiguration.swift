@@ -1,0 +1,19 @@
+/// Settings of the delivery pipeline that an administrator may change.
+public struct DeliveryConfiguration: Sendable {
+    /// The server's name in Received "by" clauses.
+    public var hostname: String
+    /// `user+detail@domain` reaches `user@domain`; the detail is kept for Sieve (RFC 5233).
+    public var recipientDelimiter: Character?
+    /// How deep aliases may nest before expansion stops (a loop guard besides the visited set).
+    public var maxAliasDepth: Int
+    /// How many accounts one recipient may expand to (a list of lists cannot explode).
+    public var maxExpandedAccounts: Int
+
+    public init(hostname: String, recipientDelimiter: Character? = "+", maxAliasDepth: Int = 10,
+                maxExpandedAccounts: Int = 1_000) {
+        self.hostname = hostname
+        self.recipientDelimiter = recipientDelimiter
+        self.maxAliasDepth = maxAliasDepth
+        self.maxExpandedAccounts = maxExpandedAccounts
+    }
+}

@@ -1,0 +1,34 @@
+// Parse once at delivery (DESIGN.md "The path of a message"): everything a later FETCH, SEARCH or
+// preview needs is computed here and stored beside the bytes.
+import Foundation
+import MailMessage
+import MailStore
+
+/// A message ready for `MailStore.append`: its content-addressed bytes and what parsing found.
+public struct PreparedMessage: Sendable {
+    public var content: MessageContent
+    public var metadata: Data
+    public var searchFields: SearchFields
+    /// The Date: header, when it parsed; import uses it as the internal date when no better one exists.
+    public var sentDate: Date?
+}
+
+public enum MessagePreparer {
+    public static func prepare(_ bytes: [UInt8]) -> PreparedMessage {
+        let parsed = MessageParser.parse(bytes)
+        let summary = parsed.summary
+        return PreparedMessage(
+            content: MessageContent(bytes: bytes),
+            metadata: summary.encoded(),
+            searchFields: SearchFields(summary),
+            sentDate: summary.search.sentDate?.date)
+    }
+}
+
+extension SearchFields {
+    init(_ summary: MessageSummary) {
+        let search = summary.search
+        self.init(subject: search.subject, from: search.from, to: search.to, cc: search.cc, bcc: search.bcc,
+                  messageIDHeader: search.messageID, sentDate: search.sentDate?.date)
+    }
+}

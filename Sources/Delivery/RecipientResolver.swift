@@ -1,0 +1,96 @@
+// Turns an envelope recipient into the local accounts that receive it: accounts, aliases and
+// lists (nested, loop-safe), `+detail` addressing and per-domain catch-all.
+import Logging
+import MailStore
+
+/// One account that a recipient address reaches.
+public struct ResolvedRecipient: Sendable, Equatable {
+    public var account: Account
+    /// The `+detail` of the address that reached the account (RFC 5233), for Sieve.
+    public var detail: String?
+    /// The envelope recipient as given in RCPT TO.
+    public var originalRecipient: String
+}
+
+public enum RecipientResolution: Sendable, Equatable {
+    /// At least one local account; `remoteTargets` lists alias targets outside our domains, which
+    /// are not delivered until the outbound queue exists.
+    case local([ResolvedRecipient], remoteTargets: [String])
+    /// The domain is local but nothing answers to this address (550 5.1.1).
+    case unknownUser
+    /// The domain is not ours: accepting it would make us a relay (554 5.7.1).
+    case notLocalDomain
+    /// The address is not a valid mailbox (501 5.1.3).
+    case invalidAddress
+}
+
+public struct RecipientResolver: Sendable {
+    let store: any MailStore
+    let configuration: DeliveryConfiguration
+
+    public init(store: any MailStore, configuration: DeliveryConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    public func resolve(_ recipient: String) async throws -> RecipientResolution {
+        // RFC 5321 §4.5.1: postmaster (any case) must be accepted; without an account or alias
+        // for it, it reaches nothing, so administrators should alias it (the README says so).
+        guard let address = MailAddress(recipient) else { return .invalidAddress }
+        guard try await store.domain(named: address.domain) != nil else { return .notLocalDomain }
+
+        var expansion = Expansion(limit: configuration.maxExpandedAccounts)
+        let found = try await expand(address, detail: nil, original: recipient, depth: 0, into: &expansion)
+        if !found || expansion.accounts.isEmpty { return .unknownUser }
+        return .local(expansion.accounts, remoteTargets: expansion.remote)
+    }
+
+    private struct Expansion {
+        var accounts: [ResolvedRecipient] = []
+        var accountIDs: Set<AccountID> = []
+        var remote: [String] = []
+        var visited: Set<String> = []
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+    }
+
+    /// Returns false when the address names nothing at all.
+    private func expand(_ address: MailAddress, detail: String?, original: String, depth: Int,
+                        into expansion: inout Expansion) async throws -> Bool {
+        let key = address.description.lowercased()
+        // A loop (a → b → a) or a diamond (two lists sharing a member) visits an address once.
+        guard expansion.visited.insert(key).inserted else { return true }
+        guard depth <= configuration.maxAliasDepth, expansion.accounts.count < expansion.limit else { return true }
+
+        if try await store.domain(named: address.domain) == nil {
+            expansion.remote.append(address.description)
+            return true
+        }
+        if let account = try await store.account(address: address.description) {
+            if expansion.accountIDs.insert(account.id).inserted {
+                expansion.accounts.append(ResolvedRecipient(account: account, detail: detail,
+                                                            originalRecipient: original))
+            }
+            return true
+        }
+        if let alias = try await store.alias(address: address.description) {
+            for target in alias.targets {
+                guard let targetAddress = MailAddress(target) else { continue }
+                _ = try await expand(targetAddress, detail: detail, original: original, depth: depth + 1,
+                                     into: &expansion)
+            }
+            return true
+        }
+        if let delimiter = configuration.recipientDelimiter, detail == nil,
+           let (base, newDetail) = address.splitDetail(delimiter: delimiter) {
+            if try await expand(base, detail: newDetail, original: original, depth: depth, into: &expansion) {
+                return true
+            }
+        }
+        if depth == 0, let catchAll = try await store.domain(named: address.domain)?.catchAll,
+           let target = MailAddress(catchAll) {
+            return try await expand(target, detail: detail, original: original, depth: depth + 1, into: &expansion)
+        }
+        return false
+    }
+}

@@ -1,0 +1,169 @@
+// What `facteur domain|user|alias` do, as a library so tests drive it without a process. The CLI
+// and the running server open the same database; the server reads these tables on every lookup,
+// so a change is live without a restart.
+import Auth
+import Foundation
+import MailStore
+
+public enum AdministrationError: Error, CustomStringConvertible, Equatable {
+    case invalidAddress(String)
+    case invalidDomain(String)
+    case unknownDomain(String)
+    case missingPassword
+    case unsupportedHash(String)
+    case invalidTarget(String)
+
+    public var description: String {
+        switch self {
+        case .invalidAddress(let address): return "'\(address)' is not an address of the form local@domain"
+        case .invalidDomain(let domain): return "'\(domain)' is not a valid domain name"
+        case .unknownDomain(let domain): return "domain '\(domain)' is not a local domain (add it with: facteur domain add \(domain))"
+        case .missingPassword: return "no password given (use --password-stdin or --password-hash)"
+        case .unsupportedHash(let prefix): return "unsupported password hash scheme '\(prefix)' (Argon2 or crypt(3) $6$, $5$, $2y$, $2b$, $y$ expected)"
+        case .invalidTarget(let target): return "alias target '\(target)' is not an address"
+        }
+    }
+}
+
+public struct Administration: Sendable {
+    public let store: any MailStore
+    public let hasher: PasswordHasher
+
+    public init(store: any MailStore, hasher: PasswordHasher = PasswordHasher()) {
+        self.store = store
+        self.hasher = hasher
+    }
+
+    // MARK: Domains
+
+    public func addDomain(_ name: String) async throws {
+        let domain = try Self.validatedDomain(name)
+        try await store.addDomain(domain)
+    }
+
+    public func removeDomain(_ name: String) async throws {
+        try await store.removeDomain(name.lowercased())
+    }
+
+    public func domains() async throws -> [Domain] {
+        try await store.domains()
+    }
+
+    // MARK: Users
+
+    /// Adds an account from a clear-text password (hashed with Argon2id here) or an existing hash
+    /// (migration from Dovecot or /etc/shadow: it is verified as is and rehashed at the next login).
+    @discardableResult
+    public func addUser(address: String, password: String?, passwordHash: String?, quotaBytes: Int64?) async throws -> Account {
+        let address = try await localAddress(address)
+        let hash = try await makeHash(password: password, passwordHash: passwordHash)
+        return try await store.addAccount(address: address, passwordHash: hash, quotaBytes: quotaBytes)
+    }
+
+    public func removeUser(address: String) async throws {
+        try await store.removeAccount(address: address)
+    }
+
+    public func users(domain: String?) async throws -> [Account] {
+        try await store.accounts(domain: domain?.lowercased())
+    }
+
+    public func setPassword(address: String, password: String?, passwordHash: String?) async throws {
+        guard try await store.account(address: address) != nil else { throw StoreError.notFound(address) }
+        try await store.setPasswordHash(address: address, hash: try await makeHash(password: password, passwordHash: passwordHash))
+    }
+
+    public func setQuota(address: String, bytes: Int64?) async throws {
+        try await store.setQuota(address: address, bytes: bytes)
+    }
+
+    // MARK: Aliases
+
+    /// `@domain` as the address sets the domain's catch-all (one target).
+    public func addAlias(address: String, targets: [String]) async throws {
+        for target in targets where !Self.looksLikeAddress(target) {
+            throw AdministrationError.invalidTarget(target)
+        }
+        if address.hasPrefix("@") {
+            let domain = try Self.validatedDomain(String(address.dropFirst()))
+            guard targets.count == 1, let target = targets.first else { throw AdministrationError.invalidTarget(targets.joined(separator: " ")) }
+            guard try await store.domain(named: domain) != nil else { throw AdministrationError.unknownDomain(domain) }
+            try await store.setCatchAll(domain: domain, target: target)
+            return
+        }
+        let address = try await localAddress(address)
+        try await store.addAlias(address: address, targets: targets)
+    }
+
+    public func removeAlias(address: String) async throws {
+        if address.hasPrefix("@") {
+            try await store.setCatchAll(domain: String(address.dropFirst()).lowercased(), target: nil)
+            return
+        }
+        try await store.removeAlias(address: address)
+    }
+
+    /// Aliases, with each domain's catch-all listed as `@domain`.
+    public func aliases(domain: String?) async throws -> [Alias] {
+        var result = try await store.aliases(domain: domain?.lowercased())
+        for entry in try await store.domains() where domain == nil || entry.name == domain?.lowercased() {
+            if let catchAll = entry.catchAll { result.append(Alias(address: "@" + entry.name, targets: [catchAll])) }
+        }
+        return result
+    }
+
+    // MARK: Validation
+
+    private func localAddress(_ text: String) async throws -> String {
+        guard Self.looksLikeAddress(text), let at = text.lastIndex(of: "@") else { throw AdministrationError.invalidAddress(text) }
+        let local = text[..<at]
+        let domain = try Self.validatedDomain(String(text[text.index(after: at)...]))
+        guard try await store.domain(named: domain) != nil else { throw AdministrationError.unknownDomain(domain) }
+        return "\(local)@\(domain)"
+    }
+
+    private func makeHash(password: String?, passwordHash: String?) async throws -> String {
+        if let passwordHash {
+            let known = ["$argon2id$", "$argon2i$", "$6$", "$5$", "$2y$", "$2b$", "$y$"]
+            guard known.contains(where: passwordHash.hasPrefix) else {
+                throw AdministrationError.unsupportedHash(String(passwordHash.prefix(12)))
+            }
+            return passwordHash
+        }
+        guard let password, !password.isEmpty else { throw AdministrationError.missingPassword }
+        return try await hasher.hash(password)
+    }
+
+    /// "1048576", "500M", "2G", "none" → .some(bytes or nil for unlimited); nil when unreadable.
+    public static func parseQuota(_ text: String) -> Int64?? {
+        let lower = text.lowercased()
+        if lower == "none" || lower == "unlimited" { return .some(nil) }
+        let multipliers: [Character: Int64] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40]
+        var digits = Substring(lower)
+        var multiplier: Int64 = 1
+        if let last = lower.last, let factor = multipliers[last] {
+            multiplier = factor
+            digits = digits.dropLast()
+        }
+        guard let value = Int64(digits), value >= 0 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : .some(product)
+    }
+
+    static func looksLikeAddress(_ text: String) -> Bool {
+        guard let at = text.lastIndex(of: "@"), at != text.startIndex, text.index(after: at) != text.endIndex else { return false }
+        return text.utf8.count <= 254 && !text.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0.isNewline })
+    }
+
+    /// RFC 1035 §2.3.1 labels (letters, digits, hyphens; 63 octets each; 253 in all), lower-cased.
+    static func validatedDomain(_ name: String) throws -> String {
+        let domain = name.lowercased().hasSuffix(".") ? String(name.lowercased().dropLast()) : name.lowercased()
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        let valid = !domain.isEmpty && domain.utf8.count <= 253 && labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && label.first != "-" && label.last != "-"
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+        guard valid else { throw AdministrationError.invalidDomain(name) }
+        return domain
+    }
+}

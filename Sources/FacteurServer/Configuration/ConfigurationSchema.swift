@@ -1,0 +1,157 @@
+// Every key the configuration file accepts, one line each: adding a key is adding a line here
+// (and a property on FacteurConfiguration). Keys missing from this table are errors.
+import TOMLKit
+
+/// How one key's TOML value is checked and stored.
+struct ConfigurationKey {
+    /// Stores the value, or returns the complaint that follows "<key>: " in the error.
+    let apply: (any TOMLValueConvertible, inout FacteurConfiguration) -> String?
+
+    static func string(_ keyPath: WritableKeyPath<FacteurConfiguration, String>) -> ConfigurationKey {
+        ConfigurationKey { value, configuration in
+            guard let text = value.string else { return "expected a string" }
+            guard !text.isEmpty else { return "must not be empty" }
+            configuration[keyPath: keyPath] = text
+            return nil
+        }
+    }
+
+    /// A DNS name (letters, digits, hyphens, dots): it goes into SMTP greetings and Received:
+    /// fields, so a stray space or line break would corrupt the protocol.
+    static func hostname(_ keyPath: WritableKeyPath<FacteurConfiguration, String>) -> ConfigurationKey {
+        ConfigurationKey { value, configuration in
+            let complaint = "expected a host name such as \"mx.example.test\", got \(ConfigurationKey.show(value))"
+            guard let text = value.string, !text.isEmpty, text.utf8.count <= 253 else { return complaint }
+            let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+            let valid = labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            }
+            guard valid else { return complaint }
+            configuration[keyPath: keyPath] = text
+            return nil
+        }
+    }
+
+    static func optionalString(_ keyPath: WritableKeyPath<FacteurConfiguration, String?>) -> ConfigurationKey {
+        ConfigurationKey { value, configuration in
+            guard let text = value.string else { return "expected a string" }
+            guard !text.isEmpty else { return "must not be empty" }
+            configuration[keyPath: keyPath] = text
+            return nil
+        }
+    }
+
+    static func positiveInteger(_ keyPath: WritableKeyPath<FacteurConfiguration, Int>) -> ConfigurationKey {
+        ConfigurationKey { value, configuration in
+            guard let number = value.int, number > 0 else { return "expected a positive integer" }
+            configuration[keyPath: keyPath] = number
+            return nil
+        }
+    }
+
+    static func choice<Choice: RawRepresentable & CaseIterable>(
+        _ keyPath: WritableKeyPath<FacteurConfiguration, Choice>
+    ) -> ConfigurationKey where Choice.RawValue == String {
+        ConfigurationKey { value, configuration in
+            let allowed = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+            guard let text = value.string, let choice = Choice(rawValue: text) else {
+                return "expected \(allowed), got \(ConfigurationKey.show(value))"
+            }
+            configuration[keyPath: keyPath] = choice
+            return nil
+        }
+    }
+
+    static func listener(_ name: ListenerName) -> ConfigurationKey {
+        ConfigurationKey { value, configuration in
+            guard let text = value.string, let address = ListenerAddress(parsing: text) else {
+                return "expected \"host:port\" with a port 0-65535, got \(ConfigurationKey.show(value))"
+            }
+            configuration.listeners[name] = address
+            return nil
+        }
+    }
+
+    /// The value found, quoted and cut short, for error messages.
+    static func show(_ value: any TOMLValueConvertible) -> String {
+        guard let text = value.string else { return "a value of type \(value.type)" }
+        let shown = text.count > 80 ? String(text.prefix(80)) + "…" : text
+        // Quoted with escapes, so a control character cannot break the log line it lands in.
+        // (Not `debugDescription`: TOMLKit redefines it on String to return the text unquoted.)
+        var quoted = "\""
+        for scalar in shown.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            case "\r": quoted += "\\r"
+            case "\t": quoted += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                quoted += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16).uppercased()
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
+    }
+}
+
+/// One `[table]` of the file.
+struct ConfigurationSection {
+    var keys: [String: ConfigurationKey]
+    /// Runs when the table is present, before its keys are read.
+    var whenPresent: (inout FacteurConfiguration) -> Void = { _ in }
+    /// Checks that need several keys, after the table is read: the key to blame and the complaint.
+    var validate: (FacteurConfiguration) -> (key: String?, message: String)? = { _ in nil }
+}
+
+enum ConfigurationSchema {
+    static var rootKeys: [String: ConfigurationKey] {
+        [
+            "hostname": .hostname(\.hostname),
+            "data_dir": .string(\.dataDirectory),
+        ]
+    }
+
+    static var sections: [String: ConfigurationSection] {
+        [
+            "storage": ConfigurationSection(
+                keys: [
+                    "backend": .choice(\.storage.backend),
+                    "url": .optionalString(\.storage.url),
+                ],
+                validate: { configuration in
+                    configuration.storage.backend == .postgres && configuration.storage.url == nil
+                        ? (key: "url", message: "required when backend is \"postgres\"") : nil
+                }),
+            "tls": ConfigurationSection(
+                keys: [
+                    "cert": .string(\.tlsFilesBeingRead.certificatePath),
+                    "key": .string(\.tlsFilesBeingRead.keyPath),
+                ],
+                whenPresent: { $0.tls = FacteurConfiguration.TLSFiles(certificatePath: "", keyPath: "") },
+                validate: { configuration in
+                    guard let files = configuration.tls else { return nil }
+                    if files.certificatePath.isEmpty { return (key: "cert", message: "required in [tls]") }
+                    if files.keyPath.isEmpty { return (key: "key", message: "required in [tls]") }
+                    return nil
+                }),
+            "listeners": ConfigurationSection(
+                keys: Dictionary(uniqueKeysWithValues: ListenerName.allCases.map { ($0.rawValue, ConfigurationKey.listener($0)) })),
+            "limits": ConfigurationSection(
+                keys: [
+                    "max_message_size": .positiveInteger(\.limits.maxMessageSize),
+                ]),
+        ]
+    }
+}
+
+extension FacteurConfiguration {
+    /// `[tls]` while its keys are read; `whenPresent` has made `tls` non-nil by then, and the
+    /// setter keeps it non-nil, so no key path ever force-unwraps.
+    var tlsFilesBeingRead: TLSFiles {
+        get { tls ?? TLSFiles(certificatePath: "", keyPath: "") }
+        set { tls = newValue }
+    }
+}

@@ -1,0 +1,70 @@
+// The composition root: configuration in, running listeners out. Owns the order of start-up
+// (store, TLS, pipeline, listeners) and of shutdown (listeners drain, then the store closes).
+import Delivery
+import Foundation
+import HTTPServer
+import Logging
+import MailStore
+import NIOSSL
+import SMTPServer
+import ServiceLifecycle
+
+public struct FacteurApplication: Sendable {
+    let configuration: FacteurConfiguration
+    let metrics: FacteurMetrics
+    let logger: Logger
+    /// Called once per listener when it is bound, with the real port (tests bind port 0).
+    let onListening: @Sendable (ListenerName, ListenerAddress) -> Void
+
+    public init(configuration: FacteurConfiguration, metrics: FacteurMetrics, logger: Logger,
+                onListening: @escaping @Sendable (ListenerName, ListenerAddress) -> Void = { _, _ in }) {
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Logs the line scripts wait for (DESIGN.md) and tells the embedding code.
+    private func announce(_ name: ListenerName, _ address: ListenerAddress) {
+        logger.info("listening \(name.rawValue) \(address)")
+        onListening(name, address)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully and returns.
+    public func run() async throws {
+        let handle = try StoreHandle.open(configuration: configuration, logger: logger)
+        let tls = try TLSMaterial.load(configuration: configuration, logger: logger)
+        logger.info("tls ready", metadata: ["tls.fingerprint": "\(tls.fingerprintSHA256)"])
+        let pipeline = DeliveryPipeline(
+            store: handle.store, configuration: DeliveryConfiguration(hostname: configuration.hostname),
+            logger: logger)
+        let receiver = SMTPDeliveryAdapter(pipeline: pipeline)
+
+        var services: [any Service] = []
+        for (name, address) in configuration.listeners.sorted(by: { $0.key < $1.key }) {
+            switch name {
+            case .smtp, .lmtp:
+                services.append(SMTPListenerService(
+                    name: name, address: address, kind: name == .lmtp ? .lmtp : .smtp,
+                    configuration: configuration, tls: tls.sslContext, receiver: receiver, logger: logger,
+                    onBound: { name, address in self.announce(name, address) }))
+            case .http:
+                services.append(AdminHTTPServer.makeApplication(
+                    host: address.host, port: address.port, store: handle.store, registry: metrics.registry,
+                    logger: logger, onBound: { host, port in
+                        self.announce(.http, ListenerAddress(host: host, port: port))
+                    }))
+            case .submission, .submissions, .imap, .imaps, .pop3, .pop3s, .managesieve:
+                // todo: each arrives with its issue (IMAP, POP3, Sieve, sending).
+                logger.notice("listener \(name.rawValue) is configured but not available in this version")
+            }
+        }
+
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        logger.info("stopped")
+    }
+}

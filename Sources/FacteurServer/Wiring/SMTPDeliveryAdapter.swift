@@ -1,0 +1,43 @@
+// Connects the SMTP/LMTP sessions to the delivery pipeline and maps outcomes to the reply codes
+// of RFC 5321 §4.2 with the enhanced status codes of RFC 3463.
+import Delivery
+import SMTPServer
+
+struct SMTPDeliveryAdapter: SMTPReceiver {
+    let pipeline: DeliveryPipeline
+
+    func checkRecipient(_ recipient: SMTPRecipient, envelope: SMTPEnvelope, session: SMTPSessionInfo) async -> SMTPReply? {
+        guard let failure = await pipeline.check(recipient: recipient.address) else { return nil }
+        return Self.reply(for: failure, atRecipient: true)
+    }
+
+    func deliver(_ message: [UInt8], envelope: SMTPEnvelope, session: SMTPSessionInfo) async -> [SMTPReply] {
+        let trace = ReceptionTrace(
+            heloName: session.heloName, remoteAddress: session.remoteAddress, protocolName: session.protocolName,
+            tlsDescription: session.tls.map { $0.cipher.isEmpty ? $0.version : "\($0.version) cipher=\($0.cipher)" },
+            authenticatedUser: session.authenticatedUser, traceID: session.connectionID + "." + ReceptionTrace.makeTraceID())
+        let outcomes = await pipeline.deliver(InboundMessage(
+            bytes: message, reversePath: envelope.reversePath,
+            recipients: envelope.recipients.map(\.address), trace: trace))
+        return outcomes.map { outcome in
+            switch outcome {
+            case .delivered: return SMTPReply(250, "2.0.0", "Ok: stored as \(trace.traceID)")
+            case .failed(let failure): return Self.reply(for: failure, atRecipient: false)
+            }
+        }
+    }
+
+    static func reply(for failure: DeliveryFailure, atRecipient: Bool) -> SMTPReply {
+        switch failure {
+        case .invalidAddress: return SMTPReply(501, "5.1.3", "Bad recipient address syntax")
+        case .notLocalDomain: return SMTPReply(554, "5.7.1", "Relay access denied")
+        case .unknownUser: return SMTPReply(550, "5.1.1", "No such user here")
+        case .overQuota:
+            // Before the data the mailbox is simply full now: try later. After it, this message
+            // does not fit: refuse it for good.
+            return atRecipient ? SMTPReply(452, "4.2.2", "Mailbox full, try again later")
+                               : SMTPReply(552, "5.2.2", "Mailbox full")
+        case .temporary: return SMTPReply(451, "4.3.0", "Temporary local problem, try again later")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Everything IMAP (and POP3, Sieve, search) needs about a stored message, computed once at
+/// delivery and stored next to the bytes: FETCH ENVELOPE/BODYSTRUCTURE/BODY[section]/PREVIEW/
+/// RFC822.SIZE and SEARCH are answered from this without parsing the message again.
+public struct MessageSummary: Codable, Sendable, Equatable {
+    /// Version of the stored form, so a later format can tell old rows apart.
+    public static let formatVersion = 1
+
+    public var envelope: Envelope
+    /// Root of the MIME tree; its `headerRange` is the message header, `bodyRange` the text.
+    public var bodyStructure: BodyStructure
+    /// Octets of the header including the blank line (BODY[HEADER] size).
+    public var headerLength: Int
+    /// Octets of the whole message (RFC822.SIZE of the stored bytes).
+    public var totalSize: Int
+    /// RFC 8970 preview (≤ 200 characters), nil when the message has no usable text part.
+    public var preview: String?
+    public var search: SearchText
+
+    public init(envelope: Envelope, bodyStructure: BodyStructure, headerLength: Int, totalSize: Int,
+                preview: String?, search: SearchText) {
+        self.envelope = envelope
+        self.bodyStructure = bodyStructure
+        self.headerLength = headerLength
+        self.totalSize = totalSize
+        self.preview = preview
+        self.search = search
+    }
+
+    /// The stored form (compact JSON).
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding cannot fail for these types (no floats that could be NaN, no throwing encoders);
+        // an empty Data would make `decode` throw rather than crash.
+        return (try? encoder.encode(self)) ?? Data()
+    }
+
+    /// Reads the stored form back.
+    public static func decode(_ data: Data) throws -> MessageSummary {
+        try JSONDecoder().decode(MessageSummary.self, from: data)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version = "v", envelope = "e", bodyStructure = "b", headerLength = "h", totalSize = "z",
+             preview = "p", search = "s"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        guard version <= Self.formatVersion else {
+            throw DecodingError.dataCorruptedError(forKey: .version, in: container,
+                                                   debugDescription: "summary format \(version) is newer than this build")
+        }
+        self.init(envelope: try container.decode(Envelope.self, forKey: .envelope),
+                  bodyStructure: try container.decode(BodyStructure.self, forKey: .bodyStructure),
+                  headerLength: try container.decode(Int.self, forKey: .headerLength),
+                  totalSize: try container.decode(Int.self, forKey: .totalSize),
+                  preview: try container.decodeIfPresent(String.self, forKey: .preview),
+                  search: try container.decode(SearchText.self, forKey: .search))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.formatVersion, forKey: .version)
+        try container.encode(envelope, forKey: .envelope)
+        try container.encode(bodyStructure, forKey: .bodyStructure)
+        try container.encode(headerLength, forKey: .headerLength)
+        try container.encode(totalSize, forKey: .totalSize)
+        try container.encodeIfPresent(preview, forKey: .preview)
+        try container.encode(search, forKey: .search)
+    }
+}

@@ -1,0 +1,63 @@
+// The one store interface every protocol talks to (DESIGN.md rule 7). SQLiteMailStore is the
+// embedded implementation; a PostgreSQL one will run the same behaviour suite.
+import Foundation
+
+public protocol MailStore: Sendable {
+    // MARK: Domains
+    func addDomain(_ name: String) async throws
+    func removeDomain(_ name: String) async throws
+    func domains() async throws -> [Domain]
+    func domain(named name: String) async throws -> Domain?
+    /// Mail for unknown local parts of `domain` goes to `target`; nil switches catch-all off.
+    func setCatchAll(domain: String, target: String?) async throws
+
+    // MARK: Accounts (a new account gets INBOX, Drafts, Sent, Trash, Junk and Archive)
+    @discardableResult
+    func addAccount(address: String, passwordHash: String, quotaBytes: Int64?) async throws -> Account
+    func removeAccount(address: String) async throws
+    func account(address: String) async throws -> Account?
+    func account(id: AccountID) async throws -> Account?
+    func accounts(domain: String?) async throws -> [Account]
+    func setPasswordHash(address: String, hash: String) async throws
+    func setQuota(address: String, bytes: Int64?) async throws
+
+    // MARK: Aliases and lists
+    func addAlias(address: String, targets: [String]) async throws
+    func removeAlias(address: String) async throws
+    func alias(address: String) async throws -> Alias?
+    func aliases(domain: String?) async throws -> [Alias]
+
+    // MARK: Mailboxes
+    func mailboxes(accountID: AccountID) async throws -> [Mailbox]
+    func mailbox(accountID: AccountID, name: String) async throws -> Mailbox?
+    @discardableResult
+    func createMailbox(accountID: AccountID, name: String, specialUse: SpecialUse?) async throws -> Mailbox
+    func deleteMailbox(accountID: AccountID, name: String) async throws
+    func renameMailbox(accountID: AccountID, from: String, to: String) async throws
+    func setSubscribed(accountID: AccountID, name: String, subscribed: Bool) async throws
+
+    // MARK: Messages
+    /// Stores every request durably before returning (group commit: concurrent calls share one
+    /// transaction and one fsync). Outcomes are in request order; a failed request (over quota, no
+    /// such mailbox) does not fail the others.
+    func append(_ requests: [AppendRequest]) async throws -> [Result<AppendedMessage, StoreError>]
+    /// The messages of a mailbox in UID order.
+    func messages(mailboxID: MailboxID) async throws -> [StoredMessage]
+    func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage?
+    /// The full message as a client reads it: prefix + content.
+    func messageBytes(_ message: StoredMessage) async throws -> [UInt8]
+    /// Changes the flags of the given UIDs, bumping MODSEQ; returns the messages as they are now.
+    func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
+                     flags: [String]) async throws -> [StoredMessage]
+    /// Removes the given UIDs, records them in the expunge log; returns the UIDs removed.
+    func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32]
+    /// (uid, modseq) of messages expunged from the mailbox with a MODSEQ above `modSeq`.
+    func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)]
+
+    // MARK: Change feed and health
+    /// Every committed append, flag change and expunge, in commit order, for as long as the stream
+    /// is consumed.
+    func changes() -> AsyncStream<MailboxChange>
+    /// Throws when the database does not answer.
+    func checkHealth() async throws
+}

@@ -1,0 +1,44 @@
+// Reference counting of content-addressed bodies: one `blobs` row per SHA-256, however many
+// messages share it.
+import Foundation
+import GRDB
+
+enum BlobReferences {
+    /// Adds one reference, inserting the row on first use. `inlineData` is nil when the body is
+    /// a file (already durable: see BlobFileStore.write).
+    static func addReference(_ db: Database, sha256: String, size: Int, inlineData: Data?) throws {
+        try db.execute(sql: """
+            INSERT INTO blobs (sha256, size, data, ref_count) VALUES (?, ?, ?, 1)
+            ON CONFLICT (sha256) DO UPDATE SET ref_count = ref_count + 1
+            """, arguments: [sha256, size, inlineData])
+    }
+
+    /// Counts references held by the messages `filter` selects (an SQL condition on the alias
+    /// `m` for messages), grouped by content.
+    static func references(_ db: Database, messagesWhere filter: String,
+                           arguments: StatementArguments) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT m.content_sha256 AS sha, COUNT(*) AS n FROM messages m WHERE \(filter) GROUP BY m.content_sha256
+            """, arguments: arguments) {
+            counts[row["sha"], default: 0] += row["n"] as Int
+        }
+        return counts
+    }
+
+    /// Drops references (after the messages holding them were deleted). Returns the digests whose
+    /// last reference went and whose body is a file, to unlink after commit.
+    static func release(_ db: Database, _ counts: [String: Int]) throws -> [String] {
+        var releasedFiles: [String] = []
+        for (sha, count) in counts.sorted(by: { $0.key < $1.key }) {
+            try db.execute(sql: "UPDATE blobs SET ref_count = ref_count - ? WHERE sha256 = ?", arguments: [count, sha])
+            guard let row = try Row.fetchOne(db, sql: "SELECT ref_count, data IS NULL AS on_disk, size FROM blobs WHERE sha256 = ?",
+                                             arguments: [sha]) else { continue }
+            if (row["ref_count"] as Int64) <= 0 {
+                try db.execute(sql: "DELETE FROM blobs WHERE sha256 = ?", arguments: [sha])
+                if row["on_disk"] as Bool, (row["size"] as Int64) > 0 { releasedFiles.append(sha) }
+            }
+        }
+        return releasedFiles
+    }
+}

@@ -1,0 +1,30 @@
+// An AppendRequest after the checks that need no database: size, digest, flags, mailbox name.
+import Foundation
+
+/// What the group-commit writer receives: already validated, so a bad request never takes a
+/// slot in a transaction.
+struct PreparedAppend: Sendable {
+    let request: AppendRequest
+    let flags: MessageFlags
+    /// The normalised name when the request selects its mailbox by name.
+    let mailboxName: String?
+    /// Bodies below the inline limit are written into the `blobs` row by the append transaction.
+    let storesInline: Bool
+
+    var size: Int { request.prefix.count + request.content.bytes.count }
+
+    init(_ request: AppendRequest, inlineBodyLimit: Int, maxMessageBytes: Int) throws(StoreError) {
+        guard request.prefix.count <= maxMessageBytes,
+              request.content.bytes.count <= maxMessageBytes - request.prefix.count else {
+            throw .messageTooLarge
+        }
+        self.request = request
+        self.flags = try MessageFlags(parsing: request.flags)
+        if case .name(let name) = request.mailbox {
+            mailboxName = try MailboxName(name).value
+        } else {
+            mailboxName = nil
+        }
+        storesInline = request.content.bytes.count < inlineBodyLimit
+    }
+}

@@ -1,0 +1,214 @@
+// Messages: append (through group commit), reads, flag changes and expunge.
+import Foundation
+import GRDB
+
+extension SQLiteMailStore {
+    public func append(_ requests: [AppendRequest]) async throws -> [Result<AppendedMessage, StoreError>] {
+        guard !requests.isEmpty else { return [] }
+        var outcomes = [Result<AppendedMessage, StoreError>?](repeating: nil, count: requests.count)
+        var prepared: [(index: Int, value: PreparedAppend)] = []
+        for (index, request) in requests.enumerated() {
+            do {
+                let value = try PreparedAppend(request, inlineBodyLimit: configuration.inlineBodyLimit,
+                                               maxMessageBytes: configuration.maxMessageBytes)
+                // Small bodies are checked here; large ones on the file queue, below.
+                if value.storesInline, !request.content.hasValidDigest {
+                    throw StoreError.backend("content SHA-256 does not match its bytes")
+                }
+                prepared.append((index, value))
+            } catch {
+                outcomes[index] = .failure(StoreError(mapping: error))
+            }
+        }
+        // Large bodies become durable files before the transaction that refers to them.
+        var fileFailures: [String: StoreError] = [:]
+        var written = Set<String>()
+        for (_, value) in prepared where !value.storesInline && !written.contains(value.request.content.sha256) {
+            let content = value.request.content
+            written.insert(content.sha256)
+            let files = blobFiles
+            do {
+                try await onFileQueue {
+                    guard content.hasValidDigest else { throw StoreError.backend("content SHA-256 does not match its bytes") }
+                    try files.write(content.bytes, sha256: content.sha256)
+                }
+            } catch {
+                fileFailures[content.sha256] = StoreError(mapping: error)
+            }
+        }
+        var queued: [(index: Int, value: PreparedAppend)] = []
+        for entry in prepared {
+            if let failure = fileFailures[entry.value.request.content.sha256], !entry.value.storesInline {
+                outcomes[entry.index] = .failure(failure)
+            } else {
+                queued.append(entry)
+            }
+        }
+        if !queued.isEmpty {
+            let results = await appendQueue.submit(queued.map(\.value))
+            for (entry, result) in zip(queued, results) {
+                switch result {
+                case .success(let own): outcomes[entry.index] = own
+                // The transaction failed: the store is failing, not this request being refused.
+                case .failure(let error): throw logged(error)
+                }
+            }
+        }
+        return outcomes.map { $0 ?? .failure(.backend("append produced no outcome")) }
+    }
+
+    public func messages(mailboxID: MailboxID) async throws -> [StoredMessage] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? ORDER BY uid",
+                             arguments: [mailboxID]).map(StoreRows.message)
+        }
+    }
+
+    public func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?",
+                             arguments: [mailboxID, uid]).map(StoreRows.message)
+        }
+    }
+
+    public func messageBytes(_ message: StoredMessage) async throws -> [UInt8] {
+        let found = try await read { db -> (prefix: Data, sha256: String, inline: Data?, size: Int)? in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT m.prefix, m.content_sha256, b.data, b.size FROM messages m
+                JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
+                """, arguments: [message.id]) else { return nil }
+            let prefix: Data? = row["prefix"]
+            return (prefix ?? Data(), row["content_sha256"], row["data"], Int(clamping: row["size"] as Int64))
+        }
+        guard let found else { throw StoreError.notFound("message \(message.id)") }
+        var bytes = [UInt8](found.prefix)
+        if let inline = found.inline {
+            bytes.append(contentsOf: inline)
+        } else if found.size > 0 {
+            let files = blobFiles
+            bytes.append(contentsOf: try await onFileQueue {
+                try files.read(found.sha256, expectedSize: found.size)
+            })
+        }
+        return bytes
+    }
+
+    /// RFC 7162 §3.1: a message whose flags really change gets a new MODSEQ, above every MODSEQ
+    /// of the mailbox; setting a flag already set changes nothing and bumps nothing.
+    public func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
+                            flags: [String]) async throws -> [StoredMessage] {
+        let change = try MessageFlags(parsing: flags)
+        let targets = Set(uids).sorted()
+        return try await write { db in
+            guard let mailbox = try Row.fetchOne(db, sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?",
+                                                 arguments: [mailboxID]) else {
+                throw StoreError.notFound("mailbox \(mailboxID)")
+            }
+            let accountID: AccountID = mailbox["account_id"]
+            var modSeq: Int64 = mailbox["highest_modseq"]
+            var unseenDelta: Int64 = 0
+            var updated: [StoredMessage] = []
+            var changes: [MailboxChange] = []
+            for uid in targets {
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?
+                    """, arguments: [mailboxID, uid]) else { continue }
+                var message = StoreRows.message(row)
+                let current = MessageFlags(storedSystem: row["system_flags"], storedKeywords: row["keywords"])
+                let next = try current.applying(operation, change)
+                if !next.sameFlags(as: current) {
+                    modSeq += 1
+                    try db.execute(sql: "UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?",
+                                   arguments: [next.system, next.storedKeywords, modSeq, message.id])
+                    if current.isSeen != next.isSeen { unseenDelta += next.isSeen ? -1 : 1 }
+                    message.flags = next.names
+                    message.modSeq = UInt64(modSeq)
+                    changes.append(MailboxChange(accountID: accountID, mailboxID: mailboxID, modSeq: UInt64(modSeq),
+                                                 kind: .flagsChanged(uid: uid)))
+                }
+                updated.append(message)
+            }
+            if !changes.isEmpty {
+                try db.execute(sql: "UPDATE mailboxes SET highest_modseq = ?, unseen_count = unseen_count + ? WHERE id = ?",
+                               arguments: [modSeq, unseenDelta, mailboxID])
+            }
+            return WriteResult(value: updated, changes: changes)
+        }
+    }
+
+    /// RFC 7162 §3.2.10: every expunged UID is kept with the MODSEQ of its removal, for VANISHED.
+    public func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32] {
+        let targets = Set(uids).sorted()
+        return try await write { db in
+            guard let mailbox = try Row.fetchOne(db, sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?",
+                                                 arguments: [mailboxID]) else {
+                throw StoreError.notFound("mailbox \(mailboxID)")
+            }
+            let accountID: AccountID = mailbox["account_id"]
+            var modSeq: Int64 = mailbox["highest_modseq"]
+            var removed: [UInt32] = []
+            var changes: [MailboxChange] = []
+            var references: [String: Int] = [:]
+            var removedBytes: Int64 = 0
+            var removedUnseen: Int64 = 0
+            for uid in targets {
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT id, size, system_flags, content_sha256 FROM messages WHERE mailbox_id = ? AND uid = ?
+                    """, arguments: [mailboxID, uid]) else { continue }
+                modSeq += 1
+                try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [row["id"] as Int64])
+                try db.execute(sql: "INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)",
+                               arguments: [mailboxID, uid, modSeq])
+                references[row["content_sha256"], default: 0] += 1
+                removedBytes += row["size"] as Int64
+                if (row["system_flags"] as Int64) & MessageFlags.seenBit == 0 { removedUnseen += 1 }
+                removed.append(uid)
+                changes.append(MailboxChange(accountID: accountID, mailboxID: mailboxID, modSeq: UInt64(modSeq),
+                                             kind: .expunged(uid: uid)))
+            }
+            guard !removed.isEmpty else { return WriteResult(value: []) }
+            let released = try BlobReferences.release(db, references)
+            try db.execute(sql: """
+                UPDATE mailboxes SET highest_modseq = ?, message_count = message_count - ?, unseen_count = unseen_count - ?,
+                    total_bytes = total_bytes - ? WHERE id = ?
+                """, arguments: [modSeq, removed.count, removedUnseen, removedBytes, mailboxID])
+            try db.execute(sql: "UPDATE accounts SET used_bytes = used_bytes - ?, message_count = message_count - ? WHERE id = ?",
+                           arguments: [removedBytes, removed.count, accountID])
+            return WriteResult(value: removed, changes: changes, releasedFiles: released)
+        }
+    }
+
+    public func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)] {
+        let since = Int64(clamping: modSeq)
+        let rows = try await read { db in
+            try Row.fetchAll(db, sql: "SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                             arguments: [mailboxID, since]).map { row -> ExpungedEntry in
+                ExpungedEntry(uid: StoreRows.uint32(row["uid"]), modSeq: StoreRows.uint64(row["modseq"]))
+            }
+        }
+        return rows.map { ($0.uid, $0.modSeq) }
+    }
+
+    /// Test-visible view of a blob row, for the content-addressing tests.
+    func blobInfo(sha256: String) async throws -> (refCount: Int, inline: Bool)? {
+        let row = try await read { db -> BlobRowInfo? in
+            try Row.fetchOne(db, sql: "SELECT ref_count, data IS NOT NULL AS inline FROM blobs WHERE sha256 = ?",
+                             arguments: [sha256]).map { BlobRowInfo(refCount: $0["ref_count"], inline: $0["inline"]) }
+        }
+        return row.map { ($0.refCount, $0.inline) }
+    }
+
+    func blobCount() async throws -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blobs") ?? 0 }
+    }
+}
+
+private struct ExpungedEntry: Sendable {
+    let uid: UInt32
+    let modSeq: UInt64
+}
+
+private struct BlobRowInfo: Sendable {
+    let refCount: Int
+    let inline: Bool
+}

@@ -1,0 +1,198 @@
+// The embedded MailStore: one SQLite database (WAL, synchronous=FULL) in the data directory, and
+// large message bodies as files beside it.
+//
+// Implementation notes (invariants every method keeps):
+// - Every write is one IMMEDIATE transaction on GRDB's writer queue, so writes of this process are
+//   serialised and a second process (the admin CLI) waits on the busy timeout instead of failing.
+// - Nothing about domains, accounts, aliases or mailboxes is cached between calls: the CLI changes
+//   the same database while the server runs, and the next read must see it.
+// - Changes are published after commit, from the writer queue, hence in commit order.
+// - A blob file exists (fsynced) before the commit that refers to it, and is removed only after
+//   the commit that dropped its last reference, under the write lock, after checking again that no
+//   row refers to it.
+import Foundation
+import GRDB
+import Logging
+
+/// SQLite implementation of `MailStore` (DESIGN.md rule 7), the default backend.
+public final class SQLiteMailStore: MailStore {
+    /// Tunables with safe defaults; tests shrink them to exercise the edges.
+    public struct Configuration: Sendable {
+        /// Bodies smaller than this live in the database, inside the commit that stores the
+        /// message; larger ones are files (DESIGN.md rule 1: no extra fsync for ordinary mail).
+        public var inlineBodyLimit: Int = 64 * 1024
+        /// Anything larger is refused with `.messageTooLarge` before any I/O.
+        public var maxMessageBytes: Int = 256 * 1024 * 1024
+        /// How long a write waits for another process's lock before failing.
+        public var busyTimeout: TimeInterval = 10
+        /// Changes buffered per `changes()` subscriber before the oldest are dropped.
+        public var changeBufferLimit: Int = 10_000
+        /// Requests per group-commit transaction at most.
+        public var maxBatchRequests: Int = 1_000
+        public init() {}
+    }
+
+    public static let databaseFileName = "facteur.sqlite"
+
+    let pool: DatabasePool
+    let logger: Logger
+    let configuration: Configuration
+    let blobFiles: BlobFileStore
+    let broadcaster: ChangeBroadcaster
+    /// Blocking file reads and writes of bodies run here, off the callers' executors.
+    let fileQueue = DispatchQueue(label: "facteur.mailstore.files", attributes: .concurrent)
+    let appendQueue: GroupCommitQueue<PreparedAppend, AppendOutcome>
+    /// How well group commit batches: transactions and requests written so far.
+    public let appendStatistics = AppendStatistics()
+
+    public convenience init(directory: URL, logger: Logger) throws {
+        try self.init(directory: directory, logger: logger, configuration: Configuration())
+    }
+
+    public init(directory: URL, logger: Logger, configuration: Configuration) throws {
+        self.logger = logger
+        self.configuration = configuration
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.backend("cannot create data directory \(directory.path)")
+        }
+        var config = GRDB.Configuration()
+        config.label = "facteur.mailstore"
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(configuration.busyTimeout)
+        do {
+            // DatabasePool turns WAL mode on: readers never wait for the writer.
+            pool = try DatabasePool(path: directory.appendingPathComponent(Self.databaseFileName).path,
+                                    configuration: config)
+            // DESIGN.md rule 1: a commit is on disk before anyone is told it happened. GRDB sets
+            // NORMAL when it enables WAL (after prepareDatabase runs), so FULL is set here, on the
+            // one writer connection, and checked.
+            let synchronous = try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            guard synchronous == 2 else { throw StoreError.backend("cannot set synchronous = FULL") }
+            try SQLiteSchema.migrator().migrate(pool)
+        } catch {
+            throw StoreError(mapping: error)
+        }
+        let blobFiles = BlobFileStore(root: directory.appendingPathComponent("blobs"))
+        let broadcaster = ChangeBroadcaster(bufferLimit: configuration.changeBufferLimit)
+        self.blobFiles = blobFiles
+        self.broadcaster = broadcaster
+        let writer = AppendBatchWriter(pool: pool, blobFiles: blobFiles, broadcaster: broadcaster,
+                                       inlineBodyLimit: configuration.inlineBodyLimit, statistics: appendStatistics)
+        appendQueue = GroupCommitQueue(maxBatchRequests: configuration.maxBatchRequests) { requests in
+            await writer.commit(requests)
+        }
+        logger.debug("mail store opened", metadata: ["store.path": "\(directory.path)"])
+    }
+
+    /// Closes the database; later calls fail. Ends every change stream.
+    public func close() throws {
+        broadcaster.finishAll()
+        do { try pool.close() } catch { throw StoreError(mapping: error) }
+    }
+
+    // MARK: Change feed and health
+
+    public func changes() -> AsyncStream<MailboxChange> {
+        broadcaster.subscribe()
+    }
+
+    public func checkHealth() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: Plumbing shared by the extensions
+
+    /// What a write transaction hands back besides its value: the changes to publish and the
+    /// blob files whose last reference it removed.
+    struct WriteResult<Value: Sendable>: Sendable {
+        var value: Value
+        var changes: [MailboxChange] = []
+        var releasedFiles: [String] = []
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw logged(StoreError(mapping: error))
+        }
+    }
+
+    /// Backend failures are the operator's business: log them here, once.
+    func logged(_ error: StoreError) -> StoreError {
+        if case .backend = error { logger.error("store failure", metadata: ["store.error": "\(error)"]) }
+        return error
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction, then (after commit, on the writer queue)
+    /// publishes its changes and removes released blob files. Not cancellable once submitted: a
+    /// write either commits or fails, it is never half-abandoned by a client going away.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> WriteResult<T>) async throws -> T {
+        do {
+            return try await Self.performWrite(pool: pool, broadcaster: broadcaster, blobFiles: blobFiles, body)
+        } catch {
+            throw logged(StoreError(mapping: error))
+        }
+    }
+
+    static func performWrite<T: Sendable>(pool: DatabasePool, broadcaster: ChangeBroadcaster,
+                                          blobFiles: BlobFileStore,
+                                          _ body: @escaping @Sendable (Database) throws -> WriteResult<T>) async throws -> T {
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+            pool.asyncWriteWithoutTransaction { db in
+                var outcome: WriteResult<T>?
+                do {
+                    try db.inTransaction(.immediate) {
+                        outcome = try body(db)
+                        return .commit
+                    }
+                } catch {
+                    continuation.resume(returning: .failure(StoreError(mapping: error)))
+                    return
+                }
+                guard let outcome else {
+                    continuation.resume(returning: .failure(.backend("write produced no result")))
+                    return
+                }
+                broadcaster.publish(outcome.changes)
+                removeReleasedFiles(outcome.releasedFiles, db: db, blobFiles: blobFiles)
+                continuation.resume(returning: .success(outcome.value))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Unlinks files of blobs that lost their last reference, holding the write lock so no writer
+    /// (of this or another process) can add a reference between the check and the unlink. A
+    /// failure here leaves an orphan file, never a dangling reference.
+    private static func removeReleasedFiles(_ shas: [String], db: Database, blobFiles: BlobFileStore) {
+        guard !shas.isEmpty else { return }
+        try? db.inTransaction(.immediate) {
+            for sha in shas {
+                let stillReferenced = try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?",
+                                                        arguments: [sha]) ?? false
+                if !stillReferenced { blobFiles.remove(sha) }
+            }
+            return .commit
+        }
+    }
+
+    /// Runs blocking file work on the file queue.
+    func onFileQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+            fileQueue.async {
+                do {
+                    continuation.resume(returning: .success(try work()))
+                } catch {
+                    continuation.resume(returning: .failure(StoreError(mapping: error)))
+                }
+            }
+        }
+        return try result.get()
+    }
+}

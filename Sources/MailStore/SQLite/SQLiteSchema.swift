@@ -1,0 +1,92 @@
+// The SQLite schema as a list of migrations. A migration that has landed is never edited: change
+// the schema by registering "v2", "v3", ... below it.
+import GRDB
+
+enum SQLiteSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE settings (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL
+                );
+                CREATE TABLE domains (
+                    name TEXT PRIMARY KEY NOT NULL,          -- lower-case
+                    catch_all TEXT
+                );
+                CREATE TABLE accounts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused: sessions hold ids
+                    address TEXT NOT NULL,
+                    address_key TEXT NOT NULL UNIQUE,        -- lower-case, for lookups
+                    domain TEXT NOT NULL REFERENCES domains(name),
+                    password_hash TEXT NOT NULL,
+                    quota_bytes INTEGER,
+                    used_bytes INTEGER NOT NULL DEFAULT 0,
+                    message_count INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX accounts_by_domain ON accounts(domain);
+                CREATE TABLE aliases (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    address TEXT NOT NULL,
+                    address_key TEXT NOT NULL UNIQUE,
+                    domain TEXT NOT NULL REFERENCES domains(name),
+                    targets TEXT NOT NULL                    -- JSON array of strings
+                );
+                CREATE INDEX aliases_by_domain ON aliases(domain);
+                CREATE TABLE mailboxes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    uid_validity INTEGER NOT NULL,
+                    uid_next INTEGER NOT NULL,
+                    highest_modseq INTEGER NOT NULL,
+                    special_use TEXT,
+                    subscribed INTEGER NOT NULL,
+                    message_count INTEGER NOT NULL DEFAULT 0,
+                    unseen_count INTEGER NOT NULL DEFAULT 0,
+                    total_bytes INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (account_id, name)
+                );
+                CREATE TABLE blobs (
+                    sha256 TEXT PRIMARY KEY NOT NULL,        -- lower-case hex
+                    size INTEGER NOT NULL,
+                    data BLOB,                               -- NULL: in blobs/ab/cd/<sha256>
+                    ref_count INTEGER NOT NULL
+                );
+                CREATE TABLE messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                    uid INTEGER NOT NULL,
+                    modseq INTEGER NOT NULL,
+                    system_flags INTEGER NOT NULL,
+                    keywords TEXT NOT NULL,                  -- newline-separated
+                    internal_date REAL NOT NULL,             -- seconds since 1970
+                    save_date REAL NOT NULL,
+                    size INTEGER NOT NULL,
+                    prefix BLOB,                             -- NULL: empty
+                    content_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+                    metadata BLOB,                           -- NULL: empty
+                    subject TEXT NOT NULL,
+                    from_field TEXT NOT NULL,
+                    to_field TEXT NOT NULL,
+                    cc_field TEXT NOT NULL,
+                    bcc_field TEXT NOT NULL,
+                    message_id_header TEXT NOT NULL,
+                    sent_date REAL,
+                    UNIQUE (mailbox_id, uid)                 -- FETCH/STORE by UID
+                );
+                CREATE INDEX messages_by_modseq ON messages(mailbox_id, modseq);   -- CHANGEDSINCE
+                CREATE INDEX messages_by_content ON messages(content_sha256);
+                CREATE TABLE expunged (
+                    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                    uid INTEGER NOT NULL,
+                    modseq INTEGER NOT NULL,
+                    PRIMARY KEY (mailbox_id, uid)
+                );
+                CREATE INDEX expunged_by_modseq ON expunged(mailbox_id, modseq);    -- QRESYNC VANISHED
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,55 @@
+// Row → value conversions, with the column lists they expect. Integers are read as Int64 and
+// narrowed explicitly, so a corrupt value cannot trap.
+import Foundation
+import GRDB
+
+enum StoreRows {
+    static let accountColumns = "id, address, password_hash, quota_bytes, used_bytes, message_count"
+
+    static func account(_ row: Row) -> Account {
+        Account(id: row["id"], address: row["address"], passwordHash: row["password_hash"],
+                quotaBytes: row["quota_bytes"], usedBytes: row["used_bytes"], messageCount: row["message_count"])
+    }
+
+    static let aliasColumns = "address, targets"
+
+    static func alias(_ row: Row) -> Alias {
+        let json: String = row["targets"]
+        let targets = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        return Alias(address: row["address"], targets: targets)
+    }
+
+    static let mailboxColumns = """
+        id, account_id, name, uid_validity, uid_next, highest_modseq, special_use, subscribed,
+        message_count, unseen_count, total_bytes
+        """
+
+    static func mailbox(_ row: Row) -> Mailbox {
+        let specialUse: String? = row["special_use"]
+        return Mailbox(id: row["id"], accountID: row["account_id"], name: row["name"],
+                       uidValidity: uint32(row["uid_validity"]), uidNext: uint32(row["uid_next"]),
+                       highestModSeq: uint64(row["highest_modseq"]),
+                       specialUse: specialUse.flatMap(SpecialUse.init(rawValue:)),
+                       subscribed: row["subscribed"], messageCount: Int(clamping: row["message_count"] as Int64),
+                       unseenCount: Int(clamping: row["unseen_count"] as Int64), totalBytes: row["total_bytes"])
+    }
+
+    static let messageColumns = """
+        id, mailbox_id, uid, modseq, system_flags, keywords, internal_date, save_date, size,
+        content_sha256, COALESCE(length(prefix), 0) AS prefix_length, metadata
+        """
+
+    static func message(_ row: Row) -> StoredMessage {
+        let flags = MessageFlags(storedSystem: row["system_flags"], storedKeywords: row["keywords"])
+        let metadata: Data? = row["metadata"]
+        return StoredMessage(id: row["id"], mailboxID: row["mailbox_id"], uid: uint32(row["uid"]),
+                             modSeq: uint64(row["modseq"]), flags: flags.names,
+                             internalDate: Date(timeIntervalSince1970: row["internal_date"]),
+                             saveDate: Date(timeIntervalSince1970: row["save_date"]),
+                             size: Int(clamping: row["size"] as Int64), contentSHA256: row["content_sha256"],
+                             prefixLength: Int(clamping: row["prefix_length"] as Int64), metadata: metadata ?? Data())
+    }
+
+    static func uint32(_ value: Int64) -> UInt32 { UInt32(clamping: value) }
+    static func uint64(_ value: Int64) -> UInt64 { UInt64(clamping: value) }
+}

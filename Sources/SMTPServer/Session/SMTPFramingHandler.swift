@@ -1,0 +1,289 @@
+// Framing on the event loop: splits the byte stream into command lines, DATA bodies and BDAT
+// chunks, runs the inactivity timers, and performs STARTTLS on the live pipeline.
+//
+// Implementation notes:
+// - One frame at a time: after emitting a frame the handler pauses until the session answers with
+//   an `SMTPOutboundInstruction`. Pipelined commands wait in `buffer`; the session always decides
+//   what the next bytes mean (a command, DATA content, a BDAT chunk or a TLS record).
+// - Buffering is bounded: an over-long command line is dropped as it arrives (skipping to the next
+//   LF), DATA/BDAT content is handed to bounded decoders, and while paused with a full buffer no
+//   further reads are requested from the socket.
+// - Timers run only while we wait for the client, never while the session waits for the receiver.
+// - Not Sendable: confined to the channel's event loop like every ChannelHandler.
+
+import NIOCore
+import NIOSSL
+
+final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = SMTPInboundFrame
+    typealias OutboundIn = SMTPOutboundInstruction
+    typealias OutboundOut = ByteBuffer
+
+    struct Configuration {
+        var maxLineLength: Int
+        var maxMessageSize: Int
+        var commandTimeout: TimeAmount
+        var dataTimeout: TimeAmount
+        var tlsContext: NIOSSLContext?
+    }
+
+    private enum Mode {
+        case command
+        case data(SMTPDataDecoder)
+        case chunk(remaining: Int, keep: Bool, collected: [UInt8], octets: Int)
+    }
+
+    private let configuration: Configuration
+    private var buffer = ByteBuffer()
+    private var mode = Mode.command
+    /// Waiting for the session's instruction; starts paused until the greeting is written.
+    private var paused = true
+    /// Dropping the rest of an over-long line up to its LF.
+    private var skippingLongLine = false
+    private var shutdownPending = false
+    private var readPending = false
+    private var timer: Scheduled<Void>?
+    /// TLS is (being) negotiated in front of us; report it with the first decrypted bytes.
+    private var tlsReportPending: Bool
+
+    init(configuration: Configuration, implicitTLS: Bool = false) {
+        self.configuration = configuration
+        self.tlsReportPending = implicitTLS
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if tlsReportPending {
+            // The first bytes after a TLS handshake: it is complete, so report it before any command.
+            // (Without a dependency on NIOTLS's TLSUserEvent; the TLS handler sits in front of us.)
+            tlsReportPending = false
+            let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
+            // todo: NIOSSL exposes the version but not the negotiated cipher name; cipher stays "".
+            let info = SMTPSessionInfo.TLSInfo(version: handler?.tlsVersion?.protocolName ?? "TLS", cipher: "")
+            buffer.writeBuffer(&incoming)
+            emit(.tlsEstablished(info), context: context)
+            return
+        }
+        if skippingLongLine {
+            // RFC 5321 §4.5.3.1.4 overflow: resynchronise at the next LF without storing anything.
+            guard let lf = incoming.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return }
+            incoming.moveReaderIndex(to: lf + 1)
+            skippingLongLine = false
+        }
+        buffer.writeBuffer(&incoming)
+        if !paused { armTimer(context: context) }
+        process(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimer()
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .reply(let replies, let next):
+            var out = context.channel.allocator.buffer(capacity: 128)
+            for reply in replies { reply.encode(into: &out) }
+            switch next {
+            case .close:
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
+                promise?.succeed(())
+                paused = true
+                cancelTimer()
+            case .startTLS:
+                context.writeAndFlush(wrapOutboundOut(out), promise: promise)
+                startTLS(context: context)
+            case .command, .data, .chunk:
+                if out.readableBytes > 0 {
+                    context.writeAndFlush(wrapOutboundOut(out), promise: promise)
+                } else {
+                    promise?.succeed(())
+                }
+                resume(next, context: context)
+            }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Backpressure: a client pipelining faster than the session decides stops being read.
+        if paused && buffer.readableBytes >= max(configuration.maxLineLength * 4, 65_536) {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is SMTPShutdownEvent else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        promise?.succeed(())
+        if !paused, case .command = mode {
+            emit(.shutdown, context: context)
+        } else {
+            shutdownPending = true  // delivered once the session next waits for a command
+        }
+    }
+
+    // MARK: Framing
+
+    private func resume(_ next: SMTPOutboundInstruction.Next, context: ChannelHandlerContext) {
+        switch next {
+        case .data: mode = .data(SMTPDataDecoder(maxSize: configuration.maxMessageSize))
+        case .chunk(let size, let keep): mode = .chunk(remaining: size, keep: keep, collected: [], octets: size)
+        default: mode = .command
+        }
+        paused = false
+        if shutdownPending, case .command = mode {
+            shutdownPending = false
+            emit(.shutdown, context: context)
+            return
+        }
+        process(context: context)
+        if !paused { armTimer(context: context) }
+        if readPending && !paused {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func process(context: ChannelHandlerContext) {
+        while !paused {
+            switch mode {
+            case .command:
+                guard processCommandLine(context: context) else { return }
+            case .data(var decoder):
+                guard buffer.readableBytes > 0 else { return }
+                let result = buffer.withUnsafeReadableBytes { decoder.decode($0) }
+                buffer.moveReaderIndex(forwardBy: result.consumed)
+                mode = .data(decoder)
+                guard result.finished else { compact(); return }
+                mode = .command
+                emit(.message(decoder.message, tooLarge: decoder.tooLarge,
+                              bareLineEnding: decoder.bareLineEnding, octets: decoder.octets), context: context)
+            case .chunk(let remaining, let keep, var collected, let octets):
+                // RFC 3030 §2: exactly `remaining` octets, whatever they contain.
+                let take = min(remaining, buffer.readableBytes)
+                if keep, take > 0, let bytes = buffer.readBytes(length: take) {
+                    collected.append(contentsOf: bytes)
+                } else {
+                    buffer.moveReaderIndex(forwardBy: take)
+                }
+                if remaining - take > 0 {
+                    mode = .chunk(remaining: remaining - take, keep: keep, collected: collected, octets: octets)
+                    compact()
+                    return
+                }
+                mode = .command
+                emit(.chunk(keep ? collected : nil, octets: octets), context: context)
+            }
+        }
+    }
+
+    /// Emits one command line (or a line-too-long event) if the buffer holds one; false otherwise.
+    private func processCommandLine(context: ChannelHandlerContext) -> Bool {
+        let searchLength = min(buffer.readableBytes, configuration.maxLineLength + 2)
+        let view = buffer.readableBytesView
+        let window = view[view.startIndex..<(view.startIndex + searchLength)]
+        if let lf = window.firstIndex(of: UInt8(ascii: "\n")) {
+            let lineLength = lf - view.startIndex
+            var line = buffer.readBytes(length: lineLength) ?? []
+            buffer.moveReaderIndex(forwardBy: 1)
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            compact()
+            if line.count > configuration.maxLineLength {
+                emit(.lineTooLong, context: context)
+            } else {
+                emit(.line(line), context: context)
+            }
+            return true
+        }
+        if buffer.readableBytes > configuration.maxLineLength + 1 {
+            // Too long: drop through the LF if it is already here, else drop all and skip to it.
+            if let lf = view[(view.startIndex + searchLength)...].firstIndex(of: UInt8(ascii: "\n")) {
+                buffer.moveReaderIndex(forwardBy: lf - view.startIndex + 1)
+                compact()
+            } else {
+                buffer.clear()
+                skippingLongLine = true
+            }
+            emit(.lineTooLong, context: context)
+            return true
+        }
+        return false
+    }
+
+    private func emit(_ frame: SMTPInboundFrame, context: ChannelHandlerContext) {
+        paused = true
+        cancelTimer()
+        context.fireChannelRead(wrapInboundOut(frame))
+        // Frames emitted outside a read cycle (on resume, timeout, shutdown) must be flushed to
+        // the async side too: NIOAsyncChannel delivers what it buffered on channelReadComplete.
+        context.fireChannelReadComplete()
+    }
+
+    private func compact() {
+        if buffer.readerIndex > 65_536 || buffer.readableBytes == 0 { buffer.discardReadBytes() }
+    }
+
+    // RFC 3207 §4: after the 220 go-ahead, the next bytes are a TLS ClientHello. Anything already
+    // buffered was sent in plaintext before the handshake: it is dropped, never executed
+    // (CVE-2011-0411, STACK-NOTES.md). The TLS handler goes in front of us on the live pipeline.
+    private func startTLS(context: ChannelHandlerContext) {
+        buffer.clear()
+        skippingLongLine = false
+        mode = .command
+        paused = true
+        tlsReportPending = true
+        guard let tlsContext = configuration.tlsContext else {
+            context.close(promise: nil)
+            return
+        }
+        do {
+            let tlsHandler = NIOSSLServerHandler(context: tlsContext)
+            try context.pipeline.syncOperations.addHandler(tlsHandler, position: .first)
+        } catch {
+            context.close(promise: nil)
+        }
+        // Time limit for the handshake: the command timeout.
+        armTimer(context: context, force: true)
+    }
+
+    // MARK: Timers (RFC 5321 §4.5.3.2)
+
+    private func armTimer(context: ChannelHandlerContext, force: Bool = false) {
+        cancelTimer()
+        let delay: TimeAmount
+        switch mode {
+        case .command: delay = configuration.commandTimeout
+        case .data, .chunk: delay = configuration.dataTimeout
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: delay) {
+            let (handler, context) = loopBound.value
+            handler.timer = nil
+            if force && handler.paused {
+                context.close(promise: nil)   // TLS handshake never completed
+            } else if !handler.paused {
+                handler.emit(.timedOut, context: context)
+            }
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+}

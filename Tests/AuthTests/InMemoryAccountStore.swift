@@ -1,0 +1,74 @@
+// A MailStore test double that knows accounts and nothing else: Authenticator only looks accounts
+// up and stores new hashes. Everything else fails loudly if a test ever reaches it.
+import Foundation
+import MailStore
+
+actor InMemoryAccountStore: MailStore {
+    private var accounts: [String: Account] = [:]
+    private(set) var passwordUpdates: [(address: String, hash: String)] = []
+    private(set) var lookups: [String] = []
+    var failPasswordUpdates = false
+
+    init(_ accounts: [(address: String, hash: String)]) {
+        for (index, entry) in accounts.enumerated() {
+            self.accounts[entry.address.lowercased()] = Account(
+                id: AccountID(index + 1), address: entry.address, passwordHash: entry.hash,
+                quotaBytes: nil, usedBytes: 0, messageCount: 0)
+        }
+    }
+
+    func setFailPasswordUpdates(_ fail: Bool) { failPasswordUpdates = fail }
+
+    // Case-insensitive, as the real stores are meant to be.
+    func account(address: String) async throws -> Account? {
+        lookups.append(address)
+        return accounts[address.lowercased()]
+    }
+
+    func setPasswordHash(address: String, hash: String) async throws {
+        if failPasswordUpdates { throw StoreError.backend("disk full") }
+        guard var account = accounts[address.lowercased()] else { throw StoreError.notFound(address) }
+        account.passwordHash = hash
+        accounts[address.lowercased()] = account
+        passwordUpdates.append((address, hash))
+    }
+
+    func storedHash(_ address: String) -> String? { accounts[address.lowercased()]?.passwordHash }
+
+    // MARK: Not used by Auth
+
+    private func unused(_ function: String = #function) -> StoreError { .backend("not in test double: \(function)") }
+
+    func addDomain(_ name: String) async throws { throw unused() }
+    func removeDomain(_ name: String) async throws { throw unused() }
+    func domains() async throws -> [Domain] { throw unused() }
+    func domain(named name: String) async throws -> Domain? { throw unused() }
+    func setCatchAll(domain: String, target: String?) async throws { throw unused() }
+    func addAccount(address: String, passwordHash: String, quotaBytes: Int64?) async throws -> Account { throw unused() }
+    func removeAccount(address: String) async throws { throw unused() }
+    func account(id: AccountID) async throws -> Account? { throw unused() }
+    func accounts(domain: String?) async throws -> [Account] { throw unused() }
+    func setQuota(address: String, bytes: Int64?) async throws { throw unused() }
+    func addAlias(address: String, targets: [String]) async throws { throw unused() }
+    func removeAlias(address: String) async throws { throw unused() }
+    func alias(address: String) async throws -> Alias? { throw unused() }
+    func aliases(domain: String?) async throws -> [Alias] { throw unused() }
+    func mailboxes(accountID: AccountID) async throws -> [Mailbox] { throw unused() }
+    func mailbox(accountID: AccountID, name: String) async throws -> Mailbox? { throw unused() }
+    func createMailbox(accountID: AccountID, name: String, specialUse: SpecialUse?) async throws -> Mailbox { throw unused() }
+    func deleteMailbox(accountID: AccountID, name: String) async throws { throw unused() }
+    func renameMailbox(accountID: AccountID, from: String, to: String) async throws { throw unused() }
+    func setSubscribed(accountID: AccountID, name: String, subscribed: Bool) async throws { throw unused() }
+    func append(_ requests: [AppendRequest]) async throws -> [Result<AppendedMessage, StoreError>] { throw unused() }
+    func messages(mailboxID: MailboxID) async throws -> [StoredMessage] { throw unused() }
+    func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage? { throw unused() }
+    func messageBytes(_ message: StoredMessage) async throws -> [UInt8] { throw unused() }
+    func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
+                     flags: [String]) async throws -> [StoredMessage] { throw unused() }
+    func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32] { throw unused() }
+    func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)] {
+        throw unused()
+    }
+    nonisolated func changes() -> AsyncStream<MailboxChange> { AsyncStream { $0.finish() } }
+    func checkHealth() async throws {}
+}
