@@ -45,7 +45,7 @@ class Facteur:
 
     def cli(self, *args, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run([self.binary, *args, "--config", str(self.config)], input=stdin,
-                                capture_output=True, text=True, timeout=120)
+                                capture_output=True, text=True, errors="replace", timeout=120)
         if check and result.returncode != 0:
             raise AssertionError(f"facteur {' '.join(args)} failed: {result.stderr}")
         return result
@@ -56,7 +56,8 @@ class Facteur:
         self.process = subprocess.Popen([self.binary, "serve", "--config", str(self.config)],
                                         stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
-        wanted = set(re.findall(r"^(\w+) = ", self.config.read_text().split("[listeners]")[1], re.M))
+        listeners_table = self.config.read_text().split("[listeners]")[1].split("\n[")[0]
+        wanted = set(re.findall(r"^(\w+) = ", listeners_table, re.M))
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"facteur exited with {self.process.returncode}: {self.log_path.read_text()}")
