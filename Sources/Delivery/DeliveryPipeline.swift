@@ -8,17 +8,24 @@ import Metrics
 
 public struct InboundMessage: Sendable {
     public var bytes: [UInt8]
-    /// "" for the null reverse-path.
-    public var reversePath: String
-    /// Envelope recipients in RCPT order, each already accepted by `check`.
-    public var recipients: [String]
+    /// Reverse-path ("" for the null one), recipients in RCPT order (each already accepted by
+    /// `check`) and the DSN parameters.
+    public var envelope: DeliveryEnvelope
     public var trace: ReceptionTrace
 
-    public init(bytes: [UInt8], reversePath: String, recipients: [String], trace: ReceptionTrace) {
+    public var reversePath: String { envelope.reversePath }
+    public var recipients: [String] { envelope.recipients.map(\.address) }
+
+    public init(bytes: [UInt8], envelope: DeliveryEnvelope, trace: ReceptionTrace) {
         self.bytes = bytes
-        self.reversePath = reversePath
-        self.recipients = recipients
+        self.envelope = envelope
         self.trace = trace
+    }
+
+    public init(bytes: [UInt8], reversePath: String, recipients: [String], trace: ReceptionTrace) {
+        self.init(bytes: bytes,
+                  envelope: DeliveryEnvelope(reversePath: reversePath, recipients: recipients.map { .init(address: $0) }),
+                  trace: trace)
     }
 }
 
@@ -134,7 +141,8 @@ public final class DeliveryPipeline: Sendable {
                 content: prepared.content,
                 internalDate: message.trace.receivedAt,
                 metadata: prepared.metadata,
-                searchFields: prepared.searchFields)
+                searchFields: prepared.searchFields,
+                deliveryEnvelope: message.envelope.stored(for: target.index))
         }
         let results: [Result<AppendedMessage, StoreError>]
         do {

@@ -44,6 +44,9 @@ public protocol MailStore: Sendable {
     /// The messages of a mailbox in UID order.
     func messages(mailboxID: MailboxID) async throws -> [StoredMessage]
     func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage?
+    /// The SMTP envelope stored with the message at delivery (`AppendRequest.deliveryEnvelope`),
+    /// nil when it had none.
+    func deliveryEnvelope(of message: StoredMessage) async throws -> Data?
     /// The full message as a client reads it: prefix + content.
     func messageBytes(_ message: StoredMessage) async throws -> [UInt8]
     /// Changes the flags of the given UIDs, bumping MODSEQ; returns the messages as they are now.

@@ -136,9 +136,14 @@ public struct AppendRequest: Sendable {
     public var metadata: Data            // the parsed summary (MailMessage), opaque to the store
     public var searchFields: SearchFields
     public var enforceQuota: Bool
+    /// How the message arrived over SMTP/LMTP (reverse-path, recipient, DSN parameters), encoded by
+    /// the Delivery pipeline; empty for APPEND and import.
+    public var deliveryEnvelope: Data
     public init(accountID: AccountID, mailbox: MailboxSelector = .inbox, prefix: [UInt8] = [],
                 content: MessageContent, flags: [String] = [], internalDate: Date = Date(),
-                metadata: Data = Data(), searchFields: SearchFields = SearchFields(), enforceQuota: Bool = true) {
+                metadata: Data = Data(), searchFields: SearchFields = SearchFields(), enforceQuota: Bool = true,
+                deliveryEnvelope: Data = Data()) {
+        self.deliveryEnvelope = deliveryEnvelope
         self.accountID = accountID
         self.mailbox = mailbox
         self.prefix = prefix

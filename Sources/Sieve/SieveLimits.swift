@@ -11,7 +11,8 @@ public struct SieveLimits: Sendable, Hashable {
     public var maximumNesting: Int
     /// Compile errors collected before giving up.
     public var maximumErrors: Int
-    /// Evaluation steps (commands, tests, comparisons, matcher work) per run.
+    /// Evaluation steps per run: one per command and test, one per 16 bytes compared, one per
+    /// `:matches` scan step. Ten million is tens of milliseconds of work.
     public var maximumSteps: Int
     /// Redirect actions per message (a loop amplifier otherwise).
     public var maximumRedirects: Int
@@ -26,7 +27,7 @@ public struct SieveLimits: Sendable, Hashable {
 
     public init(maximumScriptSize: Int = 1 << 20, maximumStringLength: Int = 64 * 1024,
                 maximumStringListCount: Int = 4096, maximumNesting: Int = 32, maximumErrors: Int = 25,
-                maximumSteps: Int = 2_000_000, maximumRedirects: Int = 4, maximumActions: Int = 64,
+                maximumSteps: Int = 10_000_000, maximumRedirects: Int = 4, maximumActions: Int = 64,
                 maximumIncludeDepth: Int = 5, maximumVariableLength: Int = 16 * 1024,
                 maximumBodyPartLength: Int = 1 << 20) {
         self.maximumScriptSize = maximumScriptSize

@@ -62,6 +62,7 @@ actor InMemoryAccountStore: MailStore {
     func append(_ requests: [AppendRequest]) async throws -> [Result<AppendedMessage, StoreError>] { throw unused() }
     func messages(mailboxID: MailboxID) async throws -> [StoredMessage] { throw unused() }
     func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage? { throw unused() }
+    func deliveryEnvelope(of message: StoredMessage) async throws -> Data? { throw unused() }
     func messageBytes(_ message: StoredMessage) async throws -> [UInt8] { throw unused() }
     func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                      flags: [String]) async throws -> [StoredMessage] { throw unused() }

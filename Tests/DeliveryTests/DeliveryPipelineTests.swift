@@ -66,3 +66,24 @@ import Testing
         #expect(await fixture.pipeline.check(recipient: "alice@remote.test") == .notLocalDomain)
     }
 }
+
+@Suite struct DeliveryEnvelopeTests {
+    @Test func dsnParametersAreKeptWithEachCopy() async throws {
+        let fixture = try await DeliveryFixture()
+        defer { fixture.cleanUp() }
+        let envelope = DeliveryEnvelope(
+            reversePath: "s@remote.test", body: "8BITMIME", dsnReturn: "HDRS", dsnEnvelopeID: "env-1",
+            recipients: [.init(address: "alice@example.test", notify: "SUCCESS,FAILURE", originalRecipient: "rfc822;a@old.test"),
+                         .init(address: "bob@example.test", notify: "NEVER")])
+        let outcomes = await fixture.pipeline.deliver(InboundMessage(bytes: DeliveryFixture.message(), envelope: envelope,
+                                                                     trace: DeliveryFixture.trace()))
+        #expect(outcomes == [.delivered, .delivered])
+        let alice = try #require(try await fixture.inbox("alice@example.test").first)
+        let stored = try DeliveryEnvelope.decode(try #require(try await fixture.store.deliveryEnvelope(of: alice)))
+        #expect(stored.dsnEnvelopeID == "env-1")
+        #expect(stored.dsnReturn == "HDRS")
+        #expect(stored.recipients == [.init(address: "alice@example.test", notify: "SUCCESS,FAILURE", originalRecipient: "rfc822;a@old.test")])
+        let bob = try #require(try await fixture.inbox("bob@example.test").first)
+        #expect(try DeliveryEnvelope.decode(try #require(try await fixture.store.deliveryEnvelope(of: bob))).recipients.map(\.notify) == ["NEVER"])
+    }
+}

@@ -16,9 +16,13 @@ struct SMTPDeliveryAdapter: SMTPReceiver {
             heloName: session.heloName, remoteAddress: session.remoteAddress, protocolName: session.protocolName,
             tlsDescription: session.tls.map { $0.cipher.isEmpty ? $0.version : "\($0.version) cipher=\($0.cipher)" },
             authenticatedUser: session.authenticatedUser, traceID: session.connectionID + "." + ReceptionTrace.makeTraceID())
-        let outcomes = await pipeline.deliver(InboundMessage(
-            bytes: message, reversePath: envelope.reversePath,
-            recipients: envelope.recipients.map(\.address), trace: trace))
+        let stored = DeliveryEnvelope(
+            reversePath: envelope.reversePath, body: envelope.body, smtpUTF8: envelope.smtpUTF8,
+            dsnReturn: envelope.dsnReturn, dsnEnvelopeID: envelope.dsnEnvelopeID,
+            recipients: envelope.recipients.map {
+                DeliveryEnvelope.Recipient(address: $0.address, notify: $0.notify, originalRecipient: $0.originalRecipient)
+            })
+        let outcomes = await pipeline.deliver(InboundMessage(bytes: message, envelope: stored, trace: trace))
         return outcomes.map { outcome in
             switch outcome {
             case .delivered: return SMTPReply(250, "2.0.0", "Ok: stored as \(trace.traceID)")

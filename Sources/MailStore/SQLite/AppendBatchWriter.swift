@@ -174,8 +174,8 @@ struct AppendBatchWriter: Sendable {
         try db.execute(sql: """
             INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, save_date, size,
                 prefix, content_sha256, metadata, subject, from_field, to_field, cc_field, bcc_field,
-                message_id_header, sent_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                message_id_header, sent_date, delivery_envelope)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
                 mailboxID, uid, modSeq, prepared.flags.system, prepared.flags.storedKeywords,
                 request.internalDate.timeIntervalSince1970, saveDate, prepared.size,
@@ -183,6 +183,7 @@ struct AppendBatchWriter: Sendable {
                 request.metadata.isEmpty ? nil : request.metadata,
                 fields.subject, fields.from, fields.to, fields.cc, fields.bcc, fields.messageIDHeader,
                 fields.sentDate?.timeIntervalSince1970,
+                request.deliveryEnvelope.isEmpty ? nil : request.deliveryEnvelope,
             ])
     }
 }

@@ -71,6 +71,14 @@ extension SQLiteMailStore {
         }
     }
 
+    public func deliveryEnvelope(of message: StoredMessage) async throws -> Data? {
+        try await read { db in
+            let data: Data? = try Data.fetchOne(db, sql: "SELECT delivery_envelope FROM messages WHERE id = ?",
+                                                arguments: [message.id])
+            return data
+        }
+    }
+
     public func messageBytes(_ message: StoredMessage) async throws -> [UInt8] {
         let found = try await read { db -> (prefix: Data, sha256: String, inline: Data?, size: Int)? in
             guard let row = try Row.fetchOne(db, sql: """

@@ -87,6 +87,11 @@ enum SQLiteSchema {
                 CREATE INDEX expunged_by_modseq ON expunged(mailbox_id, modseq);    -- QRESYNC VANISHED
                 """)
         }
+        // The SMTP envelope a message arrived with (reverse-path, recipient, DSN parameters of
+        // RFC 3461), kept for delivery status notifications and audits.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN delivery_envelope BLOB")   // NULL: none (APPEND, import)
+        }
         return migrator
     }
 }

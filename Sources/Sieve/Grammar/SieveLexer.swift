@@ -100,13 +100,7 @@ struct SieveLexer {
 
     private mutating func scanToken(_ start: SourcePosition) -> Result<SieveToken.Kind, SieveError> {
         let byte = bytes[index]
-        let punctuation: [UInt8: SieveToken.Kind] = [
-            UInt8(ascii: "["): .leftBracket, UInt8(ascii: "]"): .rightBracket,
-            UInt8(ascii: "("): .leftParen, UInt8(ascii: ")"): .rightParen,
-            UInt8(ascii: "{"): .leftBrace, UInt8(ascii: "}"): .rightBrace,
-            UInt8(ascii: ","): .comma, UInt8(ascii: ";"): .semicolon,
-        ]
-        if let kind = punctuation[byte] {
+        if let kind = Self.punctuation[byte] {
             advance()
             return .success(kind)
         }
@@ -131,6 +125,13 @@ struct SieveLexer {
         let shown = byte < 0x80 && byte >= 0x20 ? "'\(Character(Unicode.Scalar(byte)))'" : "byte \(byte)"
         return .failure(SieveError(start, "unexpected character \(shown)"))
     }
+
+    private static let punctuation: [UInt8: SieveToken.Kind] = [
+        UInt8(ascii: "["): .leftBracket, UInt8(ascii: "]"): .rightBracket,
+        UInt8(ascii: "("): .leftParen, UInt8(ascii: ")"): .rightParen,
+        UInt8(ascii: "{"): .leftBrace, UInt8(ascii: "}"): .rightBrace,
+        UInt8(ascii: ","): .comma, UInt8(ascii: ";"): .semicolon,
+    ]
 
     /// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_")
     private mutating func scanIdentifierText() -> String {
@@ -234,6 +235,6 @@ struct SieveLexer {
                 return .failure(SieveError(start, "string is longer than \(limits.maximumStringLength) bytes"))
             }
         }
-        return .failure(SieveError(start, "unterminated multi-line string (missing a line with '.')"))
+        return .failure(SieveError(start, "unterminated multi-line string (missing a line with only '.')"))
     }
 }

@@ -1,0 +1,37 @@
+// What travels between the event-loop framing handler and the connection's async session task.
+
+import NIOCore
+
+/// Inbound: one unit the session reacts to. After each the framing handler pauses until the
+/// session answers with a `POP3OutboundInstruction` whose `next` is not `.more`.
+enum POP3InboundFrame: Sendable, Equatable {
+    /// A line without its line ending (a command, or a SASL response when the session asked for one).
+    case line([UInt8])
+    /// A line over the limit was dropped up to its LF.
+    case lineTooLong
+    /// The client stayed silent past the autologout timer (RFC 1939 §3).
+    case timedOut
+    /// The server is shutting down and the session is waiting for a command.
+    case shutdown
+}
+
+/// Outbound: bytes to write and what to read next.
+enum POP3OutboundInstruction: Sendable {
+    enum Next: Sendable, Equatable {
+        /// More output follows (a message in chunks); stay paused.
+        case more
+        /// Read the next command line.
+        case command
+        /// Read one SASL response line (RFC 5034 §4), which may be longer than a command.
+        case saslResponse
+        /// Discard buffered input, then insert the TLS handler at the front (RFC 2595 §4, CVE-2011-0411).
+        case startTLS
+        /// Flush, then close the connection.
+        case close
+    }
+
+    case send(ByteBuffer, then: Next)
+}
+
+/// Sent with `Channel.triggerUserOutboundEvent` to begin graceful shutdown of one connection.
+struct POP3ShutdownEvent: Sendable {}

@@ -1,0 +1,227 @@
+// Framing on the event loop: splits the byte stream into lines, runs the autologout timer, and
+// performs STLS on the live pipeline.
+//
+// Implementation notes:
+// - One frame at a time: after emitting a line the handler pauses until the session answers with
+//   an instruction that is not `.more`. Pipelined commands (RFC 2449 §6.6) wait in `buffer`, so
+//   they are answered strictly in order.
+// - Buffering is bounded: an over-long line is dropped as it arrives (skipping to the next LF),
+//   and while paused with a full buffer no further reads are requested from the socket.
+// - The timer runs only while we wait for the client, never while the session works or streams.
+// - Not Sendable: confined to the channel's event loop like every ChannelHandler.
+
+import NIOCore
+import NIOSSL
+
+final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = POP3InboundFrame
+    typealias OutboundIn = POP3OutboundInstruction
+    typealias OutboundOut = ByteBuffer
+
+    struct Configuration {
+        /// Longest command line, without CRLF.
+        var maxCommandLineLength: Int
+        /// Longest SASL response line, without CRLF.
+        var maxSASLLineLength: Int
+        /// RFC 1939 §3 autologout timer.
+        var idleTimeout: TimeAmount
+        var tlsContext: NIOSSLContext?
+    }
+
+    private let configuration: Configuration
+    private var buffer = ByteBuffer()
+    private var lineLimit: Int
+    /// Waiting for the session; starts paused until the greeting is written.
+    private var paused = true
+    /// Dropping the rest of an over-long line up to its LF.
+    private var skippingLongLine = false
+    private var shutdownPending = false
+    private var readPending = false
+    private var closing = false
+    private var timer: Scheduled<Void>?
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        self.lineLimit = configuration.maxCommandLineLength
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if closing { return }
+        if skippingLongLine {
+            guard let lf = incoming.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return }
+            incoming.moveReaderIndex(to: lf + 1)
+            skippingLongLine = false
+        }
+        buffer.writeBuffer(&incoming)
+        process(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimer()
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .send(let bytes, let next):
+            switch next {
+            case .more:
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+            case .close:
+                closing = true
+                paused = true
+                cancelTimer()
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
+                promise?.succeed(())
+            case .startTLS:
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+                startTLS(context: context)
+            case .command, .saslResponse:
+                if bytes.readableBytes > 0 {
+                    context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+                } else {
+                    promise?.succeed(())
+                }
+                lineLimit = next == .saslResponse ? configuration.maxSASLLineLength : configuration.maxCommandLineLength
+                resume(context: context)
+            }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Backpressure: a client pipelining faster than the session answers stops being read.
+        if paused && buffer.readableBytes >= max(configuration.maxSASLLineLength * 4, 16_384) {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is POP3ShutdownEvent else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        promise?.succeed(())
+        if closing { return }
+        if paused {
+            shutdownPending = true  // delivered once the session next waits for a command
+        } else {
+            emit(.shutdown, context: context)
+        }
+    }
+
+    // MARK: Framing
+
+    private func resume(context: ChannelHandlerContext) {
+        paused = false
+        if shutdownPending {
+            shutdownPending = false
+            emit(.shutdown, context: context)
+            return
+        }
+        process(context: context)
+        if readPending && !paused {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func process(context: ChannelHandlerContext) {
+        guard !paused else { return }
+        let limit = lineLimit
+        let searchLength = min(buffer.readableBytes, limit + 2)
+        let view = buffer.readableBytesView
+        let window = view[view.startIndex..<(view.startIndex + searchLength)]
+        if let lf = window.firstIndex(of: UInt8(ascii: "\n")) {
+            var line = buffer.readBytes(length: lf - view.startIndex) ?? []
+            buffer.moveReaderIndex(forwardBy: 1)
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            compact()
+            emit(line.count > limit ? .lineTooLong : .line(line), context: context)
+            return
+        }
+        if buffer.readableBytes > limit + 1 {
+            // Too long: drop through the LF if it is already here, else drop all and skip to it.
+            if let lf = view[(view.startIndex + searchLength)...].firstIndex(of: UInt8(ascii: "\n")) {
+                buffer.moveReaderIndex(forwardBy: lf - view.startIndex + 1)
+                compact()
+            } else {
+                buffer.clear()
+                skippingLongLine = true
+            }
+            emit(.lineTooLong, context: context)
+            return
+        }
+        // Waiting for the client: (re)start the autologout timer.
+        armTimer(context: context)
+    }
+
+    private func emit(_ frame: POP3InboundFrame, context: ChannelHandlerContext) {
+        paused = true
+        cancelTimer()
+        context.fireChannelRead(wrapInboundOut(frame))
+        // Frames emitted outside a read cycle (on resume, timeout, shutdown) must reach the async
+        // side too: NIOAsyncChannel delivers what it buffered on channelReadComplete.
+        context.fireChannelReadComplete()
+    }
+
+    private func compact() {
+        if buffer.readerIndex > 65_536 || buffer.readableBytes == 0 { buffer.discardReadBytes() }
+    }
+
+    // RFC 2595 §4: after "+OK" to STLS the next bytes are a TLS ClientHello. Anything already
+    // buffered was sent in plaintext before the handshake: it is dropped, never executed
+    // (CVE-2011-0411). The TLS handler goes in front of us on the live pipeline; a failed
+    // handshake closes the channel, which ends the session.
+    private func startTLS(context: ChannelHandlerContext) {
+        buffer.clear()
+        skippingLongLine = false
+        lineLimit = configuration.maxCommandLineLength
+        guard let tlsContext = configuration.tlsContext else {
+            context.close(promise: nil)
+            return
+        }
+        do {
+            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        // The autologout timer also bounds the handshake.
+        paused = false
+        armTimer(context: context)
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    // MARK: Autologout timer (RFC 1939 §3)
+
+    private func armTimer(context: ChannelHandlerContext) {
+        cancelTimer()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: configuration.idleTimeout) {
+            let (handler, context) = loopBound.value
+            handler.timer = nil
+            if !handler.paused && !handler.closing { handler.emit(.timedOut, context: context) }
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+}

@@ -1,0 +1,102 @@
+// AUTHORIZATION state: USER/PASS (RFC 1939 §7), AUTH PLAIN (RFC 5034), STLS (RFC 2595 §4),
+// UTF8 (RFC 6856 §2.1), CAPA (RFC 2449 §5), QUIT.
+
+import Auth
+
+extension POP3SessionStateMachine {
+    /// RFC 3206 §5 [AUTH]: the client must change something (here: use TLS) before logging in.
+    static let credentialsRefused = POP3Response.err(
+        "credentials are only accepted over TLS; use STLS or the pop3s port first", code: .auth)
+
+    mutating func authorization(_ command: POP3Command, user: String?) -> Action {
+        switch command {
+        case .capa:
+            return .reply(.ok("capability list follows", lines: capabilities))
+        case .user(let name):
+            guard credentialsAllowed else { return clientError(Self.credentialsRefused) }
+            state = .authorization(user: name)
+            return .reply(.ok("send PASS"))
+        case .pass(let password):
+            guard credentialsAllowed else { return clientError(Self.credentialsRefused) }
+            // RFC 1939 §7: PASS only right after a successful USER.
+            guard let user else { return clientError(.err("send USER first")) }
+            state = .authenticating
+            return .authenticate(POP3Credentials(user: user, password: password))
+        case .auth(nil, _):
+            // No mechanism: list what can be used now, one per line (as RFC 1734 servers do).
+            return .reply(.ok("supported mechanisms follow", lines: credentialsAllowed ? ["PLAIN"] : []))
+        case .auth(let mechanism?, let initialResponse):
+            guard mechanism == "PLAIN" else { return clientError(.err("unsupported authentication mechanism")) }
+            guard credentialsAllowed else { return clientError(Self.credentialsRefused) }
+            guard let initialResponse else {
+                state = .awaitingSASLResponse
+                return .saslContinue
+            }
+            return plain(initialResponse)
+        case .stls:
+            if tlsActive { return clientError(.err("TLS already active")) }
+            guard configuration.tlsAvailable else { return clientError(.err("STLS not available")) }
+            // RFC 6856 §2.1: servers MAY refuse STLS after UTF8.
+            if utf8Enabled { return clientError(.err("STLS not allowed after UTF8")) }
+            // RFC 2595 §4: the USER given before TLS is forgotten; capabilities may change.
+            state = .authorization(user: nil)
+            enterTLS()
+            return .startTLS(.ok("Begin TLS negotiation"))
+        case .utf8:
+            enableUTF8()
+            return .reply(.ok("UTF8 enabled"))
+        case .quit:
+            // RFC 1939 §6: QUIT in AUTHORIZATION does not enter UPDATE.
+            state = .closed
+            return .replyAndClose(.ok("\(configuration.hostname) POP3 server signing off"))
+        case .stat, .list, .retr, .dele, .noop, .rset, .top, .uidl:
+            return clientError(.err("not logged in; use USER/PASS or AUTH"))
+        }
+    }
+
+    /// The line after "+ ": RFC 5034 §4, "*" cancels.
+    public mutating func saslResponse(_ line: [UInt8]) -> Action {
+        guard state == .awaitingSASLResponse else { return protocolBug() }
+        state = .authorization(user: nil)
+        if line == [UInt8(ascii: "*")] { return clientError(.err("authentication cancelled")) }
+        guard let text = String(validating: line, as: UTF8.self) else {
+            return clientError(.err("malformed SASL response"))
+        }
+        return plain(text)
+    }
+
+    /// RFC 4616: decode, accept only an empty authzid or one equal to the authcid (no proxying).
+    private mutating func plain(_ base64: String) -> Action {
+        let credentials: SASLPlainCredentials
+        do {
+            credentials = try SASLPlain.parseBase64Message(base64)
+        } catch {
+            state = .authorization(user: nil)
+            return clientError(.err("malformed SASL PLAIN response"))
+        }
+        if let authzid = credentials.authorizationIdentity, authzid != credentials.authenticationIdentity {
+            return authenticationFailed(.err("authorization identity not permitted", code: .auth))
+        }
+        state = .authenticating
+        return .authenticate(POP3Credentials(user: credentials.authenticationIdentity, password: credentials.password))
+    }
+
+    /// The outcome of `.authenticate`.
+    public mutating func loginFinished(_ outcome: LoginOutcome) -> Action {
+        guard state == .authenticating else { return protocolBug() }
+        switch outcome {
+        case .success(let maildrop):
+            state = .transaction(maildrop)
+            return .reply(.ok("maildrop has \(maildrop.liveCount) messages (\(maildrop.liveOctets) octets)"))
+        case .badCredentials:
+            // RFC 3206 §5: [AUTH] for credentials that did not verify.
+            return authenticationFailed(.err("invalid user name or password", code: .auth))
+        case .inUse:
+            state = .authorization(user: nil)
+            return .reply(.err("maildrop already locked by another POP3 session", code: .inUse))
+        case .storeFailure:
+            state = .authorization(user: nil)
+            return .reply(.err("maildrop temporarily unavailable", code: .sysTemp))
+        }
+    }
+}
