@@ -55,13 +55,25 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        .target(name: "IMAPServer", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "Sieve", dependencies: ["MailMessage"]),
+        .target(name: "POP3Server", dependencies: [
+            "MailStore", "Auth",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .target(name: "HTTPServer", dependencies: [
             "MailStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "FacteurServer", dependencies: [
-            "MailMessage", "MailStore", "Auth", "SMTPServer", "Delivery", "HTTPServer",
+            "MailMessage", "MailStore", "Auth", "SMTPServer", "Delivery", "HTTPServer", "Sieve", "POP3Server",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -75,7 +87,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "facteur", dependencies: [
-            "FacteurServer",
+            "FacteurServer", "Sieve",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -91,6 +103,16 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
+        .testTarget(name: "IMAPServerTests", dependencies: ["IMAPServer"]),
+        .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailMessage"]),
+        .testTarget(name: "POP3ServerTests", dependencies: [
+            "POP3Server", "MailStore", "Auth",
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .testTarget(name: "HTTPServerTests", dependencies: [
             "HTTPServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,11 +1,13 @@
 // The composition root: configuration in, running listeners out. Owns the order of start-up
 // (store, TLS, pipeline, listeners) and of shutdown (listeners drain, then the store closes).
+import Auth
 import Delivery
 import Foundation
 import HTTPServer
 import Logging
 import MailStore
 import NIOSSL
+import POP3Server
 import SMTPServer
 import ServiceLifecycle
 
@@ -39,23 +41,38 @@ public struct FacteurApplication: Sendable {
             store: handle.store, configuration: DeliveryConfiguration(hostname: configuration.hostname),
             logger: logger)
         let receiver = SMTPDeliveryAdapter(pipeline: pipeline)
+        let authenticator = Authenticator(store: handle.store, hasher: PasswordHasher())
+        let maildropLocks = POP3MaildropLocks()   // shared by pop3 and pop3s
+        let announce: @Sendable (ListenerName, ListenerAddress) -> Void = { name, address in
+            self.announce(name, address)
+        }
 
         var services: [any Service] = []
         for (name, address) in configuration.listeners.sorted(by: { $0.key < $1.key }) {
             switch name {
             case .smtp, .lmtp:
-                services.append(SMTPListenerService(
-                    name: name, address: address, kind: name == .lmtp ? .lmtp : .smtp,
-                    configuration: configuration, tls: tls.sslContext, receiver: receiver, logger: logger,
-                    onBound: { name, address in self.announce(name, address) }))
+                let server = SMTPServer(
+                    configuration: SMTPServer.Configuration(
+                        kind: name == .lmtp ? .lmtp : .smtp, host: address.host, port: address.port,
+                        hostname: configuration.hostname, maxMessageSize: configuration.limits.maxMessageSize,
+                        tlsContext: tls.sslContext),
+                    receiver: receiver, logger: logger)
+                services.append(ListenerService(name: name, address: address, server: server, onBound: announce))
+            case .pop3, .pop3s:
+                let server = POP3Server(
+                    configuration: POP3Server.Configuration(
+                        host: address.host, port: address.port, hostname: configuration.hostname,
+                        tlsContext: tls.sslContext, implicitTLS: name == .pop3s),
+                    store: handle.store, authenticator: authenticator, maildropLocks: maildropLocks, logger: logger)
+                services.append(ListenerService(name: name, address: address, server: server, onBound: announce))
             case .http:
                 services.append(AdminHTTPServer.makeApplication(
                     host: address.host, port: address.port, store: handle.store, registry: metrics.registry,
                     logger: logger, onBound: { host, port in
-                        self.announce(.http, ListenerAddress(host: host, port: port))
+                        announce(.http, ListenerAddress(host: host, port: port))
                     }))
-            case .submission, .submissions, .imap, .imaps, .pop3, .pop3s, .managesieve:
-                // todo: each arrives with its issue (IMAP, POP3, Sieve, sending).
+            case .submission, .submissions, .imap, .imaps, .managesieve:
+                // todo: each arrives with its issue (IMAP, ManageSieve, sending).
                 logger.notice("listener \(name.rawValue) is configured but not available in this version")
             }
         }

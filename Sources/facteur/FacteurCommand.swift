@@ -10,7 +10,8 @@ struct FacteurCommand: AsyncParsableCommand {
         commandName: "facteur",
         abstract: "A mail server for organisations: SMTP, LMTP, IMAP, POP3 and Sieve in one binary.",
         subcommands: [ServeCommand.self, DomainCommand.self, UserCommand.self, AliasCommand.self,
-                      QueueCommand.self, ExportCommand.self, ImportCommand.self, VersionCommand.self])
+                      QueueCommand.self, ExportCommand.self, ImportCommand.self, SieveCommand.self,
+                      VersionCommand.self])
 }
 
 /// `--config FILE`, shared by every command that touches the store.

@@ -73,22 +73,23 @@ public struct IMAPBodyParameter: Sendable, Equatable {
 
 /// The extension data common to single parts and multiparts: disposition, language, location.
 public struct IMAPBodyExtensions: Sendable, Equatable {
-    /// `body-fld-dsp`: e.g. ("attachment", [("filename", "a.pdf")]).
-    public var disposition: (type: String, parameters: [IMAPBodyParameter])? {
-        get { dispositionType.map { ($0, dispositionParameters) } }
-        set {
-            dispositionType = newValue?.type
-            dispositionParameters = newValue?.parameters ?? []
+    /// `body-fld-dsp`: e.g. `attachment` with `filename=a.pdf`.
+    public struct Disposition: Sendable, Equatable {
+        public var type: String
+        public var parameters: [IMAPBodyParameter]
+
+        public init(_ type: String, parameters: [IMAPBodyParameter] = []) {
+            self.type = type
+            self.parameters = parameters
         }
     }
+
+    public var disposition: Disposition?
     public var languages: [String]
     public var location: String?
-    private var dispositionType: String?
-    private var dispositionParameters: [IMAPBodyParameter] = []
 
-    public init(disposition: (type: String, parameters: [IMAPBodyParameter])? = nil, languages: [String] = [], location: String? = nil) {
-        self.dispositionType = disposition?.type
-        self.dispositionParameters = disposition?.parameters ?? []
+    public init(disposition: Disposition? = nil, languages: [String] = [], location: String? = nil) {
+        self.disposition = disposition
         self.languages = languages
         self.location = location
     }

@@ -11,7 +11,21 @@ import NIOCore
 /// as `streamedLiteralBytes` chunks (slices of the input buffer, no copy) and the final frame
 /// marks where they were. Oversized input is skipped by counting, never stored.
 ///
-/// Owned by one connection on its event loop; not Sendable on purpose.
+/// Owned by one connection on its event loop; not Sendable on purpose. The read loop:
+///
+///     while let event = framer.next(&inbound) {
+///         switch event {
+///         case .command(let frame):          // IMAPCommandParser.parse(frame, options:) → dispatch
+///         case .continuationRequest(let a):  // write "+ Ready", or framer.refuseLiteral() and answer NO
+///         case .streamedLiteralStart(let a): // open a spool for APPEND literal a.index
+///         case .streamedLiteralBytes(let b): // append b to the spool
+///         case .streamedLiteralEnd:          // close the spool; the `.command` follows
+///         case .rejected(let error):         // write error.response
+///         }
+///     }
+///
+/// During IDLE or an AUTHENTICATE exchange the session reads `.command` frames as raw lines
+/// (`IMAPCommandParser.isIdleDone`, `parseSASLContinuation`).
 public struct IMAPCommandFramer {
     public struct Configuration: Sendable, Equatable {
         /// Longest line (text between literals). Clients keep lines under 8 KB (RFC 2683 §3.2.1.5);

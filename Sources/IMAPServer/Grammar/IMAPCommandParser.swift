@@ -42,6 +42,24 @@ public enum IMAPCommandParser {
         }
     }
 
+    /// The mailbox of an APPEND whose first literal the framer announced
+    /// (`IMAPLiteralAnnouncement.appendPrefix`), so the session can answer `NO [TRYCREATE]` or
+    /// `NO [TOOBIG]` before accepting the literal (RFC 9051 §6.3.12, RFC 7889 §4).
+    public static func parseAppendMailbox(_ prefix: IMAPCommandFrame, options: Options = Options()) throws(IMAPParseError) -> IMAPMailboxName {
+        var cursor = IMAPParseCursor(prefix, options: options)
+        let tag = try cursor.parseTag()
+        do throws(IMAPParseError) {
+            try cursor.expectSpace()
+            guard cursor.consumeKeyword("APPEND") else { throw cursor.error("not an APPEND command") }
+            try cursor.expectSpace()
+            return try cursor.parseMailbox()
+        } catch {
+            var tagged = error
+            tagged.tag = tag
+            throw tagged
+        }
+    }
+
     /// RFC 2177 §3 / RFC 9051 §6.3.13: the line that ends IDLE is exactly "DONE" (any case).
     public static func isIdleDone(_ frame: IMAPCommandFrame) -> Bool {
         frame.bytes.count == 4 && String(decoding: frame.bytes, as: UTF8.self).uppercased() == "DONE"

@@ -3,7 +3,7 @@
 /// Reads the bytes of one framed command (its literals inline, final CRLF removed) without ever
 /// indexing past the end. Frames are bounded by `IMAPCommandFramer`, so nothing here allocates
 /// more than the frame; recursion is bounded by `limits.maxNestingDepth` through `nested`.
-public struct IMAPParseCursor {
+struct IMAPParseCursor {
     let bytes: [UInt8]
     var index: Int = 0
     /// Offsets (just after a literal's CRLF) whose octets were streamed out by the framer.

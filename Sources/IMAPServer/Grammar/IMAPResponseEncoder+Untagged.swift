@@ -97,8 +97,9 @@ extension IMAPResponseEncoder {
                 writeString(root, into: &buffer)
             }
         case .fetch(let number, let items):
-            var writer = IMAPFetchResponseWriter(sequenceNumber: number, encoder: self, into: &buffer)
-            for item in items { writer.write(item, into: &buffer) }
+            // message-data    = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))
+            buffer.writeString("\(number) FETCH (")
+            writeList(items, into: &buffer) { item, buffer in writeFetchItem(item, into: &buffer) }
             buffer.writeString(")")
         }
     }

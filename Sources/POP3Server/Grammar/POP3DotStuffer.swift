@@ -18,7 +18,7 @@ public struct POP3DotStuffer: Sendable {
             let count = chunk.count
             while index < count {
                 let byte = chunk[index]
-                if false && atLineStart && byte == UInt8(ascii: ".") {
+                if atLineStart && byte == UInt8(ascii: ".") {
                     // Flush the run up to here, then the extra dot; the original dot starts the next run.
                     buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: chunk[runStart..<index])))
                     buffer.writeInteger(UInt8(ascii: "."))

@@ -130,7 +130,9 @@ struct SieveExecution {
 
     /// `${…}` expansion where the running script required "variables" (RFC 5229 §3).
     func expand(_ text: String) -> String {
-        guard let current = frames.last, current.usesVariables, text.contains("${") else { return text }
+        guard let current = frames.last, current.usesVariables, SieveVariables.containsReference(text) else {
+            return text
+        }
         var merged = current.variables
         for name in current.globalNames { merged[name] = globals[name] }
         return merged.expand(text) { name in

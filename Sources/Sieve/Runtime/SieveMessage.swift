@@ -24,7 +24,8 @@ public struct SieveEnvelope: Sendable, Hashable {
     public var from: String
     /// The RCPT TO this copy is delivered for.
     public var to: String
-    /// The address as originally given (ORCPT, or before alias expansion), when it differs.
+    /// The address as originally given (ORCPT, or before alias expansion), when it differs. No base
+    /// test reads it; delivery passes it to `VacationPolicy.ownAddresses` so replies see it as ours.
     public var originalRecipient: String?
     /// The authenticated submitter, if any (envelope part "auth").
     public var authUser: String?

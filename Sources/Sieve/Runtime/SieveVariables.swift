@@ -26,6 +26,17 @@ struct SieveVariables: Sendable {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 
+    /// Whether `text` holds "${" at all: the fast path that skips expansion for plain strings
+    /// (a byte scan; Foundation's `contains` would bridge to NSString).
+    static func containsReference(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == UInt8(ascii: "$") && byte == UInt8(ascii: "{") { return true }
+            previous = byte
+        }
+        return false
+    }
+
     subscript(name: String) -> String? {
         get { values[name.lowercased()] }
         set { values[name.lowercased()] = newValue.map(bounded) }
@@ -42,7 +53,7 @@ struct SieveVariables: Sendable {
     /// Replace `${name}` and `${n}` (RFC 5229 §3). An unknown variable expands to ""; text that is not
     /// a valid reference stays as written. `lookup` resolves namespaced names (none supported yet).
     func expand(_ text: String, lookup: (String) -> String? = { _ in nil }) -> String {
-        guard text.contains("${") else { return text }
+        guard SieveVariables.containsReference(text) else { return text }
         let scalars = Array(text.unicodeScalars)
         var output = String.UnicodeScalarView()
         var index = 0

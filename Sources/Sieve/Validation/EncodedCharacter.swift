@@ -5,7 +5,7 @@ enum EncodedCharacter {
     struct InvalidCodePoint: Error { var text: String }
 
     static func decode(_ string: String) throws(InvalidCodePoint) -> String {
-        guard string.contains("${") else { return string }
+        guard SieveVariables.containsReference(string) else { return string }
         let scalars = Array(string.unicodeScalars)
         // Next '}' at or after each position, computed once so "${${${…" stays linear.
         var nextClose = [Int?](repeating: nil, count: scalars.count + 1)

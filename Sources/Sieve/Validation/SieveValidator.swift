@@ -301,7 +301,7 @@ struct SieveValidator {
     // MARK: - Command and test rules
 
     private func isConstant(_ text: String) -> Bool {
-        !required.contains(.variables) || !text.contains("${")
+        !required.contains(.variables) || !SieveVariables.containsReference(text)
     }
 
     private mutating func checkCommandRules(_ invocation: SieveInvocation) {
@@ -383,11 +383,10 @@ struct SieveValidator {
             if let zone = invocation.tagString("zone"), isConstant(zone), SieveDatePart.zoneOffset(zone) == nil {
                 report(position, "invalid time zone '\(zone)' (use the form +hhmm or -hhmm)")
             }
-        case "string", "hasflag":
-            if invocation.positional.count == 2, invocation.name == "hasflag" {
-                for name in invocation.strings(at: 0) where !SieveVariables.isValidName(name, allowNamespace: false) {
-                    report(position, "invalid variable name '\(name)'")
-                }
+        case "hasflag" where invocation.positional.count == 2:
+            // RFC 5232 §4: the first list names variables.
+            for name in invocation.strings(at: 0) where !SieveVariables.isValidName(name, allowNamespace: false) {
+                report(position, "invalid variable name '\(name)'")
             }
         case "body":
             if case .count = invocation.match.matchType {

@@ -140,7 +140,7 @@ import Testing
         #expect(framer.next(&buffer) == .command(IMAPCommandFrame("a LOGIN {4}\r\nfred pw")))
     }
 
-    @Test func refusedLiteralAbandonsTheCommand() {
+    @Test func refusedLiteralAbandonsTheCommand() throws {
         var framer = IMAPCommandFramer()
         var buffer = ByteBuffer(string: "a APPEND Nope {5}\r\n")
         guard case .continuationRequest(let announcement) = framer.next(&buffer) else {
@@ -148,7 +148,9 @@ import Testing
             return
         }
         // The session checks the mailbox before accepting: TRYCREATE.
-        #expect(announcement.appendPrefix == IMAPCommandFrame("a APPEND Nope {5}\r\n"))
+        let prefix = try #require(announcement.appendPrefix)
+        #expect(prefix == IMAPCommandFrame("a APPEND Nope {5}\r\n"))
+        #expect(try IMAPCommandParser.parseAppendMailbox(prefix) == IMAPMailboxName("Nope"))
         let refused = framer.refuseLiteral()
         let refusedAgain = framer.refuseLiteral()
         #expect(refused && !refusedAgain)
