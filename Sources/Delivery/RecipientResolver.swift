@@ -37,10 +37,14 @@ public struct RecipientResolver: Sendable {
         // RFC 5321 §4.5.1: postmaster (any case) must be accepted; without an account or alias
         // for it, it reaches nothing, so administrators should alias it (the README says so).
         guard let address = MailAddress(recipient) else { return .invalidAddress }
-        guard try await store.domain(named: address.domain) != nil else { return .notLocalDomain }
+        let lookup = try await store.lookUp(address: address.description)
+        guard let domain = lookup.domain else { return .notLocalDomain }
 
         var expansion = Expansion(limit: configuration.maxExpandedAccounts)
-        let found = try await expand(address, detail: nil, original: recipient, depth: 0, into: &expansion)
+        var found = try await expand(address, lookup: lookup, detail: nil, original: recipient, depth: 0, into: &expansion)
+        if !found, let catchAll = domain.catchAll.flatMap(MailAddress.init) {
+            found = try await expand(catchAll, lookup: nil, detail: nil, original: recipient, depth: 1, into: &expansion)
+        }
         if !found || expansion.accounts.isEmpty { return .unknownUser }
         return .local(expansion.accounts, remoteTargets: expansion.remote)
     }
@@ -54,42 +58,38 @@ public struct RecipientResolver: Sendable {
         init(limit: Int) { self.limit = limit }
     }
 
-    /// Returns false when the address names nothing at all.
-    private func expand(_ address: MailAddress, detail: String?, original: String, depth: Int,
-                        into expansion: inout Expansion) async throws -> Bool {
+    /// Returns false when the address names nothing at all. `lookup` is the store's answer for
+    /// `address` when the caller already has it.
+    private func expand(_ address: MailAddress, lookup known: AddressLookup?, detail: String?, original: String,
+                        depth: Int, into expansion: inout Expansion) async throws -> Bool {
         let key = address.description.lowercased()
         // A loop (a → b → a) or a diamond (two lists sharing a member) visits an address once.
         guard expansion.visited.insert(key).inserted else { return true }
         guard depth <= configuration.maxAliasDepth, expansion.accounts.count < expansion.limit else { return true }
 
-        if try await store.domain(named: address.domain) == nil {
+        let lookup: AddressLookup
+        if let known { lookup = known } else { lookup = try await store.lookUp(address: address.description) }
+        if lookup.domain == nil {
             expansion.remote.append(address.description)
             return true
         }
-        if let account = try await store.account(address: address.description) {
+        if let account = lookup.account {
             if expansion.accountIDs.insert(account.id).inserted {
-                expansion.accounts.append(ResolvedRecipient(account: account, detail: detail,
-                                                            originalRecipient: original))
+                expansion.accounts.append(ResolvedRecipient(account: account, detail: detail, originalRecipient: original))
             }
             return true
         }
-        if let alias = try await store.alias(address: address.description) {
+        if let alias = lookup.alias {
             for target in alias.targets {
                 guard let targetAddress = MailAddress(target) else { continue }
-                _ = try await expand(targetAddress, detail: detail, original: original, depth: depth + 1,
+                _ = try await expand(targetAddress, lookup: nil, detail: detail, original: original, depth: depth + 1,
                                      into: &expansion)
             }
             return true
         }
         if let delimiter = configuration.recipientDelimiter, detail == nil,
            let (base, newDetail) = address.splitDetail(delimiter: delimiter) {
-            if try await expand(base, detail: newDetail, original: original, depth: depth, into: &expansion) {
-                return true
-            }
-        }
-        if depth == 0, let catchAll = try await store.domain(named: address.domain)?.catchAll,
-           let target = MailAddress(catchAll) {
-            return try await expand(target, detail: detail, original: original, depth: depth + 1, into: &expansion)
+            return try await expand(base, lookup: nil, detail: newDetail, original: original, depth: depth, into: &expansion)
         }
         return false
     }

@@ -28,7 +28,7 @@ public struct FacteurApplication: Sendable {
 
     /// Logs the line scripts wait for (DESIGN.md) and tells the embedding code.
     private func announce(_ name: ListenerName, _ address: ListenerAddress) {
-        logger.info("listening \(name.rawValue) \(address)")
+        logger.notice("listening \(name.rawValue) \(address)")
         onListening(name, address)
     }
 

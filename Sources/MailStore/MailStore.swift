@@ -27,6 +27,10 @@ public protocol MailStore: Sendable {
     func alias(address: String) async throws -> Alias?
     func aliases(domain: String?) async throws -> [Alias]
 
+    /// The domain, account and alias for one address, in one read (a domain that is not local
+    /// gives an empty lookup).
+    func lookUp(address: String) async throws -> AddressLookup
+
     // MARK: Mailboxes
     func mailboxes(accountID: AccountID) async throws -> [Mailbox]
     func mailbox(accountID: AccountID, name: String) async throws -> Mailbox?

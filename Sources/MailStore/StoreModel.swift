@@ -117,6 +117,19 @@ public struct SearchFields: Sendable, Equatable, Codable {
     }
 }
 
+/// What the store knows about one address, for recipient resolution: its domain when that is
+/// local, and the account or alias of that name (an address is never both).
+public struct AddressLookup: Sendable, Equatable {
+    public var domain: Domain?
+    public var account: Account?
+    public var alias: Alias?
+    public init(domain: Domain? = nil, account: Account? = nil, alias: Alias? = nil) {
+        self.domain = domain
+        self.account = account
+        self.alias = alias
+    }
+}
+
 public enum MailboxSelector: Sendable, Equatable {
     case inbox
     case id(MailboxID)

@@ -63,6 +63,7 @@ actor InMemoryAccountStore: MailStore {
     func messages(mailboxID: MailboxID) async throws -> [StoredMessage] { throw unused() }
     func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage? { throw unused() }
     func deliveryEnvelope(of message: StoredMessage) async throws -> Data? { throw unused() }
+    func lookUp(address: String) async throws -> AddressLookup { throw unused() }
     func messageBytes(_ message: StoredMessage) async throws -> [UInt8] { throw unused() }
     func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                      flags: [String]) async throws -> [StoredMessage] { throw unused() }

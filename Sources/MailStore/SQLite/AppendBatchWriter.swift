@@ -99,16 +99,16 @@ struct AppendBatchWriter: Sendable {
             }
         }
         for (id, mailbox) in mailboxes where mailbox.addedCount > 0 {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE mailboxes SET uid_next = ?, highest_modseq = ?, message_count = message_count + ?,
                     unseen_count = unseen_count + ?, total_bytes = total_bytes + ? WHERE id = ?
-                """, arguments: [mailbox.uidNext, mailbox.highestModSeq, mailbox.addedCount, mailbox.addedUnseen,
+                """).execute(arguments: [mailbox.uidNext, mailbox.highestModSeq, mailbox.addedCount, mailbox.addedUnseen,
                                  mailbox.addedBytes, id])
         }
         for (id, account) in accounts where account.addedCount > 0 {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE accounts SET used_bytes = used_bytes + ?, message_count = message_count + ? WHERE id = ?
-                """, arguments: [account.addedBytes, account.addedCount, id])
+                """).execute(arguments: [account.addedBytes, account.addedCount, id])
         }
         return SQLiteMailStore.WriteResult(value: results, changes: changes)
     }
@@ -122,13 +122,13 @@ struct AppendBatchWriter: Sendable {
         let columns = "id, account_id, uid_validity, uid_next, highest_modseq"
         switch prepared.request.mailbox {
         case .inbox:
-            row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM mailboxes WHERE account_id = ? AND name = 'INBOX'",
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM mailboxes WHERE account_id = ? AND name = 'INBOX'"),
                                    arguments: [accountID])
         case .name:
-            row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM mailboxes WHERE account_id = ? AND name = ?",
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM mailboxes WHERE account_id = ? AND name = ?"),
                                    arguments: [accountID, prepared.mailboxName])
         case .id(let id):
-            row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM mailboxes WHERE id = ? AND account_id = ?",
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM mailboxes WHERE id = ? AND account_id = ?"),
                                    arguments: [id, accountID])
         }
         guard let row else { throw StoreError.notFound("mailbox") }
@@ -143,7 +143,7 @@ struct AppendBatchWriter: Sendable {
     private func loadAccount(_ db: Database, _ id: AccountID,
                              into accounts: inout [AccountID: AccountState]) throws -> AccountState {
         if let cached = accounts[id] { return cached }
-        guard let row = try Row.fetchOne(db, sql: "SELECT quota_bytes, used_bytes FROM accounts WHERE id = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT quota_bytes, used_bytes FROM accounts WHERE id = ?"),
                                          arguments: [id]) else {
             throw StoreError.notFound("account \(id)")
         }
@@ -171,12 +171,12 @@ struct AppendBatchWriter: Sendable {
                                modSeq: Int64, saveDate: Double) throws {
         let request = prepared.request
         let fields = request.searchFields
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, save_date, size,
                 prefix, content_sha256, metadata, subject, from_field, to_field, cc_field, bcc_field,
                 message_id_header, sent_date, delivery_envelope)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+            """).execute(arguments: [
                 mailboxID, uid, modSeq, prepared.flags.system, prepared.flags.storedKeywords,
                 request.internalDate.timeIntervalSince1970, saveDate, prepared.size,
                 request.prefix.isEmpty ? nil : Data(request.prefix), request.content.sha256,

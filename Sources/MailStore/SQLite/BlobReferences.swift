@@ -7,10 +7,11 @@ enum BlobReferences {
     /// Adds one reference, inserting the row on first use. `inlineData` is nil when the body is
     /// a file (already durable: see BlobFileStore.write).
     static func addReference(_ db: Database, sha256: String, size: Int, inlineData: Data?) throws {
-        try db.execute(sql: """
+        // A cached statement: this runs once per appended message.
+        try db.cachedStatement(sql: """
             INSERT INTO blobs (sha256, size, data, ref_count) VALUES (?, ?, ?, 1)
             ON CONFLICT (sha256) DO UPDATE SET ref_count = ref_count + 1
-            """, arguments: [sha256, size, inlineData])
+            """).execute(arguments: [sha256, size, inlineData])
     }
 
     /// Counts references held by the messages `filter` selects (an SQL condition on the alias

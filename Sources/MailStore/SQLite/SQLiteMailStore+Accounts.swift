@@ -67,7 +67,7 @@ extension SQLiteMailStore {
     public func account(address: String) async throws -> Account? {
         guard let key = try? AddressKey(address) else { return nil }
         return try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(StoreRows.accountColumns) FROM accounts WHERE address_key = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(StoreRows.accountColumns) FROM accounts WHERE address_key = ?"),
                              arguments: [key.key]).map(StoreRows.account)
         }
     }

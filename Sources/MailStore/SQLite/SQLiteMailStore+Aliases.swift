@@ -45,7 +45,7 @@ extension SQLiteMailStore {
     public func alias(address: String) async throws -> Alias? {
         guard let key = try? AddressKey(address) else { return nil }
         return try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(StoreRows.aliasColumns) FROM aliases WHERE address_key = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(StoreRows.aliasColumns) FROM aliases WHERE address_key = ?"),
                              arguments: [key.key]).map(StoreRows.alias)
         }
     }

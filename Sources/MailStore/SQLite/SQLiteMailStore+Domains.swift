@@ -40,7 +40,7 @@ extension SQLiteMailStore {
     public func domain(named name: String) async throws -> Domain? {
         guard let domain = try? AddressKey.domainName(name) else { return nil }
         return try await read { db in
-            try Row.fetchOne(db, sql: "SELECT name, catch_all FROM domains WHERE name = ?", arguments: [domain]).map {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT name, catch_all FROM domains WHERE name = ?"), arguments: [domain]).map {
                 Domain(name: $0["name"], catchAll: $0["catch_all"])
             }
         }

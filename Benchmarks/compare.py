@@ -1,0 +1,335 @@
+#!/usr/bin/env python3
+"""Runs the comparison scenarios against Facteur and the peers (Postfix + Dovecot), alternating
+the servers run by run, prints one table `scenario | facteur | peer | ratio` and records it in
+Benchmarks/RESULTS.md. Started by compare.sh, which installs the peers first.
+
+ratio = how many times better Facteur is: facteur/peer for rates, peer/facteur for times.
+A peer that cannot be started is skipped with its reason in the table; Facteur always runs.
+
+    python3 Benchmarks/compare.py --facteur .build-release/release/facteur
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from make_corpus import write_corpus  # noqa: E402
+from servers import DOMAIN, PASSWORD, Dovecot, Facteur, Postfix  # noqa: E402
+
+LOAD_RE = re.compile(r"(\d+) accepted, (\d+) failed in ([\d.]+)s = (\d+) msg/s; DATA-to-250 p50 ([\d.na]+) ms, "
+                     r"p99 ([\d.na]+) ms")
+LOAD_USERS = [f"user{n}@{DOMAIN}" for n in range(1, 6)]
+POP_USER = f"reader@{DOMAIN}"
+
+
+class Row:
+    def __init__(self, scenario: str, facteur, peer, unit: str, higher_is_better: bool, note: str = ""):
+        self.scenario, self.facteur, self.peer, self.unit = scenario, facteur, peer, unit
+        self.higher_is_better, self.note = higher_is_better, note
+
+    def ratio(self) -> str:
+        if not isinstance(self.facteur, (int, float)) or not isinstance(self.peer, (int, float)):
+            return "-"
+        if self.facteur <= 0 or self.peer <= 0:
+            return "-"
+        value = self.facteur / self.peer if self.higher_is_better else self.peer / self.facteur
+        return f"{value:.2f}x"
+
+    @staticmethod
+    def cell(value, unit: str) -> str:
+        if isinstance(value, (int, float)):
+            digits = 0 if value >= 100 else 1 if value >= 10 else 2
+            return f"{value:.{digits}f} {unit}"
+        return str(value)
+
+    def cells(self) -> list[str]:
+        return [self.scenario, self.cell(self.facteur, self.unit), self.cell(self.peer, self.unit), self.ratio()]
+
+
+def log(text: str):
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def smtp_load(port: int, label: str, lmtp: bool, args) -> dict:
+    command = [sys.executable, str(HERE / "smtp_load.py"), "--port", str(port), "--messages", str(args.messages),
+               "--connections", str(args.connections), "--size", str(args.size), "--label", label,
+               "--max-seconds", "180"]
+    for user in LOAD_USERS:
+        command += ["--rcpt", user]
+    if lmtp:
+        command.append("--lmtp")
+    output = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    match = LOAD_RE.search(output.stdout)
+    if output.returncode != 0 or not match:
+        raise RuntimeError(f"smtp_load.py failed: {(output.stdout + output.stderr).strip()[-800:]}")
+    log("  " + output.stdout.strip())
+    accepted, failed = int(match.group(1)), int(match.group(2))
+    return {"accepted": accepted, "failed": failed, "seconds": float(match.group(3)), "rate": float(match.group(4)),
+            "p50": float(match.group(5)), "p99": float(match.group(6))}
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def scenario_smtp(facteur: Facteur, postfix: Postfix | None, dovecot: Dovecot | None, skip: dict, args) -> list[Row]:
+    log(f"smtp-accept: {args.messages} x {args.size} B over {args.connections} connections to {len(LOAD_USERS)} users, "
+        f"{args.rounds} rounds alternating")
+    ours, theirs, end_to_end = [], [], []
+    for round_number in range(args.rounds):
+        ours.append(smtp_load(facteur.ports["smtp"], f"facteur smtp #{round_number + 1}", False, args))
+        if postfix is None:
+            continue
+        before = dovecot.count_delivered(LOAD_USERS)
+        start = time.monotonic()
+        result = smtp_load(postfix.smtp_port, f"postfix smtpd #{round_number + 1}", False, args)
+        theirs.append(result)
+        target = before + result["accepted"]
+        deadline = time.monotonic() + 300
+        while dovecot.count_delivered(LOAD_USERS) < target and time.monotonic() < deadline:
+            time.sleep(0.02)
+        delivered = dovecot.count_delivered(LOAD_USERS) - before
+        seconds = time.monotonic() - start
+        end_to_end.append({"seconds": seconds, "rate": delivered / seconds, "delivered": delivered})
+        log(f"  postfix -> dovecot lmtp: {delivered} in the maildirs after {seconds:.2f}s = {delivered / seconds:.0f} msg/s")
+        if delivered < result["accepted"]:
+            log(f"  WARNING: only {delivered} of {result['accepted']} delivered within 300 s (see postfix.log)")
+    peer = skip.get("postfix")
+    failures = sum(r["failed"] for r in ours) + sum(r["failed"] for r in theirs)
+    note = f"{failures} failed transactions" if failures else ""
+    rows = [
+        Row("smtp-accept msg/s (Facteur SMTP vs Postfix smtpd)", median_of(ours, "rate"),
+            peer or median_of(theirs, "rate"), "msg/s", True, note),
+        Row("smtp-accept DATA-to-250 p50", median_of(ours, "p50"), peer or median_of(theirs, "p50"), "ms", False),
+        Row("smtp-accept DATA-to-250 p99", median_of(ours, "p99"), peer or median_of(theirs, "p99"), "ms", False),
+        Row("smtp-accept durable in mailbox msg/s (Postfix queue + Dovecot LMTP)", median_of(ours, "rate"),
+            peer or median_of(end_to_end, "rate"), "msg/s", True),
+        Row("smtp-accept time until all in mailboxes", median_of(ours, "seconds"),
+            peer or median_of(end_to_end, "seconds"), "s", False),
+    ]
+    return rows
+
+
+def scenario_lmtp(facteur: Facteur, dovecot: Dovecot | None, skip: dict, args) -> list[Row]:
+    log(f"lmtp-accept: the same load over LMTP, Facteur vs Dovecot, {args.rounds} rounds alternating")
+    ours, theirs = [], []
+    for round_number in range(args.rounds):
+        ours.append(smtp_load(facteur.ports["lmtp"], f"facteur lmtp #{round_number + 1}", True, args))
+        if dovecot is not None:
+            theirs.append(smtp_load(dovecot.lmtp_port, f"dovecot lmtp #{round_number + 1}", True, args))
+    peer = skip.get("dovecot")
+    return [
+        Row("lmtp-accept msg/s (Facteur LMTP vs Dovecot LMTP)", median_of(ours, "rate"),
+            peer or median_of(theirs, "rate"), "msg/s", True),
+        Row("lmtp-accept DATA-to-250 p50", median_of(ours, "p50"), peer or median_of(theirs, "p50"), "ms", False),
+        Row("lmtp-accept DATA-to-250 p99", median_of(ours, "p99"), peer or median_of(theirs, "p99"), "ms", False),
+    ]
+
+
+def pop3_download(port: int, label: str) -> dict:
+    output = subprocess.run([sys.executable, str(HERE / "pop3_download.py"), "--port", str(port), "--user", POP_USER,
+                             "--password", PASSWORD, "--runs", "1", "--label", label, "--json"],
+                            capture_output=True, text=True, timeout=300)
+    if not output.stdout.strip():
+        raise RuntimeError(f"pop3_download.py failed: {output.stderr.strip()[-800:]}")
+    run = json.loads(output.stdout)["runs"][0]
+    log(f"  {label}: {run['messages']} messages, {run['bytes'] / 1e6:.1f} MB in {run['seconds']:.2f}s "
+        f"({run['size_mismatches']} size mismatches)")
+    if run["size_mismatches"]:
+        raise RuntimeError(f"{label}: {run['size_mismatches']} messages differ from their LIST size")
+    return run
+
+
+def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus: Path, count: int, args) -> list[Row]:
+    log(f"pop3-download: {count}-message mailbox, USER/PASS, LIST, RETR each (no DELE); 1 warm-up then "
+        f"{args.pop3_runs} runs alternating")
+    ours = [pop3_download(facteur.ports["pop3"], "facteur pop3 warm-up")]
+    theirs = [pop3_download(dovecot.pop3_port, "dovecot pop3 warm-up")] if dovecot else []
+    ours, theirs = [], []
+    for run in range(args.pop3_runs):
+        ours.append(pop3_download(facteur.ports["pop3"], f"facteur pop3 #{run + 1}"))
+        if dovecot is not None:
+            theirs.append(pop3_download(dovecot.pop3_port, f"dovecot pop3 #{run + 1}"))
+    peer = skip.get("dovecot")
+    megabytes = ours[0]["bytes"] / 1e6
+    return [
+        Row(f"pop3-download {count} msgs / {megabytes:.0f} MB, median s", median_of(ours, "seconds"),
+            peer or median_of(theirs, "seconds"), "s", False),
+        Row("pop3-download MB/s", megabytes / median_of(ours, "seconds"),
+            peer or (theirs[0]["bytes"] / 1e6) / median_of(theirs, "seconds"), "MB/s", True),
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    header = ["scenario", "facteur", "peer", "ratio"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---", "---:", "---:", "---:"]) + "|"]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    memory = "?"
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except Exception:
+        pass
+    cpu = ""
+    try:
+        cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
+    except Exception:
+        pass
+    disk = subprocess.run(["df", "-T", tempfile.gettempdir()], capture_output=True, text=True).stdout.splitlines()[-1].split()
+    return (f"{os.cpu_count()} CPUs ({cpu}), {memory} RAM, kernel {platform.release()}, "
+            f"temp dir on {disk[1] if len(disk) > 1 else '?'}")
+
+
+def versions(binary: str) -> str:
+    def run(*command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=20).stdout.strip().splitlines()[0]
+        except Exception:
+            return "not installed"
+    return (f"{run(binary, 'version')}; Dovecot {run('dovecot', '--version')}; "
+            f"Postfix {run('postconf', '-d', '-h', 'mail_version')}")
+
+
+HOW_TO = """# Facteur benchmarks: comparison with Postfix + Dovecot
+
+How to reproduce: on a Debian 12 machine, as root, from the repository root, run
+`Benchmarks/compare.sh` (optionally `FACTEUR_BIN=/path/to/facteur`). It installs Debian's
+dovecot-core, dovecot-pop3d, dovecot-imapd, dovecot-lmtpd and postfix if missing (no system
+instance is left running), starts a private Dovecot (POP3 + LMTP, Maildir, `mail_fsync = always`)
+and a private Postfix (own config and queue, delivering to that Dovecot over LMTP) in a temporary
+directory, all on 127.0.0.1 only, makes a seeded corpus (Benchmarks/make_corpus.py), runs each
+scenario against Facteur and the peer in alternation and adds a section below (newest first).
+It takes 5 to 10 minutes. ratio = how many times better Facteur is (rates: facteur/peer; times
+and latencies: peer/facteur). Facteur's 250 means the message is fsynced in the mailbox; for
+Postfix it means fsynced in its queue, so the "durable in mailbox" row also waits until every
+message is in Dovecot's Maildir. Dovecot and Postfix log at their default level (one line per
+message), Facteur at `notice`.
+
+Scenarios: smtp-accept (Benchmarks/smtp_load.py: N messages of S bytes over C connections to
+5 users, pipelined MAIL/RCPT/DATA), lmtp-accept (same, LMTP), pop3-download
+(Benchmarks/pop3_download.py: USER/PASS, LIST, RETR of every message, no DELE, one command at a
+time; 1 warm-up, then the median of 3 runs; the mailbox is a 1,000-message corpus loaded into
+Facteur by `facteur import --format mbox` and into Dovecot as Maildir files).
+"""
+
+
+def write_results(section: str):
+    path = HERE / "RESULTS.md"
+    previous = ""
+    if path.exists():
+        text = path.read_text()
+        marker = text.find("\n## Run ")
+        previous = text[marker + 1:] if marker >= 0 else ""
+    path.write_text(HOW_TO + "\n" + section + ("\n" + previous if previous else ""))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--facteur", required=True, help="the facteur binary")
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--size", type=int, default=10240)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of smtp/lmtp-accept")
+    parser.add_argument("--pop3-messages", type=int, default=1000)
+    parser.add_argument("--pop3-runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--command", default=" ".join(sys.argv), help="the command line recorded in RESULTS.md")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix="facteur-bench-"))
+    log(f"work directory {work}")
+    facteur = dovecot = postfix = None
+    skip: dict[str, str] = {}
+    rows: list[Row] = []
+    try:
+        corpus = work / "corpus"
+        sizes = write_corpus(corpus, args.pop3_messages, args.seed)
+        log(f"corpus: {len(sizes)} messages, {sum(sizes) / 1e6:.1f} MB, {min(sizes)}-{max(sizes)} B, "
+            f"median {sorted(sizes)[len(sizes) // 2]} B")
+        messages = [(corpus / f"{i:05d}.eml").read_bytes() for i in range(len(sizes))]
+
+        facteur = Facteur(args.facteur, work / "facteur")
+        for user in LOAD_USERS + [POP_USER]:
+            facteur.add_user(user)
+        start = time.monotonic()
+        facteur.cli("import", POP_USER, "--format", "mbox", str(corpus / "corpus.mbox"))
+        log(f"facteur import --format mbox: {len(sizes)} messages in {time.monotonic() - start:.2f}s")
+        facteur.start()
+        log(f"facteur up: {facteur.ports}")
+
+        if shutil.which("dovecot") is None:
+            skip["dovecot"] = "skipped: dovecot not installed"
+        else:
+            try:
+                dovecot = Dovecot(work / "dovecot", LOAD_USERS + [POP_USER])
+                dovecot.write_maildir(POP_USER, messages)
+                dovecot.start()
+                log(f"dovecot up: pop3 {dovecot.pop3_port}, lmtp {dovecot.lmtp_port}")
+            except Exception as error:
+                skip["dovecot"] = f"skipped: dovecot did not start ({str(error)[:200]})"
+                dovecot = None
+        if dovecot is None:
+            skip["postfix"] = skip["dovecot"] + " (Postfix delivers to it)"
+        elif shutil.which("postfix") is None:
+            skip["postfix"] = "skipped: postfix not installed"
+        else:
+            try:
+                postfix = Postfix(work / "postfix", LOAD_USERS, dovecot.lmtp_port)
+                postfix.start()
+                log(f"postfix up: smtpd {postfix.smtp_port} -> dovecot lmtp {dovecot.lmtp_port}")
+            except Exception as error:
+                skip["postfix"] = f"skipped: postfix did not start ({str(error)[:200]})"
+                postfix = None
+        for name, reason in skip.items():
+            log(f"{name}: {reason}")
+
+        rows += scenario_smtp(facteur, postfix, dovecot, skip, args)
+        rows += scenario_lmtp(facteur, dovecot, skip, args)
+        rows += scenario_pop3(facteur, dovecot, skip, corpus, len(sizes), args)
+    finally:
+        for server in (postfix, dovecot, facteur):
+            if server is not None:
+                try:
+                    server.stop()
+                except Exception as error:
+                    log(f"stopping {type(server).__name__}: {error}")
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    notes = [f"- {row.scenario}: {row.note}" for row in rows if row.note]
+    section = (f"## Run {date}\n\n"
+               f"- machine: {machine()}\n- versions: {versions(args.facteur)}\n"
+               f"- command: `{args.command}`\n"
+               f"- load: {args.messages} messages x {args.size} B, {args.connections} connections, 5 users, "
+               f"{args.rounds} alternating rounds (median); pop3: {args.pop3_messages} messages, "
+               f"median of {args.pop3_runs} runs; total wall time {time.monotonic() - started:.0f} s\n"
+               + ("".join(n + "\n" for n in notes)) + "\n" + table(rows) + "\n")
+    print("\n" + section)
+    if not args.no_results:
+        write_results(section)
+        log(f"written to {HERE / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()

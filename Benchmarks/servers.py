@@ -1,0 +1,294 @@
+"""The servers under comparison, each a private instance on 127.0.0.1 with its own directory:
+Facteur (the release binary), Dovecot (POP3 + LMTP, Maildir, mail_fsync = always) and Postfix
+(smtpd + queue, delivering to that Dovecot over LMTP). Each class starts, reports its ports and
+stops its own processes only; nothing touches a system-wide instance."""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+DOMAIN = "example.test"
+PASSWORD = "secret"
+LISTEN_RE = re.compile(r"listening (\w+) 127\.0\.0\.1:(\d+)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None, log: Path | None = None):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"exited with {process.returncode}: {log.read_text(errors='replace')[-3000:] if log else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.recv(256)
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"port {port} not up within {timeout}s: {log.read_text(errors='replace')[-3000:] if log and log.exists() else ''}")
+
+
+class Facteur:
+    """The release binary with a config in its own directory; FACTEUR_LOG_LEVEL=notice."""
+
+    def __init__(self, binary: str, root: Path):
+        self.binary, self.root = binary, root
+        root.mkdir(parents=True, exist_ok=True)
+        self.config = root / "facteur.toml"
+        self.config.write_text(f'hostname = "mx.{DOMAIN}"\ndata_dir = "{root / "data"}"\n\n[listeners]\n'
+                               'smtp = "127.0.0.1:0"\nlmtp = "127.0.0.1:0"\npop3 = "127.0.0.1:0"\n')
+        self.log = root / "facteur.log"
+        self.process = None
+        self.ports: dict[str, int] = {}
+        self.env = dict(os.environ, FACTEUR_LOG_LEVEL="notice")
+        self.cli("domain", "add", DOMAIN)
+
+    def cli(self, *args, stdin: str | None = None) -> str:
+        result = subprocess.run([self.binary, *args, "--config", str(self.config)], input=stdin, env=self.env,
+                                capture_output=True, text=True, errors="replace", timeout=600)
+        if result.returncode != 0:
+            raise RuntimeError(f"facteur {' '.join(args[:2])} failed: {result.stderr.strip()[-500:]}")
+        return result.stdout
+
+    def add_user(self, address: str):
+        self.cli("user", "add", address, "--password-stdin", stdin=PASSWORD + "\n")
+
+    def start(self):
+        log = open(self.log, "ab")
+        self.process = subprocess.Popen([self.binary, "serve", "--config", str(self.config)], env=self.env,
+                                        stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"facteur exited: {self.log.read_text(errors='replace')[-2000:]}")
+            self.ports = {m.group(1): int(m.group(2)) for m in LISTEN_RE.finditer(self.log.read_text(errors="replace"))}
+            if {"smtp", "lmtp", "pop3"} <= set(self.ports):
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"facteur listeners not up: {self.log.read_text(errors='replace')[-2000:]}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+class Dovecot:
+    """A private Dovecot: POP3 + LMTP on 127.0.0.1, Maildir under root/mail, mail_fsync = always,
+    users from a passwd-file with the same passwords as Facteur. Mail is owned by the 'mail' user;
+    the internal and login users are the ones Debian's package creates."""
+
+    def __init__(self, root: Path, users: list[str]):
+        self.root = root
+        for sub in ("run", "state", "mail"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        self.pop3_port, self.lmtp_port = free_port(), free_port()
+        self.log = root / "dovecot.log"
+        (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{PASSWORD}::::::\n" for u in users))
+        self.conf = root / "dovecot.conf"
+        self.conf.write_text(f"""
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {self.log}
+listen = 127.0.0.1
+protocols = pop3 lmtp
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = dovecot
+default_internal_group = dovecot
+default_login_user = dovenull
+first_valid_uid = 8
+first_valid_gid = 8
+mail_uid = mail
+mail_gid = mail
+mail_location = maildir:{root}/mail/%d/%n
+mail_fsync = always
+pop3_uidl_format = %08Xu%08Xv
+lmtp_rcpt_check_quota = no
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=mail gid=mail home={root}/mail/%d/%n
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    address = 127.0.0.1
+    port = {self.pop3_port}
+  }}
+  inet_listener pop3s {{
+    port = 0
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {self.lmtp_port}
+  }}
+}}
+protocol lmtp {{
+  postmaster_address = postmaster@{DOMAIN}
+}}
+""")
+        # Every process (dovecot, dovenull, mail) must reach the sockets and the mail.
+        for path in [root, *root.parents]:
+            if str(path) in ("/", "/tmp"):
+                break
+            os.chmod(path, 0o755)
+        shutil.chown(root / "mail", "mail", "mail")
+        self.process = None
+
+    def maildir(self, user: str) -> Path:
+        local, domain = user.split("@")
+        return self.root / "mail" / domain / local
+
+    def start(self):
+        log = open(self.root / "dovecot.stdout", "ab")
+        self.process = subprocess.Popen(["dovecot", "-c", str(self.conf), "-F"], stdout=log, stderr=subprocess.STDOUT)
+        wait_for_port(self.pop3_port, 30, self.process, self.root / "dovecot.stdout")
+        wait_for_port(self.lmtp_port, 30, self.process, self.log)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def count_delivered(self, users: list[str]) -> int:
+        total = 0
+        for user in users:
+            for sub in ("new", "cur"):
+                try:
+                    total += len(os.listdir(self.maildir(user) / sub))
+                except FileNotFoundError:
+                    pass
+        return total
+
+    def write_maildir(self, user: str, messages: list[bytes]):
+        """Messages straight into user's Maildir (cur/, CRLF as given), the way a migration would;
+        S= and W= in the name spare Dovecot from reading every file to learn the sizes."""
+        base = self.maildir(user)
+        for sub in ("new", "cur", "tmp"):
+            (base / sub).mkdir(parents=True, exist_ok=True)
+        now = int(time.time())
+        for index, message in enumerate(messages):
+            name = f"{now}.M{index}P{os.getpid()}.bench,S={len(message)},W={len(message)}:2,S"
+            (base / "cur" / name).write_bytes(message)
+        for path in [base.parent, base, *base.iterdir(), *(base / "cur").iterdir()]:
+            shutil.chown(path, "mail", "mail")
+
+
+class Postfix:
+    """A private Postfix: its own config_directory and queue_directory under root, smtpd on a free
+    127.0.0.1 port, the test domain as a virtual mailbox domain handed to Dovecot's LMTP."""
+
+    SERVICES = """\
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+smtp      unix  -       -       n       -       -       smtp
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+"""
+
+    def __init__(self, root: Path, users: list[str], lmtp_port: int):
+        self.root = root
+        self.config_dir = root / "etc"
+        self.config_dir.mkdir(parents=True, exist_ok=True)
+        self.smtp_port = free_port()
+        self.log = root / "postfix.log"
+        recipients = ", ".join(f"{u}=ok" for u in users)
+        (self.config_dir / "main.cf").write_text(f"""\
+compatibility_level = 3.6
+queue_directory = {root}/queue
+data_directory = {root}/data
+command_directory = /usr/sbin
+daemon_directory = /usr/lib/postfix/sbin
+meta_directory = /etc/postfix
+shlib_directory = /usr/lib/postfix
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = bench.localhost
+mydomain = localhost
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+mydestination =
+relay_domains =
+local_transport = error:local delivery is disabled
+alias_maps =
+alias_database =
+virtual_mailbox_domains = {DOMAIN}
+virtual_mailbox_maps = inline:{{ {recipients} }}
+virtual_transport = lmtp:inet:127.0.0.1:{lmtp_port}
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+smtputf8_enable = no
+biff = no
+maillog_file = {self.log}
+maillog_file_prefixes = {root}
+alternate_config_directories = {self.config_dir}
+""")
+        (self.config_dir / "master.cf").write_text(
+            f"127.0.0.1:{self.smtp_port} inet n - n - - smtpd\n" + self.SERVICES)
+        self.started = False
+
+    def postfix(self, *args) -> subprocess.CompletedProcess:
+        return subprocess.run(["postfix", "-c", str(self.config_dir), *args], capture_output=True, text=True, timeout=120)
+
+    def start(self):
+        (self.root / "queue").mkdir(exist_ok=True)
+        (self.root / "data").mkdir(exist_ok=True)
+        shutil.chown(self.root / "data", "postfix", "postfix")
+        # Creates the queue's sub-directories with the owners Postfix expects.
+        self.postfix("set-permissions")
+        result = self.postfix("start")
+        if result.returncode != 0:
+            log = self.log.read_text(errors="replace")[-1500:] if self.log.exists() else ""
+            raise RuntimeError(f"postfix start failed: {(result.stdout + result.stderr).strip()[-500:]} {log}")
+        self.started = True
+        wait_for_port(self.smtp_port, 30, None, self.log)
+
+    def stop(self):
+        if self.started:
+            self.postfix("stop")
+            self.started = False
+
+    def queue_empty(self) -> bool:
+        for sub in ("incoming", "active", "deferred"):
+            directory = self.root / "queue" / sub
+            if directory.exists() and any(f for _, _, files in os.walk(directory) for f in files):
+                return False
+        return True

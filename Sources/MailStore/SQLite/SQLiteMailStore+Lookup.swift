@@ -1,0 +1,27 @@
+// One read answers everything recipient resolution asks about an address: delivery does this for
+// every RCPT, so it is one query round trip rather than three.
+import GRDB
+
+extension SQLiteMailStore {
+    public func lookUp(address: String) async throws -> AddressLookup {
+        guard let key = try? AddressKey(address) else {
+            guard let at = address.lastIndex(of: "@"),
+                  let domain = try? AddressKey.domainName(String(address[address.index(after: at)...])) else {
+                return AddressLookup()
+            }
+            return AddressLookup(domain: try await self.domain(named: domain))
+        }
+        return try await read { db in
+            let domain = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, catch_all FROM domains WHERE name = ?"),
+                                          arguments: [key.domain]).map { Domain(name: $0["name"], catchAll: $0["catch_all"]) }
+            guard domain != nil else { return AddressLookup() }
+            let account = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(StoreRows.accountColumns) FROM accounts WHERE address_key = ?"),
+                arguments: [key.key]).map(StoreRows.account)
+            let alias = account != nil ? nil : try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(StoreRows.aliasColumns) FROM aliases WHERE address_key = ?"),
+                arguments: [key.key]).map(StoreRows.alias)
+            return AddressLookup(domain: domain, account: account, alias: alias)
+        }
+    }
+}
