@@ -128,9 +128,9 @@ def main():
     if args.json:
         print(json.dumps(result))
     else:
+        times = ", ".join(f"{r['seconds']:.2f}" for r in runs)
         print(f"{args.label}: {runs[0]['messages']} messages, {runs[0]['bytes'] / 1e6:.1f} MB, median of "
-              f"{args.runs} runs {median:.2f}s = {result['mb_per_second']:.1f} MB/s "
-              f"(runs: {', '.join(f'{r['seconds']:.2f}' for r in runs)}; "
+              f"{args.runs} runs {median:.2f}s = {result['mb_per_second']:.1f} MB/s (runs: {times}; "
               f"size mismatches: {sum(r['size_mismatches'] for r in runs)})")
     return 0 if all(r["size_mismatches"] == 0 for r in runs) else 1
 

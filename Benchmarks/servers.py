@@ -13,7 +13,6 @@ from pathlib import Path
 
 DOMAIN = "example.test"
 PASSWORD = "secret"
-LISTEN_RE = re.compile(r"listening (\w+) 127\.0\.0\.1:(\d+)")
 
 
 def free_port() -> int:
@@ -43,11 +42,12 @@ class Facteur:
         self.binary, self.root = binary, root
         root.mkdir(parents=True, exist_ok=True)
         self.config = root / "facteur.toml"
-        self.config.write_text(f'hostname = "mx.{DOMAIN}"\ndata_dir = "{root / "data"}"\n\n[listeners]\n'
-                               'smtp = "127.0.0.1:0"\nlmtp = "127.0.0.1:0"\npop3 = "127.0.0.1:0"\n')
+        # Fixed free ports: at log level notice the "listening" lines are not printed.
+        self.ports = {name: free_port() for name in ("smtp", "lmtp", "pop3")}
+        listeners = "".join(f'{name} = "127.0.0.1:{port}"\n' for name, port in self.ports.items())
+        self.config.write_text(f'hostname = "mx.{DOMAIN}"\ndata_dir = "{root / "data"}"\n\n[listeners]\n{listeners}')
         self.log = root / "facteur.log"
         self.process = None
-        self.ports: dict[str, int] = {}
         self.env = dict(os.environ, FACTEUR_LOG_LEVEL="notice")
         self.cli("domain", "add", DOMAIN)
 
@@ -65,15 +65,8 @@ class Facteur:
         log = open(self.log, "ab")
         self.process = subprocess.Popen([self.binary, "serve", "--config", str(self.config)], env=self.env,
                                         stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"facteur exited: {self.log.read_text(errors='replace')[-2000:]}")
-            self.ports = {m.group(1): int(m.group(2)) for m in LISTEN_RE.finditer(self.log.read_text(errors="replace"))}
-            if {"smtp", "lmtp", "pop3"} <= set(self.ports):
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"facteur listeners not up: {self.log.read_text(errors='replace')[-2000:]}")
+        for port in self.ports.values():
+            wait_for_port(port, 60, self.process, self.log)
 
     def stop(self):
         if self.process and self.process.poll() is None:
