@@ -25,6 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from make_corpus import write_corpus  # noqa: E402
+from pop3_download import POP3Connection  # noqa: E402
 from servers import DOMAIN, PASSWORD, Dovecot, Facteur, Postfix  # noqa: E402
 
 LOAD_RE = re.compile(r"(\d+) accepted, (\d+) failed in ([\d.]+)s = (\d+) msg/s; DATA-to-250 p50 ([\d.na]+) ms, "
@@ -79,6 +80,10 @@ def smtp_load(port: int, label: str, lmtp: bool, args) -> dict:
             "p50": float(match.group(5)), "p99": float(match.group(6))}
 
 
+FACTEUR_ACCEPTED = []  # every load run's accepted count against Facteur, checked against POP3 STAT
+DOVECOT_EXPECTED = []  # what Postfix accepted and Dovecot's LMTP accepted, checked against the Maildirs
+
+
 def median_of(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
@@ -89,18 +94,21 @@ def scenario_smtp(facteur: Facteur, postfix: Postfix | None, dovecot: Dovecot | 
     ours, theirs, end_to_end = [], [], []
     for round_number in range(args.rounds):
         ours.append(smtp_load(facteur.ports["smtp"], f"facteur smtp #{round_number + 1}", False, args))
+        FACTEUR_ACCEPTED.append(ours[-1]["accepted"])
         if postfix is None:
             continue
         before = dovecot.count_delivered(LOAD_USERS)
-        start = time.monotonic()
         result = smtp_load(postfix.smtp_port, f"postfix smtpd #{round_number + 1}", False, args)
+        load_done = time.monotonic()
         theirs.append(result)
+        DOVECOT_EXPECTED.append(result["accepted"])
         target = before + result["accepted"]
-        deadline = time.monotonic() + 300
+        deadline = load_done + 300
         while dovecot.count_delivered(LOAD_USERS) < target and time.monotonic() < deadline:
             time.sleep(0.02)
         delivered = dovecot.count_delivered(LOAD_USERS) - before
-        seconds = time.monotonic() - start
+        # The load's own clock (as for Facteur) plus the wait for the queue to drain into the Maildirs.
+        seconds = result["seconds"] + (time.monotonic() - load_done)
         end_to_end.append({"seconds": seconds, "rate": delivered / seconds, "delivered": delivered})
         log(f"  postfix -> dovecot lmtp: {delivered} in the maildirs after {seconds:.2f}s = {delivered / seconds:.0f} msg/s")
         if delivered < result["accepted"]:
@@ -126,8 +134,10 @@ def scenario_lmtp(facteur: Facteur, dovecot: Dovecot | None, skip: dict, args) -
     ours, theirs = [], []
     for round_number in range(args.rounds):
         ours.append(smtp_load(facteur.ports["lmtp"], f"facteur lmtp #{round_number + 1}", True, args))
+        FACTEUR_ACCEPTED.append(ours[-1]["accepted"])
         if dovecot is not None:
             theirs.append(smtp_load(dovecot.lmtp_port, f"dovecot lmtp #{round_number + 1}", True, args))
+            DOVECOT_EXPECTED.append(theirs[-1]["accepted"])
     peer = skip.get("dovecot")
     return [
         Row("lmtp-accept msg/s (Facteur LMTP vs Dovecot LMTP)", median_of(ours, "rate"),
@@ -144,8 +154,8 @@ def pop3_download(port: int, label: str) -> dict:
     if not output.stdout.strip():
         raise RuntimeError(f"pop3_download.py failed: {output.stderr.strip()[-800:]}")
     run = json.loads(output.stdout)["runs"][0]
-    log(f"  {label}: {run['messages']} messages, {run['bytes'] / 1e6:.1f} MB in {run['seconds']:.2f}s "
-        f"({run['size_mismatches']} size mismatches)")
+    log(f"  {label}: {run['messages']} messages, {run['bytes'] / 1e6:.1f} MB in {run['seconds']:.2f}s, "
+        f"small RETR {run['small_retr_median_ms']:.2f} ms ({run['size_mismatches']} size mismatches)")
     if run["size_mismatches"]:
         raise RuntimeError(f"{label}: {run['size_mismatches']} messages differ from their LIST size")
     return run
@@ -170,7 +180,22 @@ def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus:
             peer or median_of(theirs, "seconds"), "s", False),
         Row("pop3-download MB/s", megabytes / median_of(ours, "seconds"),
             peer or (theirs[0]["bytes"] / 1e6) / median_of(theirs, "seconds"), "MB/s", True),
+        Row("pop3-download RETR round trip, messages < 16 KB (median)", median_of(ours, "small_retr_median_ms"),
+            peer or median_of(theirs, "small_retr_median_ms"), "ms", False),
     ]
+
+
+def stored_count(port: int) -> int:
+    """Messages in the load users' mailboxes, by POP3 STAT: what a 250 promised is really there."""
+    total = 0
+    for user in LOAD_USERS:
+        connection = POP3Connection("127.0.0.1", port, 60)
+        connection.line()
+        connection.command(f"USER {user}")
+        connection.command(f"PASS {PASSWORD}")
+        total += int(connection.command("STAT").split()[1])
+        connection.close()
+    return total
 
 
 def table(rows: list[Row]) -> str:
@@ -193,8 +218,9 @@ def machine() -> str:
     except Exception:
         pass
     disk = subprocess.run(["df", "-T", tempfile.gettempdir()], capture_output=True, text=True).stdout.splitlines()[-1].split()
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     return (f"{os.cpu_count()} CPUs ({cpu}), {memory} RAM, kernel {platform.release()}, "
-            f"temp dir on {disk[1] if len(disk) > 1 else '?'}")
+            f"temp dir on {disk[1] if len(disk) > 1 else '?'}; load average at start {load}")
 
 
 def versions(binary: str) -> str:
@@ -246,17 +272,19 @@ def main():
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--size", type=int, default=10240)
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of smtp/lmtp-accept")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of smtp/lmtp-accept")
     parser.add_argument("--pop3-messages", type=int, default=1000)
     parser.add_argument("--pop3-runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work-dir", type=Path, help="an empty directory to work in (default: a new temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--command", default=" ".join(sys.argv), help="the command line recorded in RESULTS.md")
     args = parser.parse_args()
 
     started = time.monotonic()
-    work = Path(tempfile.mkdtemp(prefix="facteur-bench-"))
+    machine_line = machine()  # before the run, so the load average shows what else the machine was doing
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="facteur-bench-"))
     log(f"work directory {work}")
     facteur = dovecot = postfix = None
     skip: dict[str, str] = {}
@@ -305,23 +333,33 @@ def main():
 
         rows += scenario_smtp(facteur, postfix, dovecot, skip, args)
         rows += scenario_lmtp(facteur, dovecot, skip, args)
+        stored = stored_count(facteur.ports["pop3"])
+        check = (f"check: Facteur's mailboxes hold {stored} of the {sum(FACTEUR_ACCEPTED)} messages it accepted "
+                 f"(POP3 STAT)")
+        peer_ok = True
+        if dovecot is not None:
+            in_maildirs = dovecot.count_delivered(LOAD_USERS)
+            peer_ok = in_maildirs == sum(DOVECOT_EXPECTED)
+            check += (f"; Dovecot's Maildirs hold {in_maildirs} of the {sum(DOVECOT_EXPECTED)} messages Postfix "
+                      f"and Dovecot accepted")
+        log(check)
         rows += scenario_pop3(facteur, dovecot, skip, corpus, len(sizes), args)
+        if stored != sum(FACTEUR_ACCEPTED) or not peer_ok:
+            rows[0].note = "MISMATCH: " + check
     finally:
         for server in (postfix, dovecot, facteur):
             if server is not None:
                 try:
+                    stop_start = time.monotonic()
                     server.stop()
+                    log(f"stopped {type(server).__name__} in {time.monotonic() - stop_start:.1f}s")
                 except Exception as error:
                     log(f"stopping {type(server).__name__}: {error}")
-        if args.keep:
-            log(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     notes = [f"- {row.scenario}: {row.note}" for row in rows if row.note]
     section = (f"## Run {date}\n\n"
-               f"- machine: {machine()}\n- versions: {versions(args.facteur)}\n"
+               f"- machine: {machine_line}\n- versions: {versions(args.facteur)}\n"
                f"- command: `{args.command}`\n"
                f"- load: {args.messages} messages x {args.size} B, {args.connections} connections, 5 users, "
                f"{args.rounds} alternating rounds (median); pop3: {args.pop3_messages} messages, "
@@ -331,6 +369,11 @@ def main():
     if not args.no_results:
         write_results(section)
         log(f"written to {HERE / 'RESULTS.md'}")
+    if args.keep:
+        log(f"kept {work} (server logs, configs, data)")
+    else:
+        log(f"removing {work}")  # slow on a disk mounted with 'discard': tens of thousands of files
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

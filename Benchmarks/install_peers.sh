@@ -22,11 +22,11 @@ if [ -n "$missing" ]; then
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     echo "postfix postfix/mailname string bench.localhost" | debconf-set-selections
     export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -q $missing >/tmp/facteur-bench-apt.log 2>&1; then
-        apt-get update -q >>/tmp/facteur-bench-apt.log 2>&1
-        apt-get install -y -q $missing >>/tmp/facteur-bench-apt.log 2>&1 || {
+    if ! apt-get install -y -q $missing >/tmp/facteur-peers-apt.log 2>&1; then
+        apt-get update -q >>/tmp/facteur-peers-apt.log 2>&1
+        apt-get install -y -q $missing >>/tmp/facteur-peers-apt.log 2>&1 || {
             [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d
-            echo "apt-get install failed, see /tmp/facteur-bench-apt.log" >&2
+            echo "apt-get install failed, see /tmp/facteur-peers-apt.log" >&2
             exit 1
         }
     fi
@@ -42,4 +42,14 @@ if [ -f /var/spool/postfix/pid/master.pid ]; then kill "$(tr -d ' ' < /var/spool
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
     systemctl disable --now dovecot postfix >/dev/null 2>&1 || true
 fi
-echo "peers installed: $(dovecot --version 2>/dev/null | head -1) / postfix $(postconf -h mail_version 2>/dev/null)"
+# Verify: nothing of Dovecot's or Postfix's may listen now (the private instances start later).
+sleep 1
+if command -v ss >/dev/null 2>&1; then
+    leftover=$(ss -ltnpH 2>/dev/null | grep -E '"(dovecot|master|smtpd|pop3-login|imap-login)"' || true)
+    if [ -n "$leftover" ]; then
+        echo "install_peers.sh: a system Dovecot/Postfix is still listening:" >&2
+        echo "$leftover" >&2
+        exit 1
+    fi
+fi
+echo "peers installed: dovecot $(dovecot --version 2>/dev/null | head -1), postfix $(postconf -d -h mail_version 2>/dev/null)"

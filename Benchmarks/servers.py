@@ -65,6 +65,8 @@ class Facteur:
         log = open(self.log, "ab")
         self.process = subprocess.Popen([self.binary, "serve", "--config", str(self.config)], env=self.env,
                                         stdout=log, stderr=subprocess.STDOUT)
+        # For compare.sh's EXIT trap, should this process be killed before it can stop the server.
+        (self.root / "serve.pid").write_text(f"{self.process.pid}\n")
         for port in self.ports.values():
             wait_for_port(port, 60, self.process, self.log)
 
@@ -77,6 +79,7 @@ class Facteur:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+        (self.root / "serve.pid").unlink(missing_ok=True)
 
 
 class Dovecot:

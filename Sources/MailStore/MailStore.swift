@@ -53,6 +53,9 @@ public protocol MailStore: Sendable {
     func deliveryEnvelope(of message: StoredMessage) async throws -> Data?
     /// The full message as a client reads it: prefix + content.
     func messageBytes(_ message: StoredMessage) async throws -> [UInt8]
+    /// The same bytes in pieces of about `chunkSize` octets, read as the consumer asks for them:
+    /// RETR and BODY[] stream large messages without holding them in memory.
+    func messageChunks(_ message: StoredMessage, chunkSize: Int) async throws -> AsyncThrowingStream<[UInt8], any Error>
     /// Changes the flags of the given UIDs, bumping MODSEQ; returns the messages as they are now.
     func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                      flags: [String]) async throws -> [StoredMessage]

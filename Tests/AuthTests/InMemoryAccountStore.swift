@@ -64,6 +64,9 @@ actor InMemoryAccountStore: MailStore {
     func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage? { throw unused() }
     func deliveryEnvelope(of message: StoredMessage) async throws -> Data? { throw unused() }
     func lookUp(address: String) async throws -> AddressLookup { throw unused() }
+    func messageChunks(_ message: StoredMessage, chunkSize: Int) async throws -> AsyncThrowingStream<[UInt8], any Error> {
+        throw unused()
+    }
     func messageBytes(_ message: StoredMessage) async throws -> [UInt8] { throw unused() }
     func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                      flags: [String]) async throws -> [StoredMessage] { throw unused() }

@@ -125,7 +125,21 @@ extension MailStoreBehaviour {
             let stored = try #require(await store.message(mailboxID: appended.mailboxID, uid: appended.uid))
             let bytes = try await store.messageBytes(stored)
             #expect(bytes == Array("X-To: \(who)\r\n".utf8) + large.bytes)
+            // The chunked read gives the same bytes in bounded pieces.
+            var chunked: [UInt8] = []
+            var largestChunk = 0
+            for try await chunk in try await store.messageChunks(stored, chunkSize: 65_536) {
+                chunked.append(contentsOf: chunk)
+                largestChunk = max(largestChunk, chunk.count)
+            }
+            #expect(chunked == bytes)
+            #expect(largestChunk <= 65_536)
         }
+        let small = try await appendOne(alice, MessageContent(bytes: Array("Subject: s\r\n\r\nhi\r\n".utf8)))
+        let smallStored = try #require(await store.message(mailboxID: small.mailboxID, uid: small.uid))
+        var smallChunks: [[UInt8]] = []
+        for try await chunk in try await store.messageChunks(smallStored, chunkSize: 4096) { smallChunks.append(chunk) }
+        #expect(smallChunks == [try await store.messageBytes(smallStored)])
     }
 
     /// One body delivered to many recipients: every recipient reads its own prefix + the body,

@@ -79,16 +79,30 @@ extension SQLiteMailStore {
         }
     }
 
-    public func messageBytes(_ message: StoredMessage) async throws -> [UInt8] {
-        let found = try await read { db -> (prefix: Data, sha256: String, inline: Data?, size: Int)? in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT m.prefix, m.content_sha256, b.data, b.size FROM messages m
-                JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
-                """, arguments: [message.id]) else { return nil }
-            let prefix: Data? = row["prefix"]
-            return (prefix ?? Data(), row["content_sha256"], row["data"], Int(clamping: row["size"] as Int64))
+    public func messageChunks(_ message: StoredMessage, chunkSize: Int) async throws
+        -> AsyncThrowingStream<[UInt8], any Error> {
+        let found = try await contentLocation(message)
+        let chunkSize = max(chunkSize, 4096)
+        var head = [UInt8](found.prefix)
+        if let inline = found.inline { head.append(contentsOf: inline) }
+        var file: BlobFileReader?
+        if found.inline == nil, found.size > 0 {
+            let url = try blobFiles.url(for: found.sha256)
+            file = try await onFileQueue { try BlobFileReader(url: url, expectedSize: found.size) }
         }
-        guard let found else { throw StoreError.notFound("message \(message.id)") }
+        let source = MessageChunkSource(head: head, file: file, chunkSize: chunkSize)
+        let store = self
+        return AsyncThrowingStream(unfolding: {
+            // The prefix and inline content are small and already in memory; file reads go to
+            // the file queue, one chunk per request from the consumer.
+            if let chunk = source.nextHeadChunk() { return chunk }
+            guard let file = source.file else { return nil }
+            return try await store.onFileQueue { try file.next(chunkSize) }
+        })
+    }
+
+    public func messageBytes(_ message: StoredMessage) async throws -> [UInt8] {
+        let found = try await contentLocation(message)
         var bytes = [UInt8](found.prefix)
         if let inline = found.inline {
             bytes.append(contentsOf: inline)
@@ -99,6 +113,21 @@ extension SQLiteMailStore {
             })
         }
         return bytes
+    }
+
+    /// Where a message's bytes are: its prefix, and its content inline or in a blob file.
+    private func contentLocation(_ message: StoredMessage) async throws
+        -> (prefix: Data, sha256: String, inline: Data?, size: Int) {
+        let found = try await read { db -> (prefix: Data, sha256: String, inline: Data?, size: Int)? in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT m.prefix, m.content_sha256, b.data, b.size FROM messages m
+                JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
+                """, arguments: [message.id]) else { return nil }
+            let prefix: Data? = row["prefix"]
+            return (prefix ?? Data(), row["content_sha256"], row["data"], Int(clamping: row["size"] as Int64))
+        }
+        guard let found else { throw StoreError.notFound("message \(message.id)") }
+        return found
     }
 
     /// RFC 7162 §3.1: a message whose flags really change gets a new MODSEQ, above every MODSEQ
@@ -219,4 +248,26 @@ private struct ExpungedEntry: Sendable {
 private struct BlobRowInfo: Sendable {
     let refCount: Int
     let inline: Bool
+}
+
+/// The in-memory part of a chunked read. `@unchecked Sendable`: only the stream's unfolding
+/// closure uses it, and that closure is never called concurrently with itself.
+private final class MessageChunkSource: @unchecked Sendable {
+    private let head: [UInt8]
+    private var headOffset = 0
+    let file: BlobFileReader?
+    let chunkSize: Int
+
+    init(head: [UInt8], file: BlobFileReader?, chunkSize: Int) {
+        self.head = head
+        self.file = file
+        self.chunkSize = chunkSize
+    }
+
+    func nextHeadChunk() -> [UInt8]? {
+        guard headOffset < head.count else { return nil }
+        let end = min(headOffset + chunkSize, head.count)
+        defer { headOffset = end }
+        return Array(head[headOffset..<end])
+    }
 }

@@ -1,5 +1,6 @@
 // RETR and TOP (RFC 1939 §7): the message streamed from the store in chunks, byte-stuffed on the
-// way, never copied whole a second time.
+// way. RETR reads the stored bytes chunk by chunk (a 50 MB message is never in memory whole); TOP
+// reads the message once to find where its header and first lines end.
 
 import MailStore
 import NIOCore
@@ -8,9 +9,18 @@ extension POP3Connection {
     /// Sends "+OK", the message (or its TOP part) in `chunkSize` pieces, and the final ".".
     /// The outbound writer suspends while the socket is not writable: that is the backpressure.
     func retrieve(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
-        let bytes: [UInt8]
+        let chunks: AsyncThrowingStream<[UInt8], any Error>
         do {
-            bytes = try await store.messageBytes(entry.message)
+            if let bodyLines {
+                let bytes = try await store.messageBytes(entry.message)
+                let end = POP3MessageExtent.topLength(of: bytes, bodyLines: bodyLines)
+                chunks = AsyncThrowingStream { continuation in
+                    continuation.yield(Array(bytes[..<end]))
+                    continuation.finish()
+                }
+            } else {
+                chunks = try await store.messageChunks(entry.message, chunkSize: chunkSize)
+            }
         } catch StoreError.notFound {
             // An IMAP session expunged it after our snapshot.
             try await send(.err("message was removed by another session"), then: .command, outbound)
@@ -20,28 +30,33 @@ extension POP3Connection {
             try await send(.err("message temporarily unavailable", code: .sysTemp), then: .command, outbound)
             return
         }
-        let end = bodyLines.map { POP3MessageExtent.topLength(of: bytes, bodyLines: $0) } ?? bytes.count
         let status: POP3Response = bodyLines == nil ? .ok("\(entry.message.size) octets") : .ok("top of message follows")
-        if logger.logLevel <= .trace { logger.trace("S: \(status) <\(end) octets>") }
+        if logger.logLevel <= .trace { logger.trace("S: \(status)") }
 
         let allocator = channel.channel.allocator
         // Room for the chunk plus a little stuffing, so most chunks never reallocate.
-        let capacity = min(end, chunkSize) + chunkSize / 16 + 64
+        let capacity = chunkSize + chunkSize / 16 + 64
         var out = allocator.buffer(capacity: capacity)
         status.encode(into: &out)
         var stuffer = POP3DotStuffer()
-        var offset = 0
-        while offset < end {
-            let next = min(offset + chunkSize, end)
-            stuffer.append(bytes[offset..<next], to: &out)
-            offset = next
-            if offset < end {
-                try await outbound.write(.send(out, then: .more))
-                out = allocator.buffer(capacity: capacity)
+        var sent = 0
+        do {
+            for try await chunk in chunks {
+                stuffer.append(chunk[...], to: &out)
+                sent += chunk.count
+                if out.readableBytes >= chunkSize {
+                    try await outbound.write(.send(out, then: .more))
+                    out = allocator.buffer(capacity: capacity)
+                }
             }
+        } catch {
+            // The "+OK" may be on the wire already: the only honest end is to close the connection
+            // (RFC 1939 has no way to abort a multi-line response).
+            logger.error("reading message failed mid-RETR", metadata: ["pop3.uid": "\(entry.message.uid)", "error": "\(error)"])
+            throw error
         }
         stuffer.finish(into: &out)
         try await outbound.write(.send(out, then: .command))
-        metrics.retrievedBytes.increment(by: end)
+        metrics.retrievedBytes.increment(by: sent)
     }
 }

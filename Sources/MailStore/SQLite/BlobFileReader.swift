@@ -1,0 +1,50 @@
+// Reads one blob file piece by piece, so a 50 MB message is never held whole in memory.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open blob file read sequentially. `@unchecked Sendable`: the stream that owns it calls
+/// `next` strictly one call after another (AsyncThrowingStream's unfolding closure), always on the
+/// store's file queue, so `fd` and `offset` are never touched concurrently.
+final class BlobFileReader: @unchecked Sendable {
+    private var fd: Int32
+    private var offset = 0
+    let expectedSize: Int
+
+    init(url: URL, expectedSize: Int) throws(StoreError) {
+        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .notFound("message content") }
+        self.expectedSize = expectedSize
+    }
+
+    deinit { close() }
+
+    /// The next `count` octets or fewer; nil at the end. A file shorter than recorded is an error,
+    /// never silently short data.
+    func next(_ count: Int) throws(StoreError) -> [UInt8]? {
+        guard fd >= 0, offset < expectedSize else {
+            close()
+            return nil
+        }
+        let wanted = min(count, expectedSize - offset)
+        var chunk = [UInt8](repeating: 0, count: wanted)
+        let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, off_t(offset)) }
+        guard read > 0 else {
+            close()
+            throw .backend("blob file is shorter than recorded")
+        }
+        offset += read
+        if read < wanted { chunk.removeLast(wanted - read) }
+        return chunk
+    }
+
+    func close() {
+        if fd >= 0 {
+            Glibc.close(fd)
+            fd = -1
+        }
+    }
+}
