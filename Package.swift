@@ -41,8 +41,14 @@ let package = Package(
             "MailStore", "CArgon2", "CCrypt",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The accept loop shared by the line-protocol servers (SMTP/LMTP, POP3; IMAP, ManageSieve next).
+        .target(name: "ProtocolListener", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SMTPServer", dependencies: [
-            "MailMessage", "Auth",
+            "MailMessage", "Auth", "ProtocolListener",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -60,7 +66,7 @@ let package = Package(
         ]),
         .target(name: "Sieve", dependencies: ["MailMessage"]),
         .target(name: "POP3Server", dependencies: [
-            "MailStore", "Auth",
+            "MailStore", "Auth", "ProtocolListener",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -94,6 +100,12 @@ let package = Package(
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "ProtocolListenerTests", dependencies: [
+            "ProtocolListener",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SMTPServerTests", dependencies: [
             "SMTPServer",
             .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -12,6 +12,7 @@
 
 import NIOCore
 import NIOSSL
+import ProtocolListener
 
 final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -31,11 +32,10 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let configuration: Configuration
     private var buffer = ByteBuffer()
+    private var framer = LineFramer()
     private var lineLimit: Int
     /// Waiting for the session; starts paused until the greeting is written.
     private var paused = true
-    /// Dropping the rest of an over-long line up to its LF.
-    private var skippingLongLine = false
     private var shutdownPending = false
     private var readPending = false
     private var closing = false
@@ -51,12 +51,7 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         if closing { return }
-        if skippingLongLine {
-            guard let lf = incoming.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return }
-            incoming.moveReaderIndex(to: lf + 1)
-            skippingLongLine = false
-        }
-        buffer.writeBuffer(&incoming)
+        guard framer.receive(&incoming, into: &buffer) else { return }
         process(context: context)
     }
 
@@ -140,29 +135,15 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func process(context: ChannelHandlerContext) {
         guard !paused else { return }
-        let limit = lineLimit
-        let searchLength = min(buffer.readableBytes, limit + 2)
-        let view = buffer.readableBytesView
-        let window = view[view.startIndex..<(view.startIndex + searchLength)]
-        if let lf = window.firstIndex(of: UInt8(ascii: "\n")) {
-            var line = buffer.readBytes(length: lf - view.startIndex) ?? []
-            buffer.moveReaderIndex(forwardBy: 1)
-            if line.last == UInt8(ascii: "\r") { line.removeLast() }
-            compact()
-            emit(line.count > limit ? .lineTooLong : .line(line), context: context)
+        switch framer.nextLine(in: &buffer, maxLength: lineLimit) {
+        case .line(let line):
+            emit(.line(line), context: context)
             return
-        }
-        if buffer.readableBytes > limit + 1 {
-            // Too long: drop through the LF if it is already here, else drop all and skip to it.
-            if let lf = view[(view.startIndex + searchLength)...].firstIndex(of: UInt8(ascii: "\n")) {
-                buffer.moveReaderIndex(forwardBy: lf - view.startIndex + 1)
-                compact()
-            } else {
-                buffer.clear()
-                skippingLongLine = true
-            }
+        case .tooLong:
             emit(.lineTooLong, context: context)
             return
+        case nil:
+            break
         }
         // Waiting for the client: (re)start the autologout timer.
         armTimer(context: context)
@@ -177,17 +158,13 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
-    private func compact() {
-        if buffer.readerIndex > 65_536 || buffer.readableBytes == 0 { buffer.discardReadBytes() }
-    }
-
     // RFC 2595 §4: after "+OK" to STLS the next bytes are a TLS ClientHello. Anything already
     // buffered was sent in plaintext before the handshake: it is dropped, never executed
     // (CVE-2011-0411). The TLS handler goes in front of us on the live pipeline; a failed
     // handshake closes the channel, which ends the session.
     private func startTLS(context: ChannelHandlerContext) {
         buffer.clear()
-        skippingLongLine = false
+        framer.reset()
         lineLimit = configuration.maxCommandLineLength
         guard let tlsContext = configuration.tlsContext else {
             context.close(promise: nil)

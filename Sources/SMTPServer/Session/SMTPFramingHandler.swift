@@ -13,6 +13,7 @@
 
 import NIOCore
 import NIOSSL
+import ProtocolListener
 
 final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -36,11 +37,11 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let configuration: Configuration
     private var buffer = ByteBuffer()
+    /// RFC 5321 §4.5.3.1.4 overflow: bounded lines, resynchronising at the next LF.
+    private var framer = LineFramer()
     private var mode = Mode.command
     /// Waiting for the session's instruction; starts paused until the greeting is written.
     private var paused = true
-    /// Dropping the rest of an over-long line up to its LF.
-    private var skippingLongLine = false
     private var shutdownPending = false
     private var readPending = false
     private var timer: Scheduled<Void>?
@@ -67,13 +68,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             emit(.tlsEstablished(info), context: context)
             return
         }
-        if skippingLongLine {
-            // RFC 5321 §4.5.3.1.4 overflow: resynchronise at the next LF without storing anything.
-            guard let lf = incoming.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return }
-            incoming.moveReaderIndex(to: lf + 1)
-            skippingLongLine = false
-        }
-        buffer.writeBuffer(&incoming)
+        guard framer.receive(&incoming, into: &buffer) else { return }
         if !paused { armTimer(context: context) }
         process(context: context)
     }
@@ -194,35 +189,16 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Emits one command line (or a line-too-long event) if the buffer holds one; false otherwise.
     private func processCommandLine(context: ChannelHandlerContext) -> Bool {
-        let searchLength = min(buffer.readableBytes, configuration.maxLineLength + 2)
-        let view = buffer.readableBytesView
-        let window = view[view.startIndex..<(view.startIndex + searchLength)]
-        if let lf = window.firstIndex(of: UInt8(ascii: "\n")) {
-            let lineLength = lf - view.startIndex
-            var line = buffer.readBytes(length: lineLength) ?? []
-            buffer.moveReaderIndex(forwardBy: 1)
-            if line.last == UInt8(ascii: "\r") { line.removeLast() }
-            compact()
-            if line.count > configuration.maxLineLength {
-                emit(.lineTooLong, context: context)
-            } else {
-                emit(.line(line), context: context)
-            }
+        switch framer.nextLine(in: &buffer, maxLength: configuration.maxLineLength) {
+        case .line(let line):
+            emit(.line(line), context: context)
             return true
-        }
-        if buffer.readableBytes > configuration.maxLineLength + 1 {
-            // Too long: drop through the LF if it is already here, else drop all and skip to it.
-            if let lf = view[(view.startIndex + searchLength)...].firstIndex(of: UInt8(ascii: "\n")) {
-                buffer.moveReaderIndex(forwardBy: lf - view.startIndex + 1)
-                compact()
-            } else {
-                buffer.clear()
-                skippingLongLine = true
-            }
+        case .tooLong:
             emit(.lineTooLong, context: context)
             return true
+        case nil:
+            return false
         }
-        return false
     }
 
     private func emit(_ frame: SMTPInboundFrame, context: ChannelHandlerContext) {
@@ -235,7 +211,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func compact() {
-        if buffer.readerIndex > 65_536 || buffer.readableBytes == 0 { buffer.discardReadBytes() }
+        LineFramer.compact(&buffer)
     }
 
     // RFC 3207 §4: after the 220 go-ahead, the next bytes are a TLS ClientHello. Anything already
@@ -243,7 +219,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // (CVE-2011-0411, STACK-NOTES.md). The TLS handler goes in front of us on the live pipeline.
     private func startTLS(context: ChannelHandlerContext) {
         buffer.clear()
-        skippingLongLine = false
+        framer.reset()
         mode = .command
         paused = true
         tlsReportPending = true

@@ -1,0 +1,28 @@
+// The knobs every line-protocol listener shares; each server fills them from its own Configuration.
+
+import NIOCore
+
+extension ProtocolListener {
+    /// Where to bind and how to shut down. The protocol's own settings stay in its server's
+    /// Configuration; only what the accept loop needs lives here.
+    public struct Configuration: Sendable {
+        /// Names the listener in log lines ("smtp", "lmtp", "pop3s", …).
+        public var name: String
+        /// Address to bind; port 0 picks a free port (read it back with `localAddress()`).
+        public var host: String
+        public var port: Int
+        /// Pending connections the kernel queues before `accept`.
+        public var backlog: Int
+        /// How long graceful shutdown waits for sessions to finish after the shutdown event.
+        public var shutdownGracePeriod: TimeAmount
+
+        public init(name: String, host: String, port: Int, backlog: Int = 256,
+                    shutdownGracePeriod: TimeAmount = .seconds(30)) {
+            self.name = name
+            self.host = host
+            self.port = port
+            self.backlog = max(backlog, 1)
+            self.shutdownGracePeriod = shutdownGracePeriod
+        }
+    }
+}

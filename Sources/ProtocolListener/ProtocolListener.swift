@@ -1,0 +1,169 @@
+// The accept loop every line protocol (SMTP/LMTP, POP3, IMAP, ManageSieve) shares: bind, accept,
+// one child task per connection, graceful shutdown. The protocol supplies the child pipeline,
+// its shutdown event and the session; this type owns no protocol knowledge.
+
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A listening TCP server for one line protocol. `Sendable` so a service runner can hold it and
+/// call `shutdown()` from any task.
+///
+/// ```swift
+/// let listener = ProtocolListener<Frame, Instruction>(
+///     configuration: .init(name: "pop3", host: "127.0.0.1", port: 0), logger: logger,
+///     childPipeline: { channel in
+///         try channel.pipeline.syncOperations.addHandler(FramingHandler())
+///         return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
+///     },
+///     shutdownEvent: ShutdownEvent(),
+///     serve: { connection, number in await Session(connection, id: "pop3-\(number)").run() })
+/// try await withGracefulShutdownHandler { try await listener.run() } onGracefulShutdown: { listener.shutdown() }
+/// ```
+/// `shutdown()` is graceful: stop accepting, send `shutdownEvent` down every live child's pipeline
+/// (the framing handler turns it into the protocol's goodbye), close what is left after
+/// `shutdownGracePeriod`. Cancelling the task running `run()` also shuts down, but cancellation
+/// reaches the session tasks too, so they end without waiting.
+///
+/// Implementation notes: the closures are stored, so they must not capture the object that owns
+/// this listener (that would be a reference cycle); capture the values the session needs instead.
+public final class ProtocolListener<Inbound: Sendable, Outbound: Sendable>: Sendable {
+    /// One accepted connection, already wrapped for structured concurrency.
+    public typealias Connection = NIOAsyncChannel<Inbound, Outbound>
+
+    private struct State {
+        var serverChannel: (any Channel)?
+        var address: SocketAddress?
+        var bindError: (any Error)?
+        var addressWaiters: [CheckedContinuation<SocketAddress, any Error>] = []
+        var children: [ObjectIdentifier: any Channel] = [:]
+        var shuttingDown = false
+        var nextConnectionNumber = 0
+    }
+
+    public let configuration: Configuration
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let childPipeline: @Sendable (any Channel) throws -> Connection
+    private let shutdownEvent: any Sendable
+    private let serve: @Sendable (Connection, Int) async -> Void
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - childPipeline: runs on the child's event loop inside the bind's initializer; adds the
+    ///     protocol's handlers (TLS, framing) and wraps the channel.
+    ///   - shutdownEvent: sent with `triggerUserOutboundEvent` to every child on `shutdown()`, and to
+    ///     a child accepted while shutting down.
+    ///   - serve: runs one session; `connectionNumber` counts from 1 per listener, for connection ids.
+    public init(configuration: Configuration, logger: Logger,
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                childPipeline: @escaping @Sendable (any Channel) throws -> Connection,
+                shutdownEvent: any Sendable,
+                serve: @escaping @Sendable (_ connection: Connection, _ connectionNumber: Int) async -> Void) {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = eventLoopGroup
+        self.childPipeline = childPipeline
+        self.shutdownEvent = shutdownEvent
+        self.serve = serve
+    }
+
+    /// The bound address, once `run()` has bound it (waits until then; throws if binding failed).
+    public func localAddress() async throws -> SocketAddress {
+        try await withCheckedThrowingContinuation { continuation in
+            state.withLock { state in
+                if let address = state.address {
+                    continuation.resume(returning: address)
+                } else if let error = state.bindError {
+                    continuation.resume(throwing: error)
+                } else {
+                    state.addressWaiters.append(continuation)
+                }
+            }
+        }
+    }
+
+    /// Binds and serves until `shutdown()` (or cancellation); returns when every session has ended.
+    public func run() async throws {
+        let serverChannel: NIOAsyncChannel<Connection, Never>
+        do {
+            serverChannel = try await bind()
+        } catch {
+            let waiters = state.withLock { state in
+                state.bindError = error
+                defer { state.addressWaiters = [] }
+                return state.addressWaiters
+            }
+            waiters.forEach { $0.resume(throwing: error) }
+            throw error
+        }
+        let address = serverChannel.channel.localAddress
+        let (waiters, alreadyShuttingDown) = state.withLock { state in
+            state.serverChannel = serverChannel.channel
+            state.address = address
+            defer { state.addressWaiters = [] }
+            return (state.addressWaiters, state.shuttingDown)
+        }
+        if let address { waiters.forEach { $0.resume(returning: address) } }
+        let name = configuration.name
+        logger.debug("bound \(name) \(address?.ipAddress ?? configuration.host):\(address?.port ?? configuration.port)")
+        if alreadyShuttingDown { serverChannel.channel.close(promise: nil) }
+
+        try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await serverChannel.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await self.track(connection) }
+                    }
+                }
+            }
+        } onCancel: {
+            self.shutdown()
+        }
+        logger.info("stopped \(name) listener")
+    }
+
+    /// Graceful shutdown: stop accepting, send the shutdown event to every session, and close
+    /// whatever is left after `shutdownGracePeriod`. Safe to call more than once, from anywhere.
+    public func shutdown() {
+        let (serverChannel, children, first) = state.withLock { state in
+            defer { state.shuttingDown = true }
+            return (state.serverChannel, Array(state.children.values), !state.shuttingDown)
+        }
+        guard first else { return }
+        logger.info("shutting down \(configuration.name) listener")
+        serverChannel?.close(promise: nil)
+        for child in children { child.triggerUserOutboundEvent(shutdownEvent, promise: nil) }
+        group.next().scheduleTask(in: configuration.shutdownGracePeriod) {
+            let remaining = self.state.withLock { Array($0.children.values) }
+            for child in remaining { child.close(promise: nil) }
+        }
+    }
+
+    private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
+        let childPipeline = childPipeline
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture { try childPipeline(channel) }
+            }
+    }
+
+    /// Registers the child for `shutdown()` while its session runs; a child accepted after
+    /// shutdown began gets the shutdown event straight away.
+    private func track(_ connection: Connection) async {
+        let channel = connection.channel
+        let key = ObjectIdentifier(channel)
+        let (number, shuttingDown) = state.withLock { state in
+            state.nextConnectionNumber += 1
+            state.children[key] = channel
+            return (state.nextConnectionNumber, state.shuttingDown)
+        }
+        defer { _ = state.withLock { $0.children.removeValue(forKey: key) } }
+        if shuttingDown { channel.triggerUserOutboundEvent(shutdownEvent, promise: nil) }
+        await serve(connection, number)
+    }
+}
