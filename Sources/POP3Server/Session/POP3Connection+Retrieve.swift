@@ -6,6 +6,8 @@ import MailStore
 import NIOCore
 
 extension POP3Connection {
+    static let storeReadSize = 1 << 20
+
     /// Sends "+OK", the message (or its TOP part) in `chunkSize` pieces, and the final ".".
     /// The outbound writer suspends while the socket is not writable: that is the backpressure.
     func retrieve(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
@@ -19,7 +21,9 @@ extension POP3Connection {
                     continuation.finish()
                 }
             } else {
-                chunks = try await store.messageChunks(entry.message, chunkSize: chunkSize)
+                // Large reads (one file-queue hop per MiB, not per 64 KB) keep big RETRs fast; the
+                // memory held per RETR stays bounded at about two reads.
+                chunks = try await store.messageChunks(entry.message, chunkSize: max(chunkSize, Self.storeReadSize))
             }
         } catch StoreError.notFound {
             // An IMAP session expunged it after our snapshot.
