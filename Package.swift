@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "Delivery", dependencies: [
-            "MailStore", "MailMessage",
+            "MailStore", "MailMessage", "Sieve",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -93,7 +93,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "facteur", dependencies: [
-            "FacteurServer", "Sieve",
+            "FacteurServer", "Sieve", "MailStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -8,9 +8,13 @@ public struct DeliveryConfiguration: Sendable {
     public var maxAliasDepth: Int
     /// How many accounts one recipient may expand to (a list of lists cannot explode).
     public var maxExpandedAccounts: Int
+    /// How many compiled Sieve scripts delivery keeps (one per active script in use); a miss
+    /// costs one compile.
+    public var sieveCacheCapacity: Int
 
     public init(hostname: String, recipientDelimiter: Character? = "+", maxAliasDepth: Int = 10,
-                maxExpandedAccounts: Int = 1_000) {
+                maxExpandedAccounts: Int = 1_000, sieveCacheCapacity: Int = 256) {
+        self.sieveCacheCapacity = sieveCacheCapacity
         self.hostname = hostname
         self.recipientDelimiter = recipientDelimiter
         self.maxAliasDepth = maxAliasDepth

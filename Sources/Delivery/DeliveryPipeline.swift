@@ -1,6 +1,6 @@
-// Steps 1 and 4 of the path of a message (DESIGN.md): resolve the recipients, then append one copy
-// per account in a single group-committed store call. Sieve (step 3) and sender checks (step 2)
-// come with their issues.
+// Steps 1, 3 and 4 of the path of a message (DESIGN.md): resolve the recipients, run each
+// account's active Sieve script, then append every copy in a single group-committed store call.
+// Sender checks (step 2) come with their issue.
 import Foundation
 import Logging
 import MailStore
@@ -48,6 +48,7 @@ public final class DeliveryPipeline: Sendable {
     public let store: any MailStore
     public let configuration: DeliveryConfiguration
     private let resolver: RecipientResolver
+    private let filter: SieveFilter
     private let logger: Logger
     private let latency = Metrics.Timer(label: "facteur_delivery_duration_seconds")
     private let delivered = Counter(label: "facteur_deliveries_total", dimensions: [("result", "delivered")])
@@ -57,6 +58,8 @@ public final class DeliveryPipeline: Sendable {
         self.store = store
         self.configuration = configuration
         self.resolver = RecipientResolver(store: store, configuration: configuration)
+        self.filter = SieveFilter(store: store, cache: SieveScriptCache(capacity: configuration.sieveCacheCapacity),
+                                  hostname: configuration.hostname)
         self.logger = logger
     }
 
@@ -131,45 +134,107 @@ public final class DeliveryPipeline: Sendable {
             singleRecipient: message.recipients.count == 1 ? message.recipients[0] : nil)
         let prepared = MessagePreparer.prepare(Array(received.utf8) + message.bytes)
 
-        // 3. One append call: one transaction shared with concurrent deliveries.
-        let requests = targets.map { target in
-            AppendRequest(
-                accountID: target.recipient.account.id,
-                mailbox: .inbox,
-                prefix: ReceptionTrace.deliveryPrefix(reversePath: message.reversePath,
-                                                      deliveredTo: target.recipient.account.address),
-                content: prepared.content,
-                internalDate: message.trace.receivedAt,
-                metadata: prepared.metadata,
-                searchFields: prepared.searchFields,
-                deliveryEnvelope: message.envelope.stored(for: target.index))
-        }
-        let results: [Result<AppendedMessage, StoreError>]
-        do {
-            results = try await store.append(requests)
-        } catch {
-            logger.error("append failed", metadata: ["error": "\(error)"])
-            failed.increment(by: message.recipients.count)
-            return outcomes.map { $0 == .delivered ? .failed(.temporary) : $0 }
+        // 3. Each account's Sieve script picks its copies (INBOX when it has none).
+        var copiesOfTarget: [[DeliveryCopy]] = []
+        for target in targets {
+            copiesOfTarget.append(await filter.copies(
+                for: target.recipient, envelope: message.envelope, recipientIndex: target.index,
+                prepared: prepared, receivedAt: message.trace.receivedAt, logger: logger))
         }
 
-        var stored: [AccountID: Result<AppendedMessage, StoreError>] = [:]
-        for (target, result) in zip(targets, results) {
-            stored[target.recipient.account.id] = result
+        // 4. One append call for every copy: one transaction shared with concurrent deliveries.
+        var requests: [AppendRequest] = []
+        var targetOfRequest: [Int] = []
+        for (targetIndex, target) in targets.enumerated() {
+            for copy in copiesOfTarget[targetIndex] {
+                requests.append(AppendRequest(
+                    accountID: target.recipient.account.id,
+                    mailbox: copy.mailbox,
+                    prefix: ReceptionTrace.deliveryPrefix(reversePath: message.reversePath,
+                                                          deliveredTo: target.recipient.account.address),
+                    content: copy.prepared.content,
+                    flags: copy.flags,
+                    internalDate: message.trace.receivedAt,
+                    metadata: copy.prepared.metadata,
+                    searchFields: copy.prepared.searchFields,
+                    deliveryEnvelope: message.envelope.stored(for: target.index)))
+                targetOfRequest.append(targetIndex)
+            }
+        }
+        var results: [Result<AppendedMessage, StoreError>] = []
+        if !requests.isEmpty {
+            do {
+                results = try await store.append(requests)
+                // The protocol promises one outcome per request; anything else is a store bug.
+                guard results.count == requests.count else { throw StoreError.backend("append outcome count mismatch") }
+            } catch {
+                logger.error("append failed", metadata: ["error": "\(error)"])
+                failed.increment(by: message.recipients.count)
+                return outcomes.map { $0 == .delivered ? .failed(.temporary) : $0 }
+            }
+        }
+
+        // A mailbox chosen by Sieve can vanish between the run and the append (deleted by the
+        // user meanwhile): an account none of whose copies was stored for that reason gets its
+        // message in INBOX instead, so a filter never loses mail.
+        let retryTargets = targets.indices.filter { targetIndex in
+            let indices = requests.indices.filter { targetOfRequest[$0] == targetIndex }
+            return !indices.isEmpty && indices.allSatisfy { index in
+                if case .failure(.notFound) = results[index], requests[index].mailbox != .inbox { true } else { false }
+            }
+        }
+        if !retryTargets.isEmpty {
+            let retries = retryTargets.compactMap { targetIndex -> AppendRequest? in
+                guard let first = requests.indices.first(where: { targetOfRequest[$0] == targetIndex }) else { return nil }
+                var request = requests[first]
+                request.mailbox = .inbox
+                request.flags = []
+                return request
+            }
+            logger.notice("sieve target mailbox vanished; filing into INBOX", metadata: ["copies": "\(retries.count)"])
+            if let retried = try? await store.append(retries), retried.count == retries.count {
+                for (retryIndex, result) in retried.enumerated() {
+                    requests.append(retries[retryIndex])
+                    targetOfRequest.append(retryTargets[retryIndex])
+                    results.append(result)
+                }
+            }
+        }
+
+        // An account whose script stored nothing (discard) has its message delivered; otherwise
+        // it is delivered when any of its copies was stored.
+        var resultsOfTarget: [[Result<AppendedMessage, StoreError>]] = Array(repeating: [], count: targets.count)
+        for (requestIndex, result) in results.enumerated() {
+            let targetIndex = targetOfRequest[requestIndex]
+            let target = targets[targetIndex]
+            resultsOfTarget[targetIndex].append(result)
             switch result {
             case .success(let appended):
                 logger.info("delivered", metadata: [
                     "recipient": "\(target.recipient.originalRecipient)",
                     "account": "\(target.recipient.account.address)",
-                    "uid": "\(appended.uid)", "size": "\(prepared.content.bytes.count)"])
+                    "mailbox": "\(requests[requestIndex].mailbox)",
+                    "uid": "\(appended.uid)", "size": "\(requests[requestIndex].content.bytes.count)"])
             case .failure(let error):
                 logger.notice("not delivered", metadata: [
                     "recipient": "\(target.recipient.originalRecipient)",
                     "account": "\(target.recipient.account.address)", "reason": "\(error)"])
             }
         }
+        var stored: [AccountID: Result<Void, StoreError>] = [:]
+        for (targetIndex, target) in targets.enumerated() {
+            let accountResults = resultsOfTarget[targetIndex]
+            if accountResults.isEmpty {
+                logger.info("discarded by sieve", metadata: ["account": "\(target.recipient.account.address)"])
+                stored[target.recipient.account.id] = .success(())
+            } else if accountResults.contains(where: { if case .success = $0 { true } else { false } }) {
+                stored[target.recipient.account.id] = .success(())
+            } else if case .failure(let error) = accountResults.first(where: { if case .failure(.overQuota) = $0 { true } else { false } }) ?? accountResults[0] {
+                stored[target.recipient.account.id] = .failure(error)
+            }
+        }
 
-        // 4. A recipient is delivered when any account it reaches stored the message.
+        // 5. A recipient is delivered when any account it reaches stored the message.
         for index in message.recipients.indices where !accountsOfRecipient[index].isEmpty {
             let accountResults = accountsOfRecipient[index].compactMap { stored[$0] }
             if accountResults.contains(where: { if case .success = $0 { return true } else { return false } }) {

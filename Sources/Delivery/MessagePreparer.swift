@@ -11,6 +11,8 @@ public struct PreparedMessage: Sendable {
     public var searchFields: SearchFields
     /// The Date: header, when it parsed; import uses it as the internal date when no better one exists.
     public var sentDate: Date?
+    /// The parse itself, so the Sieve filter at delivery reads the same tree without parsing again.
+    public var parsed: ParsedMessage
 }
 
 public enum MessagePreparer {
@@ -21,7 +23,8 @@ public enum MessagePreparer {
             content: MessageContent(bytes: bytes),
             metadata: summary.encoded(),
             searchFields: SearchFields(summary),
-            sentDate: summary.search.sentDate?.date)
+            sentDate: summary.search.sentDate?.date,
+            parsed: parsed)
     }
 }
 

@@ -43,6 +43,8 @@ public struct FacteurApplication: Sendable {
         let receiver = SMTPDeliveryAdapter(pipeline: pipeline)
         let authenticator = Authenticator(store: handle.store, hasher: PasswordHasher())
         let maildropLocks = POP3MaildropLocks()   // shared by pop3 and pop3s
+        // One per process: failures on any listener slow and then refuse the same address.
+        let loginThrottle = LoginThrottle(configuration: configuration.security.loginThrottleConfiguration())
         let announce: @Sendable (ListenerName, ListenerAddress) -> Void = { name, address in
             self.announce(name, address)
         }
@@ -62,8 +64,10 @@ public struct FacteurApplication: Sendable {
                 let server = POP3Server(
                     configuration: POP3Server.Configuration(
                         host: address.host, port: address.port, hostname: configuration.hostname,
-                        tlsContext: tls.sslContext, implicitTLS: name == .pop3s),
-                    store: handle.store, authenticator: authenticator, maildropLocks: maildropLocks, logger: logger)
+                        tlsContext: tls.sslContext, implicitTLS: name == .pop3s,
+                        allowPlaintextAuth: configuration.security.plaintextAuthPolicy),
+                    store: handle.store, authenticator: authenticator, maildropLocks: maildropLocks, logger: logger,
+                    loginThrottle: loginThrottle)
                 services.append(ListenerService(name: name, address: address, server: server, onBound: announce))
             case .http:
                 services.append(AdminHTTPServer.makeApplication(

@@ -64,6 +64,25 @@ public protocol MailStore: Sendable {
     /// (uid, modseq) of messages expunged from the mailbox with a MODSEQ above `modSeq`.
     func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)]
 
+    // MARK: Sieve scripts (RFC 5804 semantics; at most one active per account)
+    /// Stores or replaces the script `name`; a replaced script keeps its active state. Throws
+    /// `.messageTooLarge` above `SieveScriptLimits.maxScriptBytes` and `.overQuota` when the
+    /// account already has `SieveScriptLimits.maxScriptsPerAccount` scripts. The store does not
+    /// compile the content: callers (ManageSieve, the CLI) check it first.
+    func putSieveScript(accountID: AccountID, name: String, content: String) async throws
+    /// The source of one script, nil when there is none by that name.
+    func sieveScript(accountID: AccountID, name: String) async throws -> String?
+    /// Every script of the account, by name.
+    func sieveScripts(accountID: AccountID) async throws -> [SieveScriptEntry]
+    /// Makes `name` the only active script; nil deactivates all (RFC 5804 §2.8).
+    func activateSieveScript(accountID: AccountID, name: String?) async throws
+    /// Throws `.inUse` for the active script (RFC 5804 §2.10 ACTIVE) and `.notFound` when absent.
+    func deleteSieveScript(accountID: AccountID, name: String) async throws
+    /// Renames keeping the active state; `.alreadyExists` when `to` is taken (RFC 5804 §2.11).
+    func renameSieveScript(accountID: AccountID, from: String, to: String) async throws
+    /// What delivery runs: the active script, or nil.
+    func activeSieveScript(accountID: AccountID) async throws -> ActiveSieveScript?
+
     // MARK: Change feed and health
     /// Every committed append, flag change and expunge, in commit order, for as long as the stream
     /// is consumed.

@@ -30,6 +30,7 @@ public final class POP3Server: Sendable {
         let locks: POP3MaildropLocks
         let logger: Logger
         let metrics: POP3Metrics
+        let throttle: LoginThrottle?
     }
 
     public let configuration: Configuration
@@ -37,14 +38,17 @@ public final class POP3Server: Sendable {
 
     /// `maildropLocks`: pass the same registry to every POP3 listener of the process, so pop3 and
     /// pop3s cannot open one maildrop twice. `metricsFactory`: nil uses the bootstrapped system.
+    /// `loginThrottle`: share one across every listener of the process (POP3, SMTP AUTH, IMAP) so
+    /// switching protocol gains a guesser nothing; nil switches throttling off.
     public init(configuration: Configuration, store: any MailStore, authenticator: Authenticator,
                 maildropLocks: POP3MaildropLocks = POP3MaildropLocks(), logger: Logger,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                metricsFactory: (any MetricsFactory)? = nil) {
+                metricsFactory: (any MetricsFactory)? = nil, loginThrottle: LoginThrottle? = nil) {
         self.configuration = configuration
         let dependencies = SessionDependencies(
             configuration: configuration, store: store, authenticator: authenticator, locks: maildropLocks,
-            logger: logger, metrics: POP3Metrics(listener: configuration.listenerName, factory: metricsFactory))
+            logger: logger, metrics: POP3Metrics(listener: configuration.listenerName, factory: metricsFactory),
+            throttle: loginThrottle)
         // The closures capture values, not `self`: the listener is owned by `self`.
         self.listener = ProtocolListener(
             configuration: .init(name: configuration.listenerName, host: configuration.host,
@@ -108,7 +112,8 @@ public final class POP3Server: Sendable {
         var session = POP3Connection(channel: connection, store: dependencies.store,
                                      authenticator: dependencies.authenticator, locks: dependencies.locks,
                                      machine: machine, connectionID: connectionID, logger: logger,
-                                     metrics: dependencies.metrics, chunkSize: configuration.retrieveChunkSize)
+                                     metrics: dependencies.metrics, chunkSize: configuration.retrieveChunkSize,
+                                     throttle: dependencies.throttle, remoteAddress: remoteAddress)
         await session.run()
     }
 }

@@ -74,6 +74,13 @@ actor InMemoryAccountStore: MailStore {
     func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)] {
         throw unused()
     }
+    func putSieveScript(accountID: AccountID, name: String, content: String) async throws { throw unused() }
+    func sieveScript(accountID: AccountID, name: String) async throws -> String? { throw unused() }
+    func sieveScripts(accountID: AccountID) async throws -> [SieveScriptEntry] { throw unused() }
+    func activateSieveScript(accountID: AccountID, name: String?) async throws { throw unused() }
+    func deleteSieveScript(accountID: AccountID, name: String) async throws { throw unused() }
+    func renameSieveScript(accountID: AccountID, from: String, to: String) async throws { throw unused() }
+    func activeSieveScript(accountID: AccountID) async throws -> ActiveSieveScript? { throw unused() }
     nonisolated func changes() -> AsyncStream<MailboxChange> { AsyncStream { $0.finish() } }
     func checkHealth() async throws {}
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FacteurServer
+import Auth
 
 @Suite struct ConfigurationTests {
     static let fullFile = """
@@ -289,5 +290,97 @@ final class ConfigurationScratchDirectory {
 
     deinit {
         try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+// MARK: - [security]
+
+extension ConfigurationTests {
+    @Test func securityDefaultsAreSafe() throws {
+        let security = try FacteurConfiguration.parse("hostname = \"a\"\n", file: "facteur.toml").security
+        #expect(security == FacteurConfiguration.Security())
+        #expect(security.plaintextAuth == .loopback)
+        #expect(security.loginThrottleConfiguration() == LoginThrottle.Configuration(
+            initialDelay: .milliseconds(500), maxDelay: .seconds(8), lockoutFailures: 10,
+            failureWindow: .seconds(900), lockoutDuration: .seconds(900), exemptLoopback: false))
+        #expect(FacteurConfiguration.developmentDefaults().security == FacteurConfiguration.Security())
+    }
+
+    @Test func securityTableIsRead() throws {
+        let text = """
+            [security]
+            plaintext_auth = "never"
+            login_failure_delay_ms = 250
+            login_max_delay_ms = 4000
+            login_lockout_failures = 5
+            login_lockout_seconds = 600
+            login_failure_window_seconds = 300
+            login_exempt_loopback = true
+            """
+        let security = try FacteurConfiguration.parse(text, file: "facteur.toml").security
+        #expect(security == FacteurConfiguration.Security(
+            plaintextAuth: .never, loginFailureDelayMilliseconds: 250, loginMaxDelayMilliseconds: 4000,
+            loginLockoutFailures: 5, loginLockoutSeconds: 600, loginFailureWindowSeconds: 300,
+            loginExemptLoopback: true))
+        #expect(security.loginThrottleConfiguration() == LoginThrottle.Configuration(
+            initialDelay: .milliseconds(250), maxDelay: .seconds(4), lockoutFailures: 5,
+            failureWindow: .seconds(300), lockoutDuration: .seconds(600), exemptLoopback: true))
+    }
+
+    @Test func zeroDelaysSwitchDelayingOff() throws {
+        let text = "[security]\nlogin_failure_delay_ms = 0\nlogin_max_delay_ms = 0\n"
+        let throttle = try FacteurConfiguration.parse(text, file: "facteur.toml").security.loginThrottleConfiguration()
+        #expect(throttle.initialDelay == .zero && throttle.maxDelay == .zero)
+    }
+
+    @Test(arguments: [
+        ("[security]\nplaintext_auth = \"sometimes\"\n",
+         "facteur.toml:2: security.plaintext_auth: expected \"loopback\" or \"never\" or \"always\", got \"sometimes\""),
+        ("[security]\n\nplaintext_auth = true\n",
+         "facteur.toml:3: security.plaintext_auth: expected \"loopback\" or \"never\" or \"always\", got a value of type bool"),
+        ("[security]\nlogin_failure_delay_ms = -1\n",
+         "facteur.toml:2: security.login_failure_delay_ms: expected an integer from 0 to 60000, got -1"),
+        ("[security]\nlogin_failure_delay_ms = \"500\"\n",
+         "facteur.toml:2: security.login_failure_delay_ms: expected an integer from 0 to 60000, got \"500\""),
+        ("[security]\nlogin_max_delay_ms = 60001\n",
+         "facteur.toml:2: security.login_max_delay_ms: expected an integer from 0 to 60000, got 60001"),
+        ("[security]\nlogin_lockout_failures = 0\n",
+         "facteur.toml:2: security.login_lockout_failures: expected an integer from 1 to 10000, got 0"),
+        ("[security]\nlogin_lockout_seconds = 1.5\n",
+         "facteur.toml:2: security.login_lockout_seconds: expected an integer from 0 to 604800, got a value of type floating-point number"),
+        ("[security]\nlogin_failure_window_seconds = 0\n",
+         "facteur.toml:2: security.login_failure_window_seconds: expected an integer from 1 to 604800, got 0"),
+        ("[security]\nlogin_exempt_loopback = \"yes\"\n",
+         "facteur.toml:2: security.login_exempt_loopback: expected true or false, got \"yes\""),
+        ("[security]\nlogin_failure_delay_ms = 2000\n\nlogin_max_delay_ms = 1000\n",
+         "facteur.toml:4: security.login_max_delay_ms: must not be less than login_failure_delay_ms"),
+        ("[security]\nlogin_failure_delay_ms = 9000\n",
+         "facteur.toml:1: security.login_max_delay_ms: must not be less than login_failure_delay_ms"),
+        ("[security]\nlogin_lockout = 5\n", "facteur.toml:2: unknown key 'security.login_lockout'"),
+        ("security = 1\n", "facteur.toml:1: security: expected a table"),
+    ])
+    func securityErrorsNameLineAndKey(text: String, expected: String) {
+        do {
+            _ = try FacteurConfiguration.parse(text, file: "facteur.toml")
+            Issue.record("accepted, expected: \(expected)")
+        } catch {
+            #expect(error.description == expected)
+        }
+    }
+
+    @Test(arguments: [
+        (FacteurConfiguration.Security.PlaintextAuth.loopback, "127.0.0.1", false, true),
+        (.loopback, "::1", false, true),
+        (.loopback, "192.0.2.1", false, false),
+        (.loopback, "192.0.2.1", true, true),
+        (.loopback, "", false, false),
+        (.never, "127.0.0.1", false, false),
+        (.never, "127.0.0.1", true, true),
+        (.always, "192.0.2.1", false, true),
+    ])
+    func plaintextAuthPolicy(policy: FacteurConfiguration.Security.PlaintextAuth, remote: String, tls: Bool, allowed: Bool) {
+        let security = FacteurConfiguration.Security(plaintextAuth: policy)
+        #expect(security.allowPlaintextAuth(remoteAddress: remote, tls: tls) == allowed)
+        #expect(security.plaintextAuthPolicy(remote, tls) == allowed)
     }
 }

@@ -87,6 +87,7 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
     case mailboxCreateRenameDelete, renameInboxMovesMessages, subscriptions
     case changeFeedDeliversCommittedChanges, concurrentAppendersAreStoredOnce
     case reopenedStoreSeesEverything, secondInstanceSeesChangesWithoutRestart, removeAccountRemovesItsMail
+    case sieveScriptLifecycle, sieveScriptBounds, sieveScriptsGoWithTheAccount
 
     var testDescription: String { rawValue }
 
@@ -113,6 +114,9 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
         case .reopenedStoreSeesEverything: try await behaviour.reopenedStoreSeesEverything()
         case .secondInstanceSeesChangesWithoutRestart: try await behaviour.secondInstanceSeesChangesWithoutRestart()
         case .removeAccountRemovesItsMail: try await behaviour.removeAccountRemovesItsMail()
+        case .sieveScriptLifecycle: try await behaviour.sieveScriptLifecycle()
+        case .sieveScriptBounds: try await behaviour.sieveScriptBounds()
+        case .sieveScriptsGoWithTheAccount: try await behaviour.sieveScriptsGoWithTheAccount()
         }
     }
 }

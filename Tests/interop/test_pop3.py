@@ -208,3 +208,53 @@ verbose = 0
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(list((maildir / "new").iterdir())) == 500
     assert inbox_subjects(pop3) == []
+
+
+def test_plaintext_auth_never_requires_tls_even_on_loopback(workdir):
+    server = Facteur(workdir, listeners=("pop3",), extra_config='\n[security]\nplaintext_auth = "never"\n')
+    server.cli("domain", "add", "example.test")
+    server.cli("user", "add", "alice@example.test", "--password-stdin", stdin="secret\n")
+    server.start()
+    try:
+        client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=30)
+        with pytest.raises(poplib.error_proto, match=r"\[AUTH\]"):
+            client.user("alice@example.test")
+            client.pass_("secret")
+        client.close()
+        client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=30)
+        client.stls(context=UNVERIFIED)
+        client.user("alice@example.test")
+        client.pass_("secret")
+        assert client.stat()[0] == 0
+        client.quit()
+    finally:
+        server.stop()
+
+
+def test_repeated_wrong_passwords_are_slowed_then_refused(workdir):
+    server = Facteur(workdir, listeners=("pop3",), extra_config=(
+        "\n[security]\nlogin_failure_delay_ms = 10\nlogin_max_delay_ms = 20\nlogin_lockout_failures = 5\n"))
+    server.cli("domain", "add", "example.test")
+    server.cli("user", "add", "alice@example.test", "--password-stdin", stdin="secret\n")
+    server.start()
+    try:
+        answers = []
+        for _ in range(7):
+            client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=30)
+            try:
+                client.user("alice@example.test")
+                client.pass_("wrong")
+            except poplib.error_proto as error:
+                answers.append(str(error))
+            client.close()
+        assert all("[AUTH]" in a for a in answers[:5]), answers
+        assert all("[SYS/TEMP]" in a for a in answers[5:]), answers
+        client = poplib.POP3("127.0.0.1", server.ports["pop3"], timeout=30)
+        client.user("alice@example.test")
+        with pytest.raises(poplib.error_proto, match=r"\[SYS/TEMP\]"):
+            client.pass_("secret")  # locked out even with the right password
+        client.close()
+        metrics_free = server.log()
+        assert "secret" not in metrics_free  # passwords never reach the log
+    finally:
+        server.stop()

@@ -50,6 +50,26 @@ struct ConfigurationKey {
         }
     }
 
+    /// An integer within `range`: bounds keep a typo (an extra zero or two) from becoming a
+    /// lockout of days or a memory-hungry setting.
+    static func integer(_ keyPath: WritableKeyPath<FacteurConfiguration, Int>, in range: ClosedRange<Int>) -> ConfigurationKey {
+        ConfigurationKey { value, configuration in
+            let expected = "expected an integer from \(range.lowerBound) to \(range.upperBound)"
+            guard let number = value.int else { return "\(expected), got \(ConfigurationKey.show(value))" }
+            guard range.contains(number) else { return "\(expected), got \(number)" }
+            configuration[keyPath: keyPath] = number
+            return nil
+        }
+    }
+
+    static func boolean(_ keyPath: WritableKeyPath<FacteurConfiguration, Bool>) -> ConfigurationKey {
+        ConfigurationKey { value, configuration in
+            guard let flag = value.bool else { return "expected true or false, got \(ConfigurationKey.show(value))" }
+            configuration[keyPath: keyPath] = flag
+            return nil
+        }
+    }
+
     static func choice<Choice: RawRepresentable & CaseIterable>(
         _ keyPath: WritableKeyPath<FacteurConfiguration, Choice>
     ) -> ConfigurationKey where Choice.RawValue == String {
@@ -143,6 +163,21 @@ enum ConfigurationSchema {
                 keys: [
                     "max_message_size": .positiveInteger(\.limits.maxMessageSize),
                 ]),
+            "security": ConfigurationSection(
+                keys: [
+                    "plaintext_auth": .choice(\.security.plaintextAuth),
+                    "login_failure_delay_ms": .integer(\.security.loginFailureDelayMilliseconds, in: 0...60_000),
+                    "login_max_delay_ms": .integer(\.security.loginMaxDelayMilliseconds, in: 0...60_000),
+                    "login_lockout_failures": .integer(\.security.loginLockoutFailures, in: 1...10_000),
+                    "login_lockout_seconds": .integer(\.security.loginLockoutSeconds, in: 0...604_800),
+                    "login_failure_window_seconds": .integer(\.security.loginFailureWindowSeconds, in: 1...604_800),
+                    "login_exempt_loopback": .boolean(\.security.loginExemptLoopback),
+                ],
+                validate: { configuration in
+                    let security = configuration.security
+                    return security.loginMaxDelayMilliseconds < security.loginFailureDelayMilliseconds
+                        ? (key: "login_max_delay_ms", message: "must not be less than login_failure_delay_ms") : nil
+                }),
         ]
     }
 }

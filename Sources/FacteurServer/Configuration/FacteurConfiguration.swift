@@ -13,18 +13,21 @@ public struct FacteurConfiguration: Sendable, Equatable {
     /// Listeners to start; a name missing here is switched off.
     public var listeners: [ListenerName: ListenerAddress]
     public var limits: Limits
+    /// `[security]`: when credentials may travel in the clear, how failed logins are throttled.
+    public var security: Security
     /// The file this came from, for log lines; nil for development defaults.
     public var sourceFile: String?
 
     public init(hostname: String, dataDirectory: String, storage: Storage = Storage(), tls: TLSFiles? = nil,
                 listeners: [ListenerName: ListenerAddress] = [:], limits: Limits = Limits(),
-                sourceFile: String? = nil) {
+                sourceFile: String? = nil, security: Security = Security()) {
         self.hostname = hostname
         self.dataDirectory = dataDirectory
         self.storage = storage
         self.tls = tls
         self.listeners = listeners
         self.limits = limits
+        self.security = security
         self.sourceFile = sourceFile
     }
 

@@ -92,6 +92,20 @@ enum SQLiteSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE messages ADD COLUMN delivery_envelope BLOB")   // NULL: none (APPEND, import)
         }
+        // Sieve scripts per account (RFC 5804): many scripts, at most one active, which the
+        // partial unique index enforces even against a buggy caller.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE sieve_scripts (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,                      -- case-sensitive, as given
+                    content TEXT NOT NULL,
+                    active INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (account_id, name)
+                );
+                CREATE UNIQUE INDEX sieve_scripts_one_active ON sieve_scripts(account_id) WHERE active = 1;
+                """)
+        }
         return migrator
     }
 }

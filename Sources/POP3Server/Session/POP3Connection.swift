@@ -27,6 +27,10 @@ struct POP3Connection {
     var logger: Logger
     let metrics: POP3Metrics
     let chunkSize: Int
+    /// Shared by every listener; nil disables throttling.
+    let throttle: LoginThrottle?
+    /// The peer's IP address as text ("" when unknown): the throttle's address key.
+    let remoteAddress: String
     /// Unique among live connections of every listener sharing `locks` (connection ids alone
     /// repeat across two listeners of the same kind).
     private let lockOwner: String
@@ -34,7 +38,8 @@ struct POP3Connection {
 
     init(channel: NIOAsyncChannel<POP3InboundFrame, POP3OutboundInstruction>, store: any MailStore,
          authenticator: Authenticator, locks: POP3MaildropLocks, machine: POP3SessionStateMachine,
-         connectionID: String, logger: Logger, metrics: POP3Metrics, chunkSize: Int) {
+         connectionID: String, logger: Logger, metrics: POP3Metrics, chunkSize: Int,
+         throttle: LoginThrottle? = nil, remoteAddress: String = "") {
         self.channel = channel
         self.store = store
         self.authenticator = authenticator
@@ -44,6 +49,8 @@ struct POP3Connection {
         self.logger = logger
         self.metrics = metrics
         self.chunkSize = max(chunkSize, 1024)
+        self.throttle = throttle
+        self.remoteAddress = remoteAddress
         self.lockOwner = "\(connectionID) \(ObjectIdentifier(channel.channel))"
     }
 
@@ -144,14 +151,31 @@ struct POP3Connection {
         }
     }
 
-    /// Verify, lock, snapshot. The lock is taken only for a verified account, and released
-    /// again if the snapshot fails.
+    /// Throttle, verify, lock, snapshot. The lock is taken only for a verified account, and
+    /// released again if the snapshot fails.
     private mutating func login(_ credentials: POP3Credentials) async -> POP3SessionStateMachine.LoginOutcome {
+        var failureDelay = Duration.zero
+        if let throttle {
+            switch await throttle.check(address: credentials.user, remote: remoteAddress) {
+            case .refuse(let retryAfter):
+                metrics.login("throttled")
+                logger.info("login throttled", metadata: ["pop3.user": "\(credentials.user.prefix(256))",
+                                                          "retry.after": "\(retryAfter)"])
+                return .throttled
+            case .allow(let delay):
+                failureDelay = delay
+            }
+        }
         guard let account = await authenticator.authenticate(address: credentials.user, password: credentials.password) else {
+            await throttle?.recordFailure(address: credentials.user, remote: remoteAddress)
             metrics.login("failure")
             logger.info("login failed", metadata: ["pop3.user": "\(credentials.user.prefix(256))"])
+            // Only failures wait; a sleeping task holds no event loop. Cancellation (shutdown)
+            // cuts the wait short, which is harmless.
+            if failureDelay > .zero { try? await Task.sleep(for: failureDelay) }
             return .badCredentials
         }
+        await throttle?.recordSuccess(address: credentials.user, remote: remoteAddress)
         guard await locks.acquire(account.id, owner: lockOwner) else {
             metrics.login("in_use")
             logger.info("maildrop in use", metadata: ["account": "\(account.address)"])

@@ -26,7 +26,8 @@ struct POP3Metrics: Sendable {
             .record(duration: duration)
     }
 
-    /// `result`: success, failure (bad credentials), in_use, refused (no TLS), error (store).
+    /// `result`: success, failure (bad credentials), in_use, refused (no TLS),
+    /// throttled (LoginThrottle refused the address), error (store).
     func login(_ result: String) {
         Counter(label: "facteur_pop3_logins_total", dimensions: [("listener", listener), ("result", result)],
                 factory: factory).increment()

@@ -8,6 +8,9 @@ extension POP3SessionStateMachine {
     static let credentialsRefused = POP3Response.err(
         "credentials are only accepted over TLS; use STLS or the pop3s port first", code: .auth)
 
+    /// Answer while LoginThrottle refuses the client's address.
+    static let throttledResponse = POP3Response.err("too many failed logins, try later", code: .sysTemp)
+
     mutating func authorization(_ command: POP3Command, user: String?) -> Action {
         switch command {
         case .capa:
@@ -97,6 +100,11 @@ extension POP3SessionStateMachine {
         case .storeFailure:
             state = .authorization(user: nil)
             return .reply(.err("maildrop temporarily unavailable", code: .sysTemp))
+        case .throttled:
+            // RFC 3206 §4 [SYS/TEMP]: a temporary condition, not the credentials' fault (the
+            // password was not even checked). Counts as a failed login, so a client that keeps
+            // trying is disconnected after maxAuthFailures.
+            return authenticationFailed(Self.throttledResponse)
         }
     }
 }

@@ -67,6 +67,8 @@ public struct POP3SessionStateMachine: Sendable {
         case inUse
         /// The store failed while opening the maildrop.
         case storeFailure
+        /// LoginThrottle refused the attempt without checking the password.
+        case throttled
     }
 
     enum State: Sendable, Equatable {
