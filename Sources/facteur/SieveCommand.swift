@@ -7,7 +7,7 @@ import Sieve
 struct SieveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sieve", abstract: "Work with Sieve filter scripts (RFC 5228) that sort mail at delivery.",
-        subcommands: [Check.self, Put.self, List.self, Activate.self, Remove.self])
+        subcommands: [Check.self, Test.self, Put.self, List.self, Activate.self, Remove.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -24,6 +24,73 @@ struct SieveCommand: AsyncParsableCommand {
                 for error in errors.errors { print("\(file):\(error)") }
                 throw ExitCode(1)
             }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a script on a message file and print the actions it would cause, without delivering anything.")
+        @Argument(help: "The script file.") var file: String
+        @Argument(help: "The message file (RFC 5322; LF or CRLF line ends).") var message: String
+        @Option(name: .long, help: "MAIL FROM of the test delivery.") var envelopeFrom = "sender@example.invalid"
+        @Option(name: .long, help: "RCPT TO of the test delivery (a +detail is seen by subaddress).") var envelopeTo = "user@example.invalid"
+        @Option(name: .long, help: "Mailboxes that exist (for fileinto without :create and mailboxexists); default: any.")
+        var mailbox: [String] = []
+
+        func run() throws {
+            let source = try readScript(file)
+            let script: SieveScript
+            switch SieveCompiler.compile(source) {
+            case .success(let compiled): script = compiled
+            case .failure(let errors):
+                for error in errors.errors { print("\(file):\(error)") }
+                throw ExitCode(1)
+            }
+            guard let data = FileManager.default.contents(atPath: message) else { throw ValidationError("cannot read '\(message)'") }
+            let context = CommandLineSieveContext(mailboxes: mailbox.isEmpty ? nil : Set(mailbox))
+            let result = SieveInterpreter.run(
+                script, message: SieveMessage(bytes: Self.crlf(Array(data))),
+                envelope: SieveEnvelope(from: envelopeFrom, to: envelopeTo), context: context)
+            for error in result.errors { print("error \(file):\(error)") }
+            for action in result.actions {
+                // Delivery files into INBOX instead when the mailbox is missing and :create was not given.
+                if case .fileinto(let name, _, false, _) = action, !context.mailboxExists(name) {
+                    print(Self.describe(action) + " -> INBOX (no such mailbox)")
+                } else {
+                    print(Self.describe(action))
+                }
+            }
+            if result.errors.isEmpty == false { throw ExitCode(2) }
+        }
+
+        static func describe(_ action: SieveAction) -> String {
+            func flags(_ list: [String]) -> String { list.isEmpty ? "" : " flags \(list.joined(separator: " "))" }
+            switch action {
+            case .keep(let list, let implicit): return (implicit ? "keep (implicit)" : "keep") + flags(list)
+            case .fileinto(let mailbox, let list, let create, let copy):
+                return "fileinto \"\(mailbox)\"" + flags(list) + (create ? " :create" : "") + (copy ? " :copy" : "")
+            case .redirect(let address, let copy): return "redirect <\(address)>" + (copy ? " :copy" : "")
+            case .discard: return "discard"
+            case .reject(let reason, let extended): return (extended ? "ereject: " : "reject: ") + reason
+            case .vacation(let vacation):
+                return "vacation every \(vacation.period)s" + (vacation.subject.map { " subject \"\($0)\"" } ?? "")
+                    + ": " + vacation.reason.prefix(60)
+            case .addHeader(let name, let value, let last): return "addheader \(last ? ":last " : "")\(name): \(value)"
+            case .deleteHeader(let name, let occurrence): return "deleteheader \(name) #\(occurrence)"
+            }
+        }
+
+        /// Message files written by editors use LF; stored messages use CRLF (RFC 5322 §2.1).
+        static func crlf(_ bytes: [UInt8]) -> [UInt8] {
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + bytes.count / 32)
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 10, previous != 13 { output.append(13) }
+                output.append(byte)
+                previous = byte
+            }
+            return output
         }
     }
 
@@ -107,4 +174,14 @@ private func readScript(_ file: String) throws -> String {
 private func requireAccount(_ store: any MailStore, _ address: String) async throws -> Account {
     guard let account = try await store.account(address: address) else { throw ValidationError("no account '\(address)'") }
     return account
+}
+
+/// What `sieve test` answers the interpreter: the given mailboxes exist (or any), nothing is a
+/// duplicate, includes find nothing.
+private struct CommandLineSieveContext: SieveRuntimeContext {
+    let mailboxes: Set<String>?
+    func mailboxExists(_ name: String) -> Bool {
+        guard let mailboxes else { return true }
+        return mailboxes.contains(name) || (name.uppercased() == "INBOX")
+    }
 }
