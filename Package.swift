@@ -97,6 +97,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the protocol servers' test targets (not a test target itself).
+        .target(name: "NetworkTestSupport", dependencies: [
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ], path: "Tests/NetworkTestSupport"),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
@@ -107,7 +111,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SMTPServerTests", dependencies: [
-            "SMTPServer",
+            "SMTPServer", "NetworkTestSupport",
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -118,7 +122,7 @@ let package = Package(
         .testTarget(name: "IMAPServerTests", dependencies: ["IMAPServer"]),
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailMessage"]),
         .testTarget(name: "POP3ServerTests", dependencies: [
-            "POP3Server", "MailStore", "Auth",
+            "POP3Server", "MailStore", "Auth", "NetworkTestSupport",
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,5 +1,6 @@
 // STLS (RFC 2595 §4) and pop3s (RFC 8314) against the real server, with a throw-away certificate.
 
+import NetworkTestSupport
 import NIOSSL
 import Testing
 @testable import POP3Server

@@ -1,5 +1,6 @@
 // Real server on 127.0.0.1:0, real sockets, C:/S: transcripts.
 
+import NetworkTestSupport
 import Logging
 import NIOCore
 import NIOSSL

@@ -1,20 +1,22 @@
-// A throw-away self-signed certificate for the TLS tests, made with the openssl CLI at test time.
+// A throw-away self-signed certificate for the TLS tests of every protocol server, made with the
+// openssl CLI at test time.
 
 import Foundation
 import NIOSSL
 
-enum TestCertificate {
-    struct OpenSSLFailed: Error {}
+public enum TestCertificate {
+    public struct OpenSSLFailed: Error {}
 
-    static func makeServerContext() throws -> NIOSSLContext {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pop3-tls-\(UUID().uuidString)")
+    public static func makeServerContext() throws -> NIOSSLContext {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("facteur-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let key = directory.appendingPathComponent("key.pem").path
         let cert = directory.appendingPathComponent("cert.pem").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                              "-keyout", key, "-out", cert, "-days", "1", "-nodes", "-subj", "/CN=localhost"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
