@@ -62,7 +62,12 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "IMAPServer", dependencies: [
+            "MailMessage", "MailStore", "Auth", "ProtocolListener",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "Sieve", dependencies: ["MailMessage"]),
         .target(name: "POP3Server", dependencies: [
@@ -79,7 +84,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "FacteurServer", dependencies: [
-            "MailMessage", "MailStore", "Auth", "SMTPServer", "Delivery", "HTTPServer", "Sieve", "POP3Server",
+            "MailMessage", "MailStore", "Auth", "SMTPServer", "Delivery", "HTTPServer", "Sieve", "POP3Server", "IMAPServer",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -99,6 +104,8 @@ let package = Package(
 
         // Shared by the protocol servers' test targets (not a test target itself).
         .target(name: "NetworkTestSupport", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], path: "Tests/NetworkTestSupport"),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
@@ -119,7 +126,14 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
-        .testTarget(name: "IMAPServerTests", dependencies: ["IMAPServer"]),
+        .testTarget(name: "IMAPServerTests", dependencies: [
+            "IMAPServer", "MailStore", "MailMessage", "NetworkTestSupport",
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailMessage"]),
         .testTarget(name: "POP3ServerTests", dependencies: [
             "POP3Server", "MailStore", "Auth", "NetworkTestSupport",

@@ -87,11 +87,13 @@ class Dovecot:
     users from a passwd-file with the same passwords as Facteur. Mail is owned by the 'mail' user;
     the internal and login users are the ones Debian's package creates."""
 
-    def __init__(self, root: Path, users: list[str]):
+    def __init__(self, root: Path, users: list[str], imap: bool = False):
         self.root = root
         for sub in ("run", "state", "mail"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         self.pop3_port, self.lmtp_port = free_port(), free_port()
+        # IMAP (imap=True): plain IMAP with STARTTLS and implicit-TLS IMAPS on their own free ports.
+        self.imap_port = self.imaps_port = None
         self.log = root / "dovecot.log"
         (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{PASSWORD}::::::\n" for u in users))
         self.conf = root / "dovecot.conf"
@@ -142,6 +144,8 @@ protocol lmtp {{
   postmaster_address = postmaster@{DOMAIN}
 }}
 """)
+        if imap:
+            self._add_imap()
         # Every process (dovecot, dovenull, mail) must reach the sockets and the mail.
         for path in [root, *root.parents]:
             if str(path) in ("/", "/tmp"):
@@ -149,6 +153,41 @@ protocol lmtp {{
             os.chmod(path, 0o755)
         shutil.chown(root / "mail", "mail", "mail")
         self.process = None
+
+    def _add_imap(self):
+        """IMAP the way Facteur offers it: "/" as hierarchy delimiter, the special-use folders every
+        account starts with, STARTTLS on imap and implicit TLS on imaps (a throw-away self-signed
+        certificate), no delay after a failed login, IDLE that notices new mail at once."""
+        root = self.root
+        self.imap_port, self.imaps_port = free_port(), free_port()
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=localhost", "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
+                       check=True, capture_output=True, timeout=120)
+        text = self.conf.read_text().replace("protocols = pop3 lmtp", "protocols = pop3 lmtp imap")
+        text = text.replace("ssl = no\n", f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem\n")
+        mailboxes = "".join(f"  mailbox {name} {{\n    special_use = \\{name}\n    auto = create\n  }}\n"
+                            for name in ("Drafts", "Sent", "Trash", "Junk", "Archive"))
+        text += f"""
+auth_failure_delay = 0
+mailbox_idle_check_interval = 1 secs
+mail_max_userip_connections = 200
+namespace inbox {{
+  inbox = yes
+  separator = /
+{mailboxes}}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {self.imap_port}
+  }}
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {self.imaps_port}
+    ssl = yes
+  }}
+}}
+"""
+        self.conf.write_text(text)
 
     def maildir(self, user: str) -> Path:
         local, domain = user.split("@")
@@ -159,6 +198,8 @@ protocol lmtp {{
         self.process = subprocess.Popen(["dovecot", "-c", str(self.conf), "-F"], stdout=log, stderr=subprocess.STDOUT)
         wait_for_port(self.pop3_port, 30, self.process, self.root / "dovecot.stdout")
         wait_for_port(self.lmtp_port, 30, self.process, self.log)
+        if self.imap_port is not None:
+            wait_for_port(self.imap_port, 30, self.process, self.log)
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -4,6 +4,7 @@ import Auth
 import Delivery
 import Foundation
 import HTTPServer
+import IMAPServer
 import Logging
 import MailStore
 import NIOSSL
@@ -45,11 +46,16 @@ public struct FacteurApplication: Sendable {
         let maildropLocks = POP3MaildropLocks()   // shared by pop3 and pop3s
         // One per process: failures on any listener slow and then refuse the same address.
         let loginThrottle = LoginThrottle(configuration: configuration.security.loginThrottleConfiguration())
+        // One subscription to the store's change feed feeds IDLE on every IMAP listener.
+        let changeHub = IMAPChangeHub(store: handle.store)
         let announce: @Sendable (ListenerName, ListenerAddress) -> Void = { name, address in
             self.announce(name, address)
         }
 
         var services: [any Service] = []
+        if configuration.listeners.keys.contains(where: { $0 == .imap || $0 == .imaps }) {
+            services.append(ChangeHubService(hub: changeHub))
+        }
         for (name, address) in configuration.listeners.sorted(by: { $0.key < $1.key }) {
             switch name {
             case .smtp, .lmtp:
@@ -69,14 +75,25 @@ public struct FacteurApplication: Sendable {
                     store: handle.store, authenticator: authenticator, maildropLocks: maildropLocks, logger: logger,
                     loginThrottle: loginThrottle)
                 services.append(ListenerService(name: name, address: address, server: server, onBound: announce))
+            case .imap, .imaps:
+                var framer = IMAPCommandFramer.Configuration()
+                framer.maxAppendLiteralSize = UInt64(configuration.limits.maxMessageSize)
+                let server = IMAPServer(
+                    configuration: IMAPServer.Configuration(
+                        host: address.host, port: address.port, hostname: configuration.hostname,
+                        tlsContext: tls.sslContext, implicitTLS: name == .imaps,
+                        allowPlaintextAuth: configuration.security.plaintextAuthPolicy, framer: framer),
+                    store: handle.store, authenticator: authenticator, changeHub: changeHub, logger: logger,
+                    loginThrottle: loginThrottle)
+                services.append(ListenerService(name: name, address: address, server: server, onBound: announce))
             case .http:
                 services.append(AdminHTTPServer.makeApplication(
                     host: address.host, port: address.port, store: handle.store, registry: metrics.registry,
                     logger: logger, onBound: { host, port in
                         announce(.http, ListenerAddress(host: host, port: port))
                     }))
-            case .submission, .submissions, .imap, .imaps, .managesieve:
-                // todo: each arrives with its issue (IMAP, ManageSieve, sending).
+            case .submission, .submissions, .managesieve:
+                // todo: each arrives with its issue (ManageSieve, sending).
                 logger.notice("listener \(name.rawValue) is configured but not available in this version")
             }
         }

@@ -64,6 +64,29 @@ public protocol MailStore: Sendable {
     /// (uid, modseq) of messages expunged from the mailbox with a MODSEQ above `modSeq`.
     func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)]
 
+    // MARK: Messages for IMAP sessions (index, batched reads, partial bytes, COPY/MOVE)
+    /// UID, MODSEQ and flags of every message, in UID order: what SELECT and session bookkeeping
+    /// need, without metadata (fast for 10,000 messages). An unknown mailbox gives an empty list.
+    func messageIndex(mailboxID: MailboxID) async throws -> [MessageIndexEntry]
+    /// Messages whose MODSEQ is above `modSeq` (flag changes and appends), in UID order: CONDSTORE
+    /// CHANGEDSINCE, QRESYNC and session updates (RFC 7162 §3.1.4.1).
+    func messageIndex(mailboxID: MailboxID, changedSinceModSeq modSeq: UInt64) async throws -> [MessageIndexEntry]
+    /// Full rows for the given UIDs in UID order; UIDs with no message are skipped, duplicates
+    /// collapse. Any number of UIDs: the queries are batched.
+    func messages(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage]
+    /// Octets `range` of the message as a client reads it (prefix + content), clamped to its size
+    /// (an empty or out-of-bounds range gives no bytes). Reads only those octets: BODY[]<start.len>.
+    func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8]
+    /// RFC 4315 / RFC 9051 §6.4.7: copies the existing `uids` of `source` (others are skipped) to
+    /// `destination`, sharing the stored content, keeping flags and internal date, with new UIDs
+    /// in source UID order. Durable before it returns; all or nothing. Throws `.overQuota` when
+    /// the copies would exceed the account's quota, `.notFound` when either mailbox does not exist
+    /// or the destination belongs to another account.
+    func copyMessages(from source: MailboxID, uids: [UInt32], to destination: MailboxID) async throws -> CopyOutcome
+    /// RFC 6851 §3.3: copy and expunge from `source` as one transaction (the expunges are logged
+    /// with their MODSEQ for VANISHED). The account's usage does not change, so no quota check.
+    func moveMessages(from source: MailboxID, uids: [UInt32], to destination: MailboxID) async throws -> CopyOutcome
+
     // MARK: Sieve scripts (RFC 5804 semantics; at most one active per account)
     /// Stores or replaces the script `name`; a replaced script keeps its active state. Throws
     /// `.messageTooLarge` above `SieveScriptLimits.maxScriptBytes` and `.overQuota` when the
@@ -84,7 +107,8 @@ public protocol MailStore: Sendable {
     func activeSieveScript(accountID: AccountID) async throws -> ActiveSieveScript?
 
     // MARK: Change feed and health
-    /// Every committed append, flag change and expunge, in commit order, for as long as the stream
+    /// Every committed append, flag change and expunge (COPY/MOVE publish appends in the
+    /// destination, then MOVE's expunges in the source), in commit order, for as long as the stream
     /// is consumed.
     func changes() -> AsyncStream<MailboxChange>
     /// Throws when the database does not answer.

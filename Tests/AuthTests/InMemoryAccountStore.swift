@@ -74,6 +74,18 @@ actor InMemoryAccountStore: MailStore {
     func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)] {
         throw unused()
     }
+    func messageIndex(mailboxID: MailboxID) async throws -> [MessageIndexEntry] { throw unused() }
+    func messageIndex(mailboxID: MailboxID, changedSinceModSeq modSeq: UInt64) async throws -> [MessageIndexEntry] {
+        throw unused()
+    }
+    func messages(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage] { throw unused() }
+    func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8] { throw unused() }
+    func copyMessages(from source: MailboxID, uids: [UInt32], to destination: MailboxID) async throws -> CopyOutcome {
+        throw unused()
+    }
+    func moveMessages(from source: MailboxID, uids: [UInt32], to destination: MailboxID) async throws -> CopyOutcome {
+        throw unused()
+    }
     func putSieveScript(accountID: AccountID, name: String, content: String) async throws { throw unused() }
     func sieveScript(accountID: AccountID, name: String) async throws -> String? { throw unused() }
     func sieveScripts(accountID: AccountID) async throws -> [SieveScriptEntry] { throw unused() }

@@ -88,6 +88,9 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
     case changeFeedDeliversCommittedChanges, concurrentAppendersAreStoredOnce
     case reopenedStoreSeesEverything, secondInstanceSeesChangesWithoutRestart, removeAccountRemovesItsMail
     case sieveScriptLifecycle, sieveScriptBounds, sieveScriptsGoWithTheAccount
+    case copyKeepsFlagsDateAndBytes, copyRespectsQuotaMoveDoesNotNeedIt, copiesOutliveTheirOriginal
+    case moveExpungesFromTheSource, copyAndMoveStayInTheAccount, copyAndMovePublishChanges
+    case messageIndexFollowsUIDsAndModSeqs, messagesForManyUIDs, messageBytesReadsRanges
 
     var testDescription: String { rawValue }
 
@@ -117,6 +120,15 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
         case .sieveScriptLifecycle: try await behaviour.sieveScriptLifecycle()
         case .sieveScriptBounds: try await behaviour.sieveScriptBounds()
         case .sieveScriptsGoWithTheAccount: try await behaviour.sieveScriptsGoWithTheAccount()
+        case .copyKeepsFlagsDateAndBytes: try await behaviour.copyKeepsFlagsDateAndBytes()
+        case .copyRespectsQuotaMoveDoesNotNeedIt: try await behaviour.copyRespectsQuotaMoveDoesNotNeedIt()
+        case .copiesOutliveTheirOriginal: try await behaviour.copiesOutliveTheirOriginal()
+        case .moveExpungesFromTheSource: try await behaviour.moveExpungesFromTheSource()
+        case .copyAndMoveStayInTheAccount: try await behaviour.copyAndMoveStayInTheAccount()
+        case .copyAndMovePublishChanges: try await behaviour.copyAndMovePublishChanges()
+        case .messageIndexFollowsUIDsAndModSeqs: try await behaviour.messageIndexFollowsUIDsAndModSeqs()
+        case .messagesForManyUIDs: try await behaviour.messagesForManyUIDs()
+        case .messageBytesReadsRanges: try await behaviour.messageBytesReadsRanges()
         }
     }
 }

@@ -1,8 +1,8 @@
-// Parse once at delivery (DESIGN.md "The path of a message"): everything a later FETCH, SEARCH or
-// preview needs is computed here and stored beside the bytes.
+// Parse once on the way in (DESIGN.md "The path of a message"): delivery, IMAP APPEND and import
+// all prepare a message here, so everything a later FETCH, SEARCH or preview needs is computed the
+// same way and stored beside the bytes. Lives in MailStore so every writer can share it.
 import Foundation
 import MailMessage
-import MailStore
 
 /// A message ready for `MailStore.append`: its content-addressed bytes and what parsing found.
 public struct PreparedMessage: Sendable {

@@ -1,0 +1,82 @@
+// CREATE, DELETE, RENAME (RFC 9051 §6.3.4-§6.3.6) and STATUS (§6.3.11). Every name is looked up
+// in the logged-in account only.
+
+import MailStore
+
+extension IMAPSession {
+    mutating func create(_ name: IMAPMailboxName, specialUse: [String], account: Account) async throws -> CommandOutcome {
+        // §6.3.4: a trailing delimiter says "I intend to create names below"; the name is created
+        // without it.
+        var text = name.name
+        while text.hasSuffix("/") { text.removeLast() }
+        guard !text.isEmpty else { return .done(.no("Invalid mailbox name", code: .cannot)) }
+        if text.caseInsensitiveCompare("INBOX") == .orderedSame {
+            return .done(.no("INBOX always exists", code: .alreadyExists))
+        }
+        // RFC 6154 §5.1 CREATE ... USE: at most one attribute per mailbox here.
+        var use: SpecialUse?
+        for attribute in specialUse {
+            guard use == nil, let parsed = SpecialUse.allCases.first(where: {
+                $0.rawValue.dropFirst().caseInsensitiveCompare(attribute) == .orderedSame
+            }) else {
+                return .done(.no("Unsupported special-use attribute", code: .useAttribute))
+            }
+            use = parsed
+        }
+        let existing = try await store.mailboxes(accountID: account.id)
+        guard existing.count < configuration.maxMailboxesPerAccount else {
+            return .done(.no("Too many mailboxes", code: .limit))
+        }
+        try await store.createMailbox(accountID: account.id, name: text, specialUse: use)
+        return .done(.ok("CREATE completed"))
+    }
+
+    mutating func delete(_ name: IMAPMailboxName, account: Account) async throws -> CommandOutcome {
+        guard !name.isInbox, name.name.caseInsensitiveCompare("INBOX") != .orderedSame else {
+            return .done(.no("INBOX cannot be deleted", code: .cannot))
+        }
+        if let view = selected, view.mailbox.name == name.name {
+            // Deleting the selected mailbox deselects it first (as Dovecot and Cyrus do).
+            dependencies.hub.unwatch(view.mailbox.id, channel: connection.channel)
+            state = .authenticated(account)
+        }
+        try await store.deleteMailbox(accountID: account.id, name: name.name)
+        return .done(.ok("DELETE completed"))
+    }
+
+    mutating func rename(_ from: IMAPMailboxName, to: IMAPMailboxName, account: Account) async throws -> CommandOutcome {
+        if to.name.caseInsensitiveCompare("INBOX") == .orderedSame {
+            return .done(.no("INBOX already exists", code: .alreadyExists))
+        }
+        try await store.renameMailbox(accountID: account.id, from: from.name, to: to.name)
+        return .done(.ok("RENAME completed"))
+    }
+
+    mutating func status(_ name: IMAPMailboxName, _ attributes: [IMAPStatusAttribute], account: Account) async throws -> CommandOutcome {
+        guard let mailbox = try await store.mailbox(accountID: account.id, name: name.name) else {
+            return .done(.no("No such mailbox", code: .nonExistent))
+        }
+        var deleted: UInt64?
+        if attributes.contains(.deleted) {
+            deleted = UInt64(try await store.messageIndex(mailboxID: mailbox.id)
+                .filter { $0.flags.contains("\\Deleted") }.count)
+        }
+        var values: [IMAPStatusValue] = []
+        for attribute in attributes {
+            switch attribute {
+            case .messages: values.append(.number(.messages, UInt64(mailbox.messageCount)))
+            case .uidNext: values.append(.number(.uidNext, UInt64(mailbox.uidNext)))
+            case .uidValidity: values.append(.number(.uidValidity, UInt64(mailbox.uidValidity)))
+            case .unseen: values.append(.number(.unseen, UInt64(mailbox.unseenCount)))
+            case .deleted: values.append(.number(.deleted, deleted ?? 0))
+            case .size: values.append(.number(.size, UInt64(max(mailbox.totalBytes, 0))))
+            case .recent: values.append(.number(.recent, 0))
+            case .highestModSeq: values.append(.number(.highestModSeq, mailbox.highestModSeq))
+            case .appendLimit: values.append(.number(.appendLimit, configuration.framer.maxAppendLiteralSize))
+            case .mailboxID: values.append(.mailboxID("F\(mailbox.uidValidity)-\(mailbox.id)"))
+            }
+        }
+        queue(.untagged(.mailboxStatus(IMAPMailboxName(mailbox.name), values)))
+        return .done(.ok("STATUS completed"))
+    }
+}

@@ -1,0 +1,43 @@
+// SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH results (RFC 4731) and SAVE (RFC 5182).
+
+import MailStore
+
+extension IMAPSession {
+    mutating func search(_ command: IMAPSearchCommand, tag: String, byUID: Bool) async throws -> CommandOutcome {
+        guard let view = selected else { return notSelected() }
+        if let charset = command.charset, !IMAPSearchEngine.supportsCharset(charset) {
+            return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
+        }
+        var candidates: [IMAPSearchCandidate] = []
+        candidates.reserveCapacity(view.uids.count)
+        var start = 0
+        while start < view.uids.count {
+            let batch = Array(view.uids[start..<min(start + Self.fetchBatchSize, view.uids.count)])
+            start += batch.count
+            for message in try await store.messages(mailboxID: view.mailbox.id, uids: batch) {
+                guard let number = view.sequenceNumber(ofUID: message.uid) else { continue }
+                candidates.append(IMAPSearchCandidate(sequenceNumber: number, message: message))
+            }
+        }
+        let engine = IMAPSearchEngine(reader: MailStoreMessageReader(store: store))
+        let matches = try await engine.search(command.key, candidates: candidates, highestSequenceNumber: view.count,
+                                              highestUID: view.highestUID, savedResult: savedSearch)
+        let result = IMAPSearchResult(matches: matches)
+        var options = command.returnOptions
+        if let requested = options, requested.contains(.save) {
+            savedSearch = result.savedUIDs(options: requested)
+            options = requested.filter { $0 != .save }
+            // RFC 5182 §2.4: RETURN (SAVE) alone answers with no ESEARCH at all.
+            if options?.isEmpty == true { return .done(.ok("SEARCH completed, result saved")) }
+        }
+        // RFC 9051 §6.4.4: IMAP4rev2 answers ESEARCH; IMAP4rev1 clients get SEARCH unless they asked.
+        if options == nil && rev2Enabled { options = [.all] }
+        guard let options else {
+            queue(.untagged(result.searchResponse(uid: byUID, keyMentionsModSequence: false)))
+            return .done(.ok("SEARCH completed"))
+        }
+        queue(.untagged(.esearch(result.eSearchResponse(tag: tag, uid: byUID, options: options,
+                                                        keyMentionsModSequence: false))))
+        return .done(.ok("SEARCH completed"))
+    }
+}

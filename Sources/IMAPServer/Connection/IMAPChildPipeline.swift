@@ -1,0 +1,28 @@
+// How an accepted IMAP connection's pipeline is built: the listener's `childPipeline` closure.
+
+import NIOCore
+import NIOSSL
+
+/// Builds the handlers of one accepted connection and wraps it for the session task.
+///
+/// ```swift
+/// childPipeline: { channel in
+///     try IMAPChildPipeline.configure(channel, framing: framing,
+///                                     implicitTLS: configuration.implicitTLS ? configuration.tlsContext : nil)
+/// }
+/// ```
+enum IMAPChildPipeline {
+    /// Runs on the child's event loop (inside the bootstrap's initializer): TLS first when
+    /// `implicitTLS` is given (imaps, RFC 8314 §3.3), then the framing handler, then the async
+    /// wrapper the session reads frames from and writes instructions to.
+    static func configure(
+        _ channel: any Channel, framing: IMAPFramingHandler.Configuration, implicitTLS: NIOSSLContext?
+    ) throws -> NIOAsyncChannel<IMAPInboundFrame, IMAPOutboundInstruction> {
+        let sync = channel.pipeline.syncOperations
+        if let implicitTLS {
+            try sync.addHandler(NIOSSLServerHandler(context: implicitTLS))
+        }
+        try sync.addHandler(IMAPFramingHandler(configuration: framing))
+        return try NIOAsyncChannel<IMAPInboundFrame, IMAPOutboundInstruction>(wrappingChannelSynchronously: channel)
+    }
+}

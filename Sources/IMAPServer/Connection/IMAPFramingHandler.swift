@@ -1,0 +1,270 @@
+// Framing on the event loop: turns the client byte stream into framer events for the session task,
+// runs the autologout timer, relays mailbox-change signals during IDLE and performs STARTTLS on the
+// live pipeline.
+//
+// Implementation notes:
+// - One frame at a time: after emitting a frame the handler pauses until the session answers with
+//   an instruction whose `Next` resumes it. Pipelined commands (RFC 9051 §5.5) wait in `buffer`, so
+//   they are answered strictly in order, and a continuation request is answered before the framer
+//   reads on (the framer treats the next `next()` call as "literal accepted").
+// - Memory is bounded twice: the framer bounds a command (lines, literals; large APPEND literals
+//   leave as chunks), and while paused no read is requested once `buffer` holds
+//   `maxBufferedInput` octets, so a client pipelining faster than the session answers stops
+//   being read. Large writes are the NIOAsyncChannel writer's business (writability).
+// - The autologout timer runs only while waiting for the client (IDLE included), never while the
+//   session works or streams a response.
+// - Change signals are coalesced into one pending flag; outside IDLE the session looks for changes
+//   on every command, so a pending signal is dropped when the session resumes with `.command`.
+// - Not Sendable: confined to the channel's event loop like every ChannelHandler.
+
+import NIOCore
+import NIOSSL
+
+final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = IMAPInboundFrame
+    typealias OutboundIn = IMAPOutboundInstruction
+    typealias OutboundOut = ByteBuffer
+
+    struct Configuration {
+        var framer: IMAPCommandFramer.Configuration
+        /// The first autologout duration (RFC 9051 §5.4); the session changes it after login.
+        var autologout: TimeAmount
+        /// For STARTTLS; nil closes the connection if the session asks for TLS anyway.
+        var tlsContext: NIOSSLContext?
+        /// Unframed input held while the session works before reads stop (one read more may land).
+        var maxBufferedInput: Int = 65_536
+        /// How long the last words before a close may take to leave: a client that stops reading,
+        /// or never finishes a TLS handshake, must not hold the connection open.
+        var closeTimeout: TimeAmount = .seconds(30)
+    }
+
+    private let configuration: Configuration
+    private var framer: IMAPCommandFramer
+    private var autologout: TimeAmount
+    /// Received bytes the framer has not consumed yet.
+    private var buffer = ByteBuffer()
+    /// Waiting for the session; starts paused until the greeting is written.
+    private var paused = true
+    /// The session resumed with `.idle` and has not left IDLE since.
+    private var idling = false
+    private var mailboxChangePending = false
+    private var shutdownPending = false
+    /// A read() was held back by backpressure; forwarded once the buffer drains.
+    private var readPending = false
+    private var closing = false
+    private var timer: Scheduled<Void>?
+    private var closeTimer: Scheduled<Void>?
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        self.framer = IMAPCommandFramer(configuration: configuration.framer)
+        self.autologout = configuration.autologout
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if closing { return }
+        if buffer.readableBytes == 0 {
+            // The common case: adopt the read buffer instead of copying it, so streamed literal
+            // chunks are slices of what the socket delivered.
+            buffer = incoming
+        } else {
+            if buffer.readerIndex >= 65_536 { buffer.discardReadBytes() }
+            buffer.writeBuffer(&incoming)
+        }
+        process(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimer()
+        closeTimer?.cancel()
+        closeTimer = nil
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .setAutologout(let duration):
+            autologout = duration
+            // Already waiting for the client: the new duration applies to this wait.
+            if timer != nil { armTimer(context: context) }
+            promise?.succeed(())
+
+        case .send(let bytes, let next):
+            guard !closing else {
+                promise?.fail(ChannelError.ioOnClosedChannel)
+                return
+            }
+            switch next {
+            case .more:
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+            case .close:
+                closing = true
+                paused = true
+                cancelTimer()
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
+                closeTimer = context.eventLoop.scheduleTask(in: configuration.closeTimeout) { channel.close(promise: nil) }
+                promise?.succeed(())
+            case .startTLS:
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+                startTLS(context: context)
+            case .command, .refuseLiteral, .idle:
+                if bytes.readableBytes > 0 {
+                    context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+                } else {
+                    promise?.succeed(())   // an accepted literal chunk: nothing to say
+                }
+                resume(after: next, context: context)
+            }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Backpressure: a client pipelining faster than the session answers stops being read.
+        if inputIsFull {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        switch event {
+        case is IMAPMailboxChangedEvent:
+            promise?.succeed(())
+            if closing { return }
+            if idling && !paused {
+                emit(.mailboxChanged, context: context)
+            } else {
+                mailboxChangePending = true   // delivered when the session next resumes with `.idle`
+            }
+        case is IMAPShutdownEvent:
+            promise?.succeed(())
+            if closing { return }
+            if paused {
+                shutdownPending = true   // delivered once the session next waits for the client
+            } else {
+                emit(.shutdown, context: context)
+            }
+        default:
+            context.triggerUserOutboundEvent(event, promise: promise)
+        }
+    }
+
+    // MARK: Framing
+
+    private var inputIsFull: Bool {
+        paused && buffer.readableBytes >= configuration.maxBufferedInput
+    }
+
+    private func resume(after next: IMAPOutboundInstruction.Next, context: ChannelHandlerContext) {
+        if next == .refuseLiteral {
+            // RFC 9051 §7.5: no "+" was sent; the framer forgets the command and reads the next one.
+            framer.refuseLiteral()
+        }
+        idling = next == .idle
+        if !idling { mailboxChangePending = false }
+        paused = false
+        if !deliverPendingSignal(context: context) {
+            process(context: context)
+        }
+        forwardPendingRead(context: context)
+    }
+
+    /// A shutdown or (while idling) a change that arrived while the session was busy.
+    private func deliverPendingSignal(context: ChannelHandlerContext) -> Bool {
+        if shutdownPending {
+            shutdownPending = false
+            emit(.shutdown, context: context)
+            return true
+        }
+        if idling && mailboxChangePending {
+            mailboxChangePending = false
+            emit(.mailboxChanged, context: context)
+            return true
+        }
+        return false
+    }
+
+    private func process(context: ChannelHandlerContext) {
+        guard !paused, !closing else { return }
+        if let event = framer.next(&buffer) {
+            emit(.framing(event), context: context)
+            return
+        }
+        // Everything buffered is consumed and we wait for the client: (re)start the timer.
+        armTimer(context: context)
+    }
+
+    private func emit(_ frame: IMAPInboundFrame, context: ChannelHandlerContext) {
+        paused = true
+        cancelTimer()
+        context.fireChannelRead(wrapInboundOut(frame))
+        // Frames emitted outside a read cycle (on resume, timeout, a signal) must reach the async
+        // side too: NIOAsyncChannel delivers what it buffered on channelReadComplete.
+        context.fireChannelReadComplete()
+    }
+
+    private func forwardPendingRead(context: ChannelHandlerContext) {
+        if readPending && !inputIsFull && !closing {
+            readPending = false
+            context.read()
+        }
+    }
+
+    // RFC 9051 §6.2.1: TLS negotiation begins right after the CRLF of the tagged OK. Bytes already
+    // buffered were sent in plaintext before the handshake: they are thrown away, never executed
+    // (option 2 of §6.2.1; CVE-2011-0411). The TLS handler goes in front of us on the live
+    // pipeline; a failed handshake closes the channel, which ends the session.
+    private func startTLS(context: ChannelHandlerContext) {
+        buffer = ByteBuffer()
+        framer = IMAPCommandFramer(configuration: configuration.framer)
+        idling = false
+        mailboxChangePending = false
+        guard let tlsContext = configuration.tlsContext else {
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        do {
+            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
+        } catch {
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        paused = false
+        if !deliverPendingSignal(context: context) {
+            armTimer(context: context)   // the autologout timer also bounds the handshake
+        }
+        forwardPendingRead(context: context)
+    }
+
+    // MARK: Autologout timer (RFC 9051 §5.4)
+
+    private func armTimer(context: ChannelHandlerContext) {
+        cancelTimer()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: autologout) {
+            let (handler, context) = loopBound.value
+            handler.timer = nil
+            if !handler.paused && !handler.closing { handler.emit(.timedOut, context: context) }
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+}

@@ -1,0 +1,61 @@
+// BODY[HEADER.FIELDS (...)] and BODY[HEADER.FIELDS.NOT (...)]: a subset of a header block.
+
+/// Keeps or drops header fields by name (RFC 9051 §6.4.5.1): matching is ASCII case-insensitive,
+/// fields stay in message order with their folded continuation lines, and the delimiting blank
+/// line is kept whenever the header had one.
+struct IMAPHeaderFieldFilter: Sendable {
+    private let names: Set<[UInt8]>
+    /// true for HEADER.FIELDS, false for HEADER.FIELDS.NOT.
+    private let keepsMatches: Bool
+
+    init(names: [String], keepsMatches: Bool) {
+        self.names = Set(names.map { Self.lowercased(Array($0.utf8)) })
+        self.keepsMatches = keepsMatches
+    }
+
+    /// `header` is a whole header block (fields, then usually a blank line).
+    func filter(_ header: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        var keepsCurrentField = false
+        var lineStart = header.startIndex
+        while lineStart < header.endIndex {
+            let lineEnd = header[lineStart...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? header.endIndex
+            let line = header[lineStart..<lineEnd]
+            lineStart = lineEnd
+            if Self.isBlank(line) {
+                // RFC 9051 §6.4.5.1: "the blank line is included in all header fetches".
+                output.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+                break
+            }
+            if let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                // A folded continuation line belongs to the field before it (RFC 5322 §2.2.3).
+                if keepsCurrentField { output.append(contentsOf: line) }
+                continue
+            }
+            if let name = Self.fieldName(of: line) {
+                keepsCurrentField = names.contains(name) == keepsMatches
+            } else {
+                keepsCurrentField = false   // a line without a colon is no field: never returned
+            }
+            if keepsCurrentField { output.append(contentsOf: line) }
+        }
+        return output
+    }
+
+    private static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        line.elementsEqual([UInt8(ascii: "\r"), UInt8(ascii: "\n")]) || line.elementsEqual([UInt8(ascii: "\n")])
+    }
+
+    /// The lower-cased field name (RFC 5322 §3.6.8 `field-name`; obsolete WSP before the colon trimmed).
+    private static func fieldName(of line: ArraySlice<UInt8>) -> [UInt8]? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        var name = line[line.startIndex..<colon]
+        while let last = name.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { name = name.dropLast() }
+        guard !name.isEmpty else { return nil }
+        return lowercased(Array(name))
+    }
+
+    private static func lowercased(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+    }
+}

@@ -1,0 +1,158 @@
+// What the search has learnt about one message so far. Each piece is read at most once, and
+// only when a key needs it: most searches never touch the summary, fewer the header octets,
+// and only BODY/TEXT read the text parts.
+
+import Foundation
+import MailMessage
+import MailStore
+
+/// Lazily loaded, folded views of one message. Lives for one message of one SEARCH, inside the
+/// searching task only (not Sendable: it never leaves that task).
+final class SearchMessageContext {
+    /// A header field as HEADER and TEXT match it: the name as written, the value unfolded, with
+    /// RFC 2047 words decoded and folded.
+    struct Field {
+        var name: String
+        var foldedValue: [UInt8]
+    }
+
+    let candidate: IMAPSearchCandidate
+    private let reader: any IMAPMessageReader
+    private var cachedSummary: MessageSummary?
+    private var cachedHeader: [Field]?
+    private var cachedHeaderText: [UInt8]?
+    private var cachedBodyTexts: [[UInt8]]?
+    private var cachedPartHeaderTexts: [[UInt8]]?
+
+    init(candidate: IMAPSearchCandidate, reader: any IMAPMessageReader) {
+        self.candidate = candidate
+        self.reader = reader
+    }
+
+    var message: StoredMessage { candidate.message }
+
+    func summary() async throws -> MessageSummary {
+        if let cachedSummary { return cachedSummary }
+        let summary = try await reader.summary(of: message)
+        cachedSummary = summary
+        return summary
+    }
+
+    /// The message header as the client reads it, prefix lines (Return-Path, Delivered-To) included:
+    /// octets `0 ..< prefixLength + headerLength` of the stored message.
+    func header() async throws -> [Field] {
+        if let cachedHeader { return cachedHeader }
+        let summary = try await summary()
+        let length = min(message.prefixLength + summary.headerLength, IMAPSearchEngine.maximumHeaderOctets)
+        let bytes = try await reader.bytes(of: message, range: 0..<max(0, length))
+        let fields = Self.fields(of: bytes)
+        cachedHeader = fields
+        return fields
+    }
+
+    /// The whole header as one folded text ("name: value" lines), for TEXT.
+    func headerText() async throws -> [UInt8] {
+        if let cachedHeaderText { return cachedHeaderText }
+        let text = Self.joined(try await header())
+        cachedHeaderText = text
+        return text
+    }
+
+    /// Decoded, folded text of each text part (RFC 9051 §6.4.4: transfer encodings "MUST be decoded
+    /// before comparing text"), HTML without markup. Parts inside attached messages count: they are
+    /// part of this message's body.
+    func bodyTexts() async throws -> [[UInt8]] {
+        if let cachedBodyTexts { return cachedBodyTexts }
+        let summary = try await summary()
+        var texts: [[UInt8]] = []
+        var budget = IMAPSearchEngine.maximumBodyOctets
+        for part in Self.textParts(of: summary.bodyStructure) where budget > 0 {
+            let range = shifted(part.bodyRange)
+            let end = range.lowerBound + min(range.count, budget)
+            let raw = try await reader.bytes(of: message, range: range.lowerBound..<end)
+            budget -= raw.count
+            let decoded = ContentDecoder.decode(raw, encoding: part.encoding)
+            var text = Charset.decode(decoded, charset: part.contentType.charset ?? "us-ascii")
+                ?? String(decoding: decoded, as: UTF8.self)
+            if part.contentType.subtype == "html" { text = SearchHTMLText.plainText(from: text) }
+            texts.append(SearchFolding.fold(text))
+        }
+        cachedBodyTexts = texts
+        return texts
+    }
+
+    /// MIME headers of the parts and headers of attached messages: TEXT matches "the header
+    /// (including MIME header fields)" (RFC 9051 §6.4.4).
+    func partHeaderTexts() async throws -> [[UInt8]] {
+        if let cachedPartHeaderTexts { return cachedPartHeaderTexts }
+        let summary = try await summary()
+        var texts: [[UInt8]] = []
+        for range in Self.partHeaderRanges(of: summary.bodyStructure) {
+            let shiftedRange = shifted(range)
+            let end = shiftedRange.lowerBound + min(shiftedRange.count, IMAPSearchEngine.maximumHeaderOctets)
+            let bytes = try await reader.bytes(of: message, range: shiftedRange.lowerBound..<end)
+            texts.append(Self.joined(Self.fields(of: bytes)))
+        }
+        cachedPartHeaderTexts = texts
+        return texts
+    }
+
+    /// Summary ranges address the content; the client (and the reader) see `prefix + content`.
+    private func shifted(_ range: Range<Int>) -> Range<Int> {
+        let lower = max(0, range.lowerBound) + message.prefixLength
+        return lower..<(lower + max(0, range.count))
+    }
+
+    private static func fields(of bytes: [UInt8]) -> [Field] {
+        MessageParser.headerFields(of: bytes).compactMap { field in
+            field.isMalformed ? nil : Field(name: field.name, foldedValue: SearchFolding.fold(EncodedWord.decode(field.value)))
+        }
+    }
+
+    private static func joined(_ fields: [Field]) -> [UInt8] {
+        var text: [UInt8] = []
+        for field in fields {
+            text += SearchFolding.fold(field.name)
+            text += Array(": ".utf8)
+            text += field.foldedValue
+            text.append(UInt8(ascii: "\n"))
+        }
+        return text
+    }
+
+    /// Leaf text/* parts, depth first in message order, at most `maximumParts`. Iterative: the
+    /// tree's depth is bounded by the parser, but a stack costs nothing.
+    static func textParts(of root: BodyStructure) -> [BodyStructure] {
+        var parts: [BodyStructure] = []
+        var stack = [root]
+        var visited = 0
+        while let node = stack.popLast(), visited < IMAPSearchEngine.maximumParts {
+            visited += 1
+            switch node.content {
+            case .single where node.contentType.isText: parts.append(node)
+            case .single: continue
+            case .multipart(let children): stack.append(contentsOf: children.reversed())
+            case .message(let message): stack.append(message.body)
+            }
+        }
+        return parts
+    }
+
+    /// Header ranges of every part below the root (MIME headers, and the header of each attached
+    /// message), in message order.
+    static func partHeaderRanges(of root: BodyStructure) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var stack: [(BodyStructure, isRoot: Bool)] = [(root, true)]
+        var visited = 0
+        while let (node, isRoot) = stack.popLast(), visited < IMAPSearchEngine.maximumParts {
+            visited += 1
+            if !isRoot && !node.headerRange.isEmpty { ranges.append(node.headerRange) }
+            switch node.content {
+            case .single: continue
+            case .multipart(let children): stack.append(contentsOf: children.reversed().map { ($0, false) })
+            case .message(let message): stack.append((message.body, false))
+            }
+        }
+        return ranges
+    }
+}

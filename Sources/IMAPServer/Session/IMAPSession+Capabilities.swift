@@ -1,0 +1,37 @@
+// What the server announces (RFC 9051 §6.1.1), which depends on TLS and login state.
+
+extension IMAPSession {
+    /// Extensions implemented by this server, announced in every state once authenticated.
+    static let extensions = [
+        "LITERAL+",            // RFC 7888 (a superset of the LITERAL- that IMAP4rev2 requires)
+        "ENABLE",              // RFC 5161
+        "IDLE",                // RFC 2177
+        "NAMESPACE",           // RFC 2342
+        "UIDPLUS",             // RFC 4315
+        "MOVE",                // RFC 6851
+        "UNSELECT",            // RFC 3691
+        "CHILDREN",            // RFC 3348
+        "LIST-EXTENDED",       // RFC 5258
+        "SPECIAL-USE",         // RFC 6154
+        "ESEARCH",             // RFC 4731
+        "BINARY",              // RFC 3516
+        "ID",                  // RFC 2971
+        "SASL-IR",             // RFC 4959
+        "MULTIAPPEND",         // RFC 3502
+    ]
+
+    var capabilities: [String] {
+        var result = ["IMAP4rev1", "IMAP4rev2"]
+        if account == nil {
+            if configuration.tlsContext != nil && !tlsActive { result.append("STARTTLS") }
+            if credentialsAllowed {
+                result.append("AUTH=PLAIN")
+            } else {
+                // RFC 9051 §6.2.3: LOGIN is refused until STARTTLS.
+                result.append("LOGINDISABLED")
+            }
+        }
+        result.append(contentsOf: Self.extensions)
+        return result
+    }
+}

@@ -1,0 +1,339 @@
+// One IMAP connection's session task: reads frames from the framing handler, keeps the session
+// state (RFC 9051 §3), runs each command against the store and writes the responses.
+//
+// Implementation notes:
+// - One command at a time: the framing handler pauses after every frame, so pipelined commands
+//   are answered strictly in order and the session needs no lock.
+// - Crosses into async once per command (or literal chunk), never per byte.
+// - Session updates (RFC 9051 §7): after each command in the selected state the session compares
+//   the change hub's generation for its mailbox with the one it last saw, and only then asks the
+//   store what changed. EXPUNGE is held back while FETCH, STORE or SEARCH by sequence number run
+//   (§7.5.1).
+// - Mailbox names are looked up in the logged-in account only; there is no syntax that reaches
+//   another account (DESIGN.md rule 3).
+
+import Auth
+import Logging
+import MailStore
+import NIOCore
+
+struct IMAPSession {
+    typealias Outbound = NIOAsyncChannelOutboundWriter<IMAPOutboundInstruction>
+    typealias Connection = NIOAsyncChannel<IMAPInboundFrame, IMAPOutboundInstruction>
+
+    /// What the session shares with every other session of its listener.
+    struct Dependencies: Sendable {
+        let configuration: IMAPServer.Configuration
+        let store: any MailStore
+        let authenticator: Authenticator
+        let hub: IMAPChangeHub
+        let logger: Logger
+        let metrics: IMAPMetrics
+        let throttle: LoginThrottle?
+    }
+
+    /// RFC 9051 §3.
+    enum State {
+        case notAuthenticated
+        case authenticated(Account)
+        case selected(Account, SelectedMailbox)
+        case logout
+    }
+
+    /// What the next client line means.
+    enum Mode: Equatable {
+        case commands
+        /// IDLE is running: the next line must be DONE (RFC 2177 §3).
+        case idling(tag: String)
+        /// AUTHENTICATE PLAIN sent "+": the next line is the SASL response (RFC 9051 §6.2.2).
+        case authenticating(tag: String)
+    }
+
+    let connection: Connection
+    let dependencies: Dependencies
+    let connectionID: String
+    let remoteAddress: String
+    var logger: Logger
+    var state: State = .notAuthenticated
+    var mode: Mode = .commands
+    var tlsActive: Bool
+    /// After `ENABLE IMAP4rev2` (RFC 9051 §6.3.1): UTF-8 names, ESEARCH answers, no RECENT.
+    var rev2Enabled = false
+    var authFailures = 0
+    var consecutiveErrors = 0
+    /// Octets of the literals the framer streamed for the APPEND in progress, by ordinal.
+    var streamedLiterals: [[UInt8]] = []
+    var keepStreamedLiteral = false
+    /// SEARCHRES `$` (RFC 5182): the UIDs of the last SEARCH ... RETURN (SAVE).
+    var savedSearch: [UInt32]?
+    /// Untagged responses of the command in progress, written with its completion (or earlier
+    /// when it grows past `flushThreshold`).
+    var pending: ByteBuffer
+
+    static let flushThreshold = 65_536
+
+    var configuration: IMAPServer.Configuration { dependencies.configuration }
+    var store: any MailStore { dependencies.store }
+
+    init(connection: Connection, dependencies: Dependencies, connectionNumber: Int) {
+        let configuration = dependencies.configuration
+        self.connection = connection
+        self.dependencies = dependencies
+        self.connectionID = "\(configuration.listenerName)-\(connectionNumber)"
+        self.remoteAddress = connection.channel.remoteAddress?.ipAddress ?? ""
+        var logger = dependencies.logger
+        logger[metadataKey: "connection.id"] = "\(connectionID)"
+        logger[metadataKey: "remote.address"] = "\(remoteAddress.isEmpty ? "unknown" : remoteAddress)"
+        self.logger = logger
+        self.tlsActive = configuration.implicitTLS && configuration.tlsContext != nil
+        self.pending = connection.channel.allocator.buffer(capacity: 1024)
+    }
+
+    var encoder: IMAPResponseEncoder {
+        IMAPResponseEncoder(options: rev2Enabled ? .utf8 : .imap4rev1)
+    }
+
+    var parserOptions: IMAPCommandParser.Options {
+        IMAPCommandParser.Options(mailboxEncoding: rev2Enabled ? .utf8 : .modifiedUTF7,
+                                  limits: configuration.grammarLimits)
+    }
+
+    /// Credentials may be sent now (DESIGN.md rule 4).
+    var credentialsAllowed: Bool {
+        configuration.allowPlaintextAuth(remoteAddress, tlsActive)
+    }
+
+    var account: Account? {
+        switch state {
+        case .authenticated(let account), .selected(let account, _): return account
+        case .notAuthenticated, .logout: return nil
+        }
+    }
+
+    var selected: SelectedMailbox? {
+        if case .selected(_, let selected) = state { return selected }
+        return nil
+    }
+
+    // MARK: The loop
+
+    mutating func run() async {
+        dependencies.metrics.connections.increment()
+        logger.debug("connection opened")
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                try await outbound.write(.setAutologout(configuration.preLoginTimeout))
+                // RFC 9051 §7.1.1: the greeting carries the capabilities, saving a round trip.
+                queue(.untagged(.state(.ok("\(configuration.hostname) Facteur IMAP ready",
+                                           code: .capability(capabilities)))))
+                try await flush(then: .command, outbound)
+                for try await frame in inbound {
+                    guard try await handle(frame, outbound) else { break }
+                }
+            }
+        } catch {
+            logger.debug("connection ended with error", metadata: ["error": "\(error)"])
+        }
+        if let selected { dependencies.hub.unwatch(selected.mailbox.id, channel: connection.channel) }
+        logger.debug("connection closed")
+    }
+
+    /// Reacts to one frame; false once the connection is to be closed.
+    private mutating func handle(_ frame: IMAPInboundFrame, _ outbound: Outbound) async throws -> Bool {
+        switch frame {
+        case .framing(.command(let commandFrame)):
+            switch mode {
+            case .idling(let tag):
+                return try await endIdle(tag: tag, line: commandFrame, outbound)
+            case .authenticating(let tag):
+                return try await continueAuthentication(tag: tag, line: commandFrame, outbound)
+            case .commands:
+                return try await execute(commandFrame, outbound)
+            }
+        case .framing(.continuationRequest(let announcement)):
+            return try await answerLiteral(announcement, outbound)
+        case .framing(.streamedLiteralStart(let announcement)):
+            keepStreamedLiteral = account != nil
+            streamedLiterals.append([])
+            if keepStreamedLiteral { streamedLiterals[streamedLiterals.count - 1].reserveCapacity(Int(min(announcement.octets, 1 << 26))) }
+            try await outbound.write(.send(ByteBuffer(), then: .command))
+            return true
+        case .framing(.streamedLiteralBytes(var chunk)):
+            if keepStreamedLiteral, !streamedLiterals.isEmpty, let bytes = chunk.readBytes(length: chunk.readableBytes) {
+                streamedLiterals[streamedLiterals.count - 1].append(contentsOf: bytes)
+            }
+            try await outbound.write(.send(ByteBuffer(), then: .command))
+            return true
+        case .framing(.streamedLiteralEnd):
+            try await outbound.write(.send(ByteBuffer(), then: .command))
+            return true
+        case .framing(.rejected(let error)):
+            logger.info("command rejected by the framer", metadata: ["error": "\(error)"])
+            streamedLiterals = []
+            queue(error.response)
+            return try await completeWithError(outbound)
+        case .mailboxChanged:
+            guard case .idling = mode else {
+                try await flush(then: .command, outbound)
+                return true
+            }
+            try await queueUpdates(allowExpunge: true)
+            try await flush(then: .idle, outbound)
+            return true
+        case .timedOut:
+            logger.debug("autologout")
+            queue(.untagged(.bye(nil, "Autologout; idle for too long")))
+            return try await close(outbound)
+        case .shutdown:
+            queue(.untagged(.bye(.unavailable, "Server shutting down")))
+            return try await close(outbound)
+        }
+    }
+
+    /// Parses and runs one command, then writes its updates and completion.
+    private mutating func execute(_ frame: IMAPCommandFrame, _ outbound: Outbound) async throws -> Bool {
+        let command: IMAPCommand
+        do {
+            command = try IMAPCommandParser.parse(frame, options: parserOptions)
+        } catch {
+            streamedLiterals = []
+            logger.debug("unparsable command", metadata: ["error": "\(error)"])
+            queue(error.response)
+            return try await completeWithError(outbound)
+        }
+        trace(command)
+        let start = ContinuousClock.now
+        let name = Self.metricName(command.kind)
+        let outcome: CommandOutcome
+        do {
+            outcome = try await run(command, outbound)
+        } catch let error as StoreError {
+            outcome = .done(storeFailure(error, command: name))
+        }
+        streamedLiterals = []
+        var result = "ok"
+        switch outcome {
+        case .done(let status):
+            if status.kind == .ok, case .selected = state { try await queueUpdates(allowExpunge: Self.allowsExpunge(command.kind)) }
+            result = status.kind.rawValue.lowercased()
+            queue(.tagged(tag: command.tag, status))
+            consecutiveErrors = status.kind == .bad ? consecutiveErrors + 1 : 0
+            dependencies.metrics.command(name, result: result, duration: ContinuousClock.now - start)
+            if consecutiveErrors >= configuration.maxErrors {
+                queue(.untagged(.bye(nil, "Too many errors")))
+                return try await close(outbound)
+            }
+            try await flush(then: .command, outbound)
+            return true
+        case .continued(let next):
+            // The command wrote its own responses (IDLE "+", AUTHENTICATE "+", STARTTLS).
+            dependencies.metrics.command(name, result: result, duration: ContinuousClock.now - start)
+            try await flush(then: next, outbound)
+            return true
+        case .close:
+            dependencies.metrics.command(name, result: result, duration: ContinuousClock.now - start)
+            return try await close(outbound)
+        }
+    }
+
+    /// How a command ended.
+    enum CommandOutcome {
+        /// Completed with this tagged status (updates are added before it).
+        case done(IMAPStatusResponse)
+        /// Not complete: the queued responses go out with this instruction (IDLE, SASL, STARTTLS).
+        case continued(IMAPOutboundInstruction.Next)
+        /// Queued responses go out and the connection closes (LOGOUT, too many failures).
+        case close
+    }
+
+    private mutating func completeWithError(_ outbound: Outbound) async throws -> Bool {
+        consecutiveErrors += 1
+        if consecutiveErrors >= configuration.maxErrors {
+            queue(.untagged(.bye(nil, "Too many errors")))
+            return try await close(outbound)
+        }
+        try await flush(then: .command, outbound)
+        return true
+    }
+
+    mutating func close(_ outbound: Outbound) async throws -> Bool {
+        state = .logout
+        try await flush(then: .close, outbound)
+        try? await connection.channel.closeFuture.get()
+        return false
+    }
+
+    // MARK: Output
+
+    mutating func queue(_ response: IMAPResponse) {
+        encoder.encode(response, into: &pending)
+    }
+
+    /// Writes what is queued and tells the framing handler what comes next.
+    mutating func flush(then next: IMAPOutboundInstruction.Next, _ outbound: Outbound) async throws {
+        let buffer = pending
+        pending = connection.channel.allocator.buffer(capacity: 1024)
+        try await outbound.write(.send(buffer, then: next))
+    }
+
+    /// Streams long answers (FETCH of many messages) without building them whole in memory.
+    mutating func flushIfLarge(_ outbound: Outbound) async throws {
+        if pending.readableBytes >= Self.flushThreshold { try await flush(then: .more, outbound) }
+    }
+
+    // MARK: Session updates (RFC 9051 §7)
+
+    /// Queues EXPUNGE / EXISTS / FETCH FLAGS for what other sessions and deliveries changed.
+    mutating func queueUpdates(allowExpunge: Bool) async throws {
+        guard case .selected(let account, var selected) = state else { return }
+        let generation = dependencies.hub.generation(of: selected.mailbox.id)
+        guard generation != selected.generation || (allowExpunge && !selected.pendingExpunges.isEmpty) else { return }
+        selected.generation = generation
+        let changed = try await store.messageIndex(mailboxID: selected.mailbox.id, changedSinceModSeq: selected.knownModSeq)
+        let expunged = try await store.expunged(mailboxID: selected.mailbox.id, sinceModSeq: selected.knownModSeq)
+        let update = selected.apply(changed: changed, expunged: expunged, allowExpunge: allowExpunge)
+        state = .selected(account, selected)
+        for number in update.expungedSequenceNumbers { queue(.untagged(.expunge(number))) }
+        if let exists = update.exists { queue(.untagged(.exists(exists))) }
+        for (number, entry) in update.flagChanges {
+            queue(.untagged(.fetch(number, [.uid(entry.uid), .flags(entry.flags.map(IMAPFlag.init(stored:)))])))
+        }
+    }
+
+    /// RFC 9051 §7.5.1: no EXPUNGE during FETCH, STORE or SEARCH (the UID forms excepted).
+    static func allowsExpunge(_ kind: IMAPCommandKind) -> Bool {
+        switch kind {
+        case .fetch, .store, .search: return false
+        default: return true
+        }
+    }
+
+    // MARK: Errors
+
+    /// A store failure as the client sees it; backend details go to the log only.
+    func storeFailure(_ error: StoreError, command: String) -> IMAPStatusResponse {
+        switch error {
+        case .notFound: return .no("No such mailbox", code: .nonExistent)
+        case .alreadyExists: return .no("Mailbox already exists", code: .alreadyExists)
+        case .invalidName(let why): return .no("Cannot do that: \(why)", code: .cannot)
+        case .overQuota: return .no("Quota exceeded", code: .overQuota)
+        case .messageTooLarge: return .no("Message too large", code: .tooBig)
+        case .inUse: return .no("Mailbox in use", code: .inUse)
+        case .backend(let what):
+            logger.error("store failure", metadata: ["command": "\(command)", "error": "\(what)"])
+            return .no("Internal error, try again later", code: .serverBug)
+        }
+    }
+
+    // MARK: Logging
+
+    /// Protocol trace; passwords and SASL data are never logged (STYLE.md).
+    private func trace(_ command: IMAPCommand) {
+        guard logger.logLevel <= .trace else { return }
+        switch command.kind {
+        case .login(let user, _): logger.trace("C: \(command.tag) LOGIN \(user.prefix(256)) <redacted>")
+        case .authenticate(let mechanism, _): logger.trace("C: \(command.tag) AUTHENTICATE \(mechanism) <redacted>")
+        default: logger.trace("C: \(command.tag) \(Self.metricName(command.kind))")
+        }
+    }
+}

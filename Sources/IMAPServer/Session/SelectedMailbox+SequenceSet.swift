@@ -1,0 +1,56 @@
+// Sequence sets and UID sets against the session's view (RFC 9051 §9 `sequence-set`, §6.4.8).
+
+extension SelectedMailbox {
+    /// The UIDs a set designates, ascending and without repeats. Nil when a message sequence
+    /// number lies beyond the mailbox (RFC 9051 §9 "seq-number": the server responds BAD); UIDs
+    /// that do not exist are simply not there (§6.4.8).
+    func resolve(_ set: IMAPSequenceSet, byUID: Bool, saved: [UInt32]?) -> [UInt32]? {
+        switch set {
+        case .lastCommand:
+            // RFC 5182 §2.1: `$` is the saved result (UIDs), minus what has been expunged since.
+            return (saved ?? []).filter { sequenceNumber(ofUID: $0) != nil }
+        case .ranges(let ranges):
+            var picked = Set<UInt32>()
+            for range in ranges {
+                if byUID {
+                    let first = value(of: range.first, last: highestUID)
+                    let last = value(of: range.last, last: highestUID)
+                    let low = min(first, last), high = max(first, last)
+                    guard !uids.isEmpty else { continue }
+                    let start = insertionIndex(of: low)
+                    var index = start
+                    while index < uids.count, uids[index] <= high {
+                        picked.insert(uids[index])
+                        index += 1
+                    }
+                } else {
+                    let first = value(of: range.first, last: count)
+                    let last = value(of: range.last, last: count)
+                    let low = min(first, last), high = max(first, last)
+                    if count == 0, range.first == .last || range.last == .last { continue }
+                    guard low >= 1, high <= count else { return nil }
+                    for number in low...high { picked.insert(uids[Int(number) - 1]) }
+                }
+            }
+            return picked.sorted()
+        }
+    }
+
+    private func value(of bound: IMAPSequenceSet.Bound, last: UInt32) -> UInt32 {
+        switch bound {
+        case .number(let number): return number
+        case .last: return last
+        }
+    }
+
+    /// The index of the first UID ≥ `uid`.
+    private func insertionIndex(of uid: UInt32) -> Int {
+        var low = 0
+        var high = uids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if uids[middle] < uid { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

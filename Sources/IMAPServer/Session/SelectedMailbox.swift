@@ -1,0 +1,119 @@
+// What a session knows about its selected mailbox: the UID of each sequence number, and how far
+// it has caught up with the store. RFC 9051 §2.3.1.2: sequence numbers are positions in this
+// session's view, which changes only when the session reports EXISTS and EXPUNGE.
+
+import MailStore
+
+struct SelectedMailbox {
+    let mailbox: Mailbox
+    let readOnly: Bool
+    /// Ascending; sequence number n is `uids[n - 1]`.
+    private(set) var uids: [UInt32]
+    /// Every change with a MODSEQ up to this one is reflected in `uids` or was reported.
+    private(set) var knownModSeq: UInt64
+    /// The hub's generation when the session last caught up.
+    var generation: UInt64
+    /// UIDs expunged by the store but not yet reported, because the command in progress forbids
+    /// EXPUNGE responses (RFC 9051 §7.5.1: not during FETCH, STORE or SEARCH by sequence number).
+    private(set) var pendingExpunges: Set<UInt32> = []
+    /// Flag changes this session already reported itself (STORE), not to be echoed back.
+    private var reportedByUs: [UInt32: UInt64] = [:]
+
+    init(mailbox: Mailbox, readOnly: Bool, index: [MessageIndexEntry], generation: UInt64) {
+        self.mailbox = mailbox
+        self.readOnly = readOnly
+        self.uids = index.map(\.uid)
+        self.knownModSeq = index.map(\.modSeq).max() ?? 0
+        self.generation = generation
+    }
+
+    var count: UInt32 { UInt32(uids.count) }
+    var highestUID: UInt32 { uids.last ?? 0 }
+
+    func uid(atSequenceNumber number: UInt32) -> UInt32? {
+        guard number >= 1, number <= uids.count else { return nil }
+        return uids[Int(number) - 1]
+    }
+
+    /// Binary search: the sequence number of `uid`, if present.
+    func sequenceNumber(ofUID uid: UInt32) -> UInt32? {
+        var low = 0
+        var high = uids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if uids[middle] < uid { low = middle + 1 } else { high = middle }
+        }
+        guard low < uids.count, uids[low] == uid else { return nil }
+        return UInt32(low + 1)
+    }
+
+    mutating func noteReportedByUs(uid: UInt32, modSeq: UInt64) {
+        reportedByUs[uid] = modSeq
+    }
+
+    /// What catching up produced, in the order the responses must be sent.
+    struct Update {
+        /// Sequence numbers to send as `* n EXPUNGE`, each valid at the moment it is sent.
+        var expungedSequenceNumbers: [UInt32] = []
+        var expungedUIDs: [UInt32] = []
+        /// New message count when messages arrived (`* n EXISTS`).
+        var exists: UInt32?
+        /// Messages whose flags changed, as (sequence number, stored index entry).
+        var flagChanges: [(UInt32, MessageIndexEntry)] = []
+        var isEmpty: Bool { expungedSequenceNumbers.isEmpty && exists == nil && flagChanges.isEmpty }
+    }
+
+    /// Folds the store's answers into the view. `allowExpunge` false keeps expunged messages
+    /// in place (their numbers stay valid) until a later command may report them.
+    mutating func apply(changed: [MessageIndexEntry], expunged: [(uid: UInt32, modSeq: UInt64)],
+                        allowExpunge: Bool) -> Update {
+        var update = Update()
+        for (uid, modSeq) in expunged {
+            knownModSeq = max(knownModSeq, modSeq)
+            if sequenceNumber(ofUID: uid) != nil { pendingExpunges.insert(uid) }
+        }
+        if allowExpunge, !pendingExpunges.isEmpty {
+            // Highest first, so each reported number is still correct when the client applies it.
+            for uid in pendingExpunges.sorted(by: >) {
+                guard let number = sequenceNumber(ofUID: uid) else { continue }
+                uids.remove(at: Int(number) - 1)
+                update.expungedSequenceNumbers.append(number)
+                update.expungedUIDs.append(uid)
+            }
+            pendingExpunges = []
+        }
+        let highest = highestUID
+        var appended: [UInt32] = []
+        for entry in changed {
+            knownModSeq = max(knownModSeq, entry.modSeq)
+            if entry.uid > highest {
+                appended.append(entry.uid)
+            } else if let number = sequenceNumber(ofUID: entry.uid), !pendingExpunges.contains(entry.uid) {
+                if reportedByUs[entry.uid] == entry.modSeq { continue }
+                update.flagChanges.append((number, entry))
+            }
+        }
+        if !appended.isEmpty {
+            uids.append(contentsOf: appended.sorted())
+            update.exists = count
+        }
+        reportedByUs = [:]
+        return update
+    }
+
+    /// After this session's own EXPUNGE: the UIDs are gone from the store and from the view.
+    mutating func remove(expunged: [UInt32]) -> [UInt32] {
+        var numbers: [UInt32] = []
+        for uid in expunged.sorted(by: >) {
+            guard let number = sequenceNumber(ofUID: uid) else { continue }
+            uids.remove(at: Int(number) - 1)
+            pendingExpunges.remove(uid)
+            numbers.append(number)
+        }
+        return numbers
+    }
+
+    mutating func advanceKnownModSeq(to modSeq: UInt64) {
+        knownModSeq = max(knownModSeq, modSeq)
+    }
+}

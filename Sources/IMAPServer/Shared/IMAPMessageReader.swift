@@ -1,0 +1,27 @@
+// How FETCH and SEARCH read stored messages: one narrow interface, so both are tested without a
+// database and the session adapts the real store to it.
+
+import Foundation
+import MailMessage
+import MailStore
+
+/// Reads the octets of a stored message as the client sees them (`prefix + content`).
+public protocol IMAPMessageReader: Sendable {
+    /// Octets `range` of `message`, clamped to its size (an empty array past the end).
+    func bytes(of message: StoredMessage, range: Range<Int>) async throws -> [UInt8]
+}
+
+extension IMAPMessageReader {
+    /// What delivery computed for `message`; messages without usable metadata (imported rows, an
+    /// older format) are parsed from their bytes instead, so a client always gets an answer.
+    ///
+    /// The summary describes the *content*: its ranges do not include the prefix
+    /// (`message.prefixLength` octets of Return-Path/Delivered-To added at delivery).
+    public func summary(of message: StoredMessage) async throws -> MessageSummary {
+        if !message.metadata.isEmpty, let summary = try? MessageSummary.decode(message.metadata) {
+            return summary
+        }
+        let all = try await bytes(of: message, range: 0..<message.size)
+        return MessageParser.parse(Array(all.dropFirst(message.prefixLength))).summary
+    }
+}

@@ -1,0 +1,66 @@
+// Partial reads of a stored message (prefix + content) for BODY[]<start.length> and section
+// fetches: only the requested octets leave the database or the blob file.
+import Foundation
+import GRDB
+
+extension SQLiteMailStore {
+    public func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8] {
+        let requested = range
+        let found = try await read { db -> RangeRead? in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT m.prefix, m.content_sha256, b.size, b.data IS NULL AS on_disk FROM messages m
+                JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
+                """, arguments: [message.id]) else { return nil }
+            let storedPrefix: Data? = row["prefix"]
+            let prefix = [UInt8](storedPrefix ?? Data())
+            let contentSize = Int(clamping: row["size"] as Int64)
+            let plan = RangePlan(requested: requested, prefixLength: prefix.count, contentSize: contentSize)
+            var head = [UInt8]()
+            if !plan.prefixPart.isEmpty { head = Array(prefix[plan.prefixPart]) }
+            let onDisk: Bool = row["on_disk"]
+            if !plan.contentPart.isEmpty, !onDisk {
+                // substr on a BLOB counts bytes, from 1.
+                let data = try Data.fetchOne(db, sql: "SELECT substr(data, ?, ?) FROM blobs WHERE sha256 = ?",
+                                             arguments: [plan.contentPart.lowerBound + 1, plan.contentPart.count,
+                                                         row["content_sha256"] as String]) ?? Data()
+                guard data.count == plan.contentPart.count else {
+                    throw StoreError.backend("inline blob is shorter than recorded")
+                }
+                head.append(contentsOf: data)
+                return RangeRead(bytes: head, fileRange: nil, sha256: "", contentSize: contentSize)
+            }
+            return RangeRead(bytes: head, fileRange: onDisk && !plan.contentPart.isEmpty ? plan.contentPart : nil,
+                             sha256: row["content_sha256"], contentSize: contentSize)
+        }
+        guard let found else { throw StoreError.notFound("message \(message.id)") }
+        guard let fileRange = found.fileRange else { return found.bytes }
+        let files = blobFiles
+        let tail = try await onFileQueue {
+            try files.read(found.sha256, expectedSize: found.contentSize, range: fileRange)
+        }
+        return found.bytes + tail
+    }
+}
+
+/// Which octets of the prefix and of the content a request for `requested` covers, after
+/// clamping it to the message (negative or inverted bounds give nothing).
+struct RangePlan: Equatable {
+    let prefixPart: Range<Int>
+    let contentPart: Range<Int>
+
+    init(requested: Range<Int>, prefixLength: Int, contentSize: Int) {
+        let total = prefixLength + contentSize
+        let lower = min(max(requested.lowerBound, 0), total)
+        let upper = min(max(requested.upperBound, lower), total)
+        prefixPart = min(lower, prefixLength)..<min(upper, prefixLength)
+        contentPart = max(lower - prefixLength, 0)..<max(upper - prefixLength, 0)
+    }
+}
+
+/// The part already read inside the transaction, and the file part still to read, if any.
+private struct RangeRead: Sendable {
+    var bytes: [UInt8]
+    var fileRange: Range<Int>?
+    var sha256: String
+    var contentSize: Int
+}

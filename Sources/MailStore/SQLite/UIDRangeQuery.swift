@@ -1,0 +1,47 @@
+// Selecting messages by a UID list of any length without exceeding SQLite's limit on bound
+// variables (999 in older builds): the list becomes runs of consecutive UIDs, queried a bounded
+// number of runs at a time.
+import GRDB
+
+enum UIDRangeQuery {
+    /// Runs per statement: two variables each, plus the mailbox id, stays far below 999.
+    static let rangesPerStatement = 200
+
+    /// Ascending, duplicate-free runs `[low, high]` covering exactly the given UIDs.
+    static func ranges(_ uids: [UInt32]) -> [ClosedRange<UInt32>] {
+        let sorted = Set(uids).sorted()
+        var result: [ClosedRange<UInt32>] = []
+        guard var low = sorted.first else { return [] }
+        var high = low
+        for uid in sorted.dropFirst() {
+            if uid - high == 1 {       // sorted and unique: uid > high, no overflow
+                high = uid
+            } else {
+                result.append(low...high)
+                low = uid
+                high = uid
+            }
+        }
+        result.append(low...high)
+        return result
+    }
+
+    /// Rows of `columns` for the given UIDs of one mailbox, in UID order. Chunks follow each other
+    /// in ascending UID order, so concatenating them keeps the order.
+    static func fetchRows(_ db: Database, columns: String, mailboxID: MailboxID, uids: [UInt32]) throws -> [Row] {
+        let all = ranges(uids)
+        var rows: [Row] = []
+        var start = 0
+        while start < all.count {
+            let chunk = all[start..<min(start + rangesPerStatement, all.count)]
+            start += chunk.count
+            let condition = chunk.map { _ in "uid BETWEEN ? AND ?" }.joined(separator: " OR ")
+            var arguments: StatementArguments = [mailboxID]
+            for range in chunk { arguments += [Int64(range.lowerBound), Int64(range.upperBound)] }
+            rows += try Row.fetchAll(db, sql: """
+                SELECT \(columns) FROM messages WHERE mailbox_id = ? AND (\(condition)) ORDER BY uid
+                """, arguments: arguments)
+        }
+        return rows
+    }
+}
