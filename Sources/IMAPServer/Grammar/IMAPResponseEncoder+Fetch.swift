@@ -71,9 +71,13 @@ extension IMAPResponseEncoder {
         }
     }
 
-    /// Message content: quoted only when short and plain; usually a literal.
+    /// Message content is always a literal, even when short and plain: RFC 9051 allows a quoted
+    /// string, but many clients (Python's imaplib among them) only look for message data in
+    /// literals, and Dovecot and Cyrus always send one.
     func writeNStringData(_ data: [UInt8]?, into buffer: inout ByteBuffer) {
-        writeNString(data, into: &buffer)
+        guard let data else { buffer.writeString("NIL"); return }
+        writeLiteralHeader(octets: data.count, binary: false, into: &buffer)
+        buffer.writeBytes(data)
     }
 
     // envelope        = "(" env-date SP env-subject SP env-from SP

@@ -24,16 +24,16 @@ import MailMessage
     @Test func utf8SessionsGetQuotedDecodedText() async throws {
         let fixture = FetchFixture(FetchMessages.multipart)
         let text = try await fixture.fetch([Self.binary([1])], encoder: IMAPResponseEncoder(options: .utf8)).text
-        #expect(text == "* 3 FETCH (BINARY[1] \"Café soft\")\r\n")
+        #expect(text == "* 3 FETCH (BINARY[1] \(literal("Café soft")))\r\n")
     }
 
     @Test(arguments: [
-        ([UInt32(2)], IMAPPartial(offset: 1, length: 2), "BINARY[2]<1> \"\\u{01}\\u{02}\""),
-        ([1], IMAPPartial(offset: 5, length: 100), "BINARY[1]<5> \" soft\""),
-        ([1], IMAPPartial(offset: 0, length: 3), "BINARY[1]<0> \"Caf\""),
-        ([1], IMAPPartial(offset: 10, length: 3), "BINARY[1]<10> \"\""),
-        ([9], nil, "BINARY[9] \"\""),
-        ([3, 1], nil, "BINARY[3.1] \"Inner body\""),
+        ([UInt32(2)], IMAPPartial(offset: 1, length: 2), "BINARY[2]<1> {2}\r\n\\u{01}\\u{02}"),
+        ([1], IMAPPartial(offset: 5, length: 100), "BINARY[1]<5> \(literal(" soft"))"),
+        ([1], IMAPPartial(offset: 0, length: 3), "BINARY[1]<0> \(literal("Caf"))"),
+        ([1], IMAPPartial(offset: 10, length: 3), "BINARY[1]<10> \(literal(""))"),
+        ([9], nil, "BINARY[9] \(literal(""))"),
+        ([3, 1], nil, "BINARY[3.1] \(literal("Inner body"))"),
     ])
     func partialsAndOtherParts(part: [UInt32], partial: IMAPPartial?, expected: String) async throws {
         let text = try await FetchFixture(FetchMessages.multipart).fetchText([Self.binary(part, partial)])

@@ -38,13 +38,13 @@ import Testing
 
     @Test(arguments: [
         (IMAPSection(part: [1]), literal("Caf=C3=A9 =\r\nsoft")),
-        (IMAPSection(part: [2]), "\"AAECAwQ=\""),
+        (IMAPSection(part: [2]), literal("AAECAwQ=")),
         (IMAPSection(part: [2], text: .mime), literal(partTwoMIME)),
         (IMAPSection(part: [3]), literal("From: c@example.org\r\nSubject: Inner\r\n\r\nInner body")),
         (IMAPSection(part: [3], text: .header), literal("From: c@example.org\r\nSubject: Inner\r\n\r\n")),
         (IMAPSection(part: [3], text: .headerFields(["SUBJECT"])), literal("Subject: Inner\r\n\r\n")),
-        (IMAPSection(part: [3], text: .text), "\"Inner body\""),
-        (IMAPSection(part: [3, 1]), "\"Inner body\""),
+        (IMAPSection(part: [3], text: .text), literal("Inner body")),
+        (IMAPSection(part: [3, 1]), literal("Inner body")),
     ])
     func multipartSections(section: IMAPSection, expected: String) async throws {
         let fixture = FetchFixture(FetchMessages.multipart)
@@ -61,21 +61,21 @@ import Testing
     ])
     func nonexistentSectionIsAnEmptyString(section: IMAPSection) async throws {
         let text = try await FetchFixture(FetchMessages.multipart).fetchText([Self.peek(section)])
-        #expect(text == "* 3 FETCH (BODY[\(section)] \"\")\r\n")
+        #expect(text == "* 3 FETCH (BODY[\(section)] \(literal("")))\r\n")
     }
 
     @Test(arguments: [
-        (IMAPSection(), IMAPPartial(offset: 0, length: 10), "BODY[]<0> \"Return-Pat\""),
-        (IMAPSection(text: .text), IMAPPartial(offset: 5, length: 4), "BODY[TEXT]<5> \"line\""),
+        (IMAPSection(), IMAPPartial(offset: 0, length: 10), "BODY[]<0> \(literal("Return-Pat"))"),
+        (IMAPSection(text: .text), IMAPPartial(offset: 5, length: 4), "BODY[TEXT]<5> \(literal("line"))"),
         (IMAPSection(text: .text), IMAPPartial(offset: 15, length: 1000), "BODY[TEXT]<15> \(literal("Body line two\r\n"))"),
-        (IMAPSection(part: [1]), IMAPPartial(offset: 30, length: 10), "BODY[1]<30> \"\""),
-        (IMAPSection(part: [1]), IMAPPartial(offset: 100_000, length: 10), "BODY[1]<100000> \"\""),
-        (IMAPSection(part: [1]), IMAPPartial(offset: UInt64.max, length: UInt64.max), "BODY[1]<18446744073709551615> \"\""),
+        (IMAPSection(part: [1]), IMAPPartial(offset: 30, length: 10), "BODY[1]<30> \(literal(""))"),
+        (IMAPSection(part: [1]), IMAPPartial(offset: 100_000, length: 10), "BODY[1]<100000> \(literal(""))"),
+        (IMAPSection(part: [1]), IMAPPartial(offset: UInt64.max, length: UInt64.max), "BODY[1]<18446744073709551615> \(literal(""))"),
         (IMAPSection(part: [1]), IMAPPartial(offset: 1, length: UInt64.max), "BODY[1]<1> \(literal("ody line one\r\nBody line two\r\n"))"),
         // RFC 9051 §6.4.5: the partial range applies after subsetting the header.
         (IMAPSection(text: .headerFields(["Subject"])), IMAPPartial(offset: 9, length: 5),
-         "BODY[HEADER.FIELDS (Subject)]<9> \"Hello\""),
-        (IMAPSection(part: [7]), IMAPPartial(offset: 0, length: 5), "BODY[7]<0> \"\""),
+         "BODY[HEADER.FIELDS (Subject)]<9> \(literal("Hello"))"),
+        (IMAPSection(part: [7]), IMAPPartial(offset: 0, length: 5), "BODY[7]<0> \(literal(""))"),
     ])
     func partialFetch(section: IMAPSection, partial: IMAPPartial, expected: String) async throws {
         let text = try await FetchFixture(FetchMessages.simple).fetchText([Self.peek(section, partial)])

@@ -174,12 +174,12 @@ import Testing
          "* 1 FETCH (THREADID (T1) SAVEDATE \" 1-Jan-2020 00:00:00 +0000\" PREVIEW NIL)\r\n"),
         (.untagged(.fetch(2, [.bodySection(IMAPSection(text: .headerFields(["DATE", "FROM"])), origin: nil, data: Array("Date: x\r\n\r\n".utf8))])),
          "* 2 FETCH (BODY[HEADER.FIELDS (DATE FROM)] {11}\r\nDate: x\r\n\r\n)\r\n"),
-        (.untagged(.fetch(2, [.bodySection(IMAPSection(part: [1, 2]), origin: 0, data: Array("abc".utf8))])), "* 2 FETCH (BODY[1.2]<0> \"abc\")\r\n"),
+        (.untagged(.fetch(2, [.bodySection(IMAPSection(part: [1, 2]), origin: 0, data: Array("abc".utf8))])), "* 2 FETCH (BODY[1.2]<0> {3}\r\nabc)\r\n"),
         (.untagged(.fetch(2, [.bodySection(IMAPSection(part: [3], text: .mime), origin: nil, data: nil)])), "* 2 FETCH (BODY[3.MIME] NIL)\r\n"),
         (.untagged(.fetch(2, [.binary(part: [1], origin: nil, data: [1, 0, 2])])), "* 2 FETCH (BINARY[1] ~{3}\r\n\u{1}\0\u{2})\r\n"),
-        (.untagged(.fetch(2, [.binary(part: [], origin: 5, data: Array("ok".utf8))])), "* 2 FETCH (BINARY[]<5> \"ok\")\r\n"),
+        (.untagged(.fetch(2, [.binary(part: [], origin: 5, data: Array("ok".utf8))])), "* 2 FETCH (BINARY[]<5> {2}\r\nok)\r\n"),
         (.untagged(.fetch(2, [.rfc822(Array("x".utf8)), .rfc822Header(Array("H: v\r\n\r\n".utf8)), .rfc822Text(nil)])),
-         "* 2 FETCH (RFC822 \"x\" RFC822.HEADER {8}\r\nH: v\r\n\r\n RFC822.TEXT NIL)\r\n"),
+         "* 2 FETCH (RFC822 {1}\r\nx RFC822.HEADER {8}\r\nH: v\r\n\r\n RFC822.TEXT NIL)\r\n"),
         // Multipart BODYSTRUCTURE with extension data, a message/rfc822 part and group syntax.
         (.untagged(.fetch(3, [.bodyStructure(.multipart(.init(
             parts: [
