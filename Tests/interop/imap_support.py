@@ -116,8 +116,12 @@ class IMAPPeer:
                         "not available in this version')")
 
     def stop(self):
+        """Stops the server; Facteur must still be running and exit cleanly (status 0), so a
+        crash that a test tolerated as a closed connection still fails the test."""
         if self.facteur:
-            self.facteur.stop()
+            alive = self.facteur.process is not None and self.facteur.process.poll() is None
+            code = self.facteur.stop()
+            assert alive and code == 0, f"facteur died or exited with {code}: {self.facteur.log()[-3000:]}"
         else:
             self.dovecot.stop()
 

@@ -28,12 +28,21 @@ def capabilities(client) -> set[str]:
 
 
 def literal(client, typ_data) -> bytes:
-    """The single literal of a one-message FETCH answer."""
+    """The single section value of a one-message FETCH answer: a literal, a quoted string (a
+    server may send short values either way, RFC 9051 §4.3) or NIL (empty)."""
     typ, data = typ_data
     assert typ == "OK", data
     parts = [item for item in data if isinstance(item, tuple)]
-    assert len(parts) == 1, data
-    return parts[0][1]
+    if parts:
+        assert len(parts) == 1, data
+        return parts[0][1]
+    lines = [item for item in data if item]
+    assert len(lines) == 1, data
+    match = re.search(rb'\](?:<\d+>)? (NIL|"((?:[^"\\]|\\.)*)")\)?$', lines[0])
+    assert match, data
+    if match.group(1) == b"NIL":
+        return b""
+    return re.sub(rb"\\(.)", rb"\1", match.group(2))
 
 
 def fetch_text(typ_data) -> str:

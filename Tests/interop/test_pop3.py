@@ -1,4 +1,5 @@
 """POP3 and POP3S against the real server: Python's poplib, Debian's fetchmail and getmail6."""
+import imaplib
 import os
 import poplib
 import shutil
@@ -19,7 +20,7 @@ UNVERIFIED.verify_mode = ssl.CERT_NONE
 
 @pytest.fixture
 def pop3(workdir):
-    server = Facteur(workdir, listeners=("smtp", "pop3", "pop3s", "http"))
+    server = Facteur(workdir, listeners=("smtp", "pop3", "pop3s", "imap", "http"))
     server.cli("domain", "add", "example.test")
     server.cli("user", "add", "alice@example.test", "--password-stdin", stdin="secret\n")
     server.start()
@@ -32,6 +33,13 @@ def deliver(server, count, size=0, to="alice@example.test"):
         for n in range(count):
             body = ".leading dot\r\n" + ("x" * 76 + "\r\n") * (size // 78)
             client.sendmail("s@remote.test", [to], message(f"pop {n}", body=body))
+
+
+def imap_inbox(server):
+    """An IMAP session on alice's INBOX, to watch what POP3 does to it."""
+    client = imaplib.IMAP4("127.0.0.1", server.ports["imap"])
+    client.login("alice@example.test", "secret")
+    return client
 
 
 def inbox_subjects(server):
@@ -161,6 +169,8 @@ def test_fetchmail_downloads_and_deletes_500_messages(pop3, workdir):
                   f'user "alice@example.test" there with password "secret" is "root" here '
                   f'options fetchall sslcertck no sslcertck mda "{mda}"\n'.replace("sslcertck no sslcertck", "no sslcertck"))
     rc.chmod(0o600)
+    watcher = imap_inbox(pop3)
+    assert watcher.select("INBOX") == ("OK", [b"500"])
     env = dict(os.environ, HOME=str(workdir), FETCHMAILHOME=str(workdir))
     result = subprocess.run(["fetchmail", "-f", str(rc), "--nodetach", "--pidfile", str(workdir / "fm.pid")],
                             capture_output=True, text=True, timeout=600, env=env)
@@ -170,6 +180,12 @@ def test_fetchmail_downloads_and_deletes_500_messages(pop3, workdir):
     sizes = sorted(f.stat().st_size for f in files)
     assert sizes[-5] > 10_000_000
     assert inbox_subjects(pop3) == []
+    # An IMAP session open on INBOX meanwhile learns of every deletion (RFC 9051 §7.5.1).
+    watcher.noop()
+    _, expunged = watcher.response("EXPUNGE")
+    assert len(expunged) == 500
+    assert watcher.select("INBOX") == ("OK", [b"0"])
+    watcher.logout()
 
 
 @pytest.mark.skipif(shutil.which("getmail") is None, reason="getmail6 not installed (scripts/setup --test installs it)")
@@ -208,6 +224,9 @@ verbose = 0
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(list((maildir / "new").iterdir())) == 500
     assert inbox_subjects(pop3) == []
+    watcher = imap_inbox(pop3)
+    assert watcher.select("INBOX") == ("OK", [b"0"])
+    watcher.logout()
 
 
 def test_plaintext_auth_never_requires_tls_even_on_loopback(workdir):
