@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,7 +25,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_corpus import write_corpus  # noqa: E402
+import imap_idle_memory  # noqa: E402
+import imap_large_mailbox  # noqa: E402
+from make_corpus import mboxrd, write_corpus  # noqa: E402
 from pop3_download import POP3Connection  # noqa: E402
 from servers import DOMAIN, PASSWORD, Dovecot, Facteur, Postfix  # noqa: E402
 
@@ -32,6 +35,8 @@ LOAD_RE = re.compile(r"(\d+) accepted, (\d+) failed in ([\d.]+)s = (\d+) msg/s; 
                      r"p99 ([\d.na]+) ms")
 LOAD_USERS = [f"user{n}@{DOMAIN}" for n in range(1, 6)]
 POP_USER = f"reader@{DOMAIN}"
+IMAP_USER = f"imapbig@{DOMAIN}"   # the 10,000-message mailbox
+IDLE_USER = f"idler@{DOMAIN}"     # a small INBOX for the idle connections
 
 
 class Row:
@@ -185,6 +190,55 @@ def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus:
     ]
 
 
+def imap_large(port: int, label: str) -> dict:
+    result = imap_large_mailbox.run("127.0.0.1", port, IMAP_USER, PASSWORD, runs=1)
+    log(f"  {label}: {result['messages']} messages, SELECT {result['select_s']:.3f}s, UID FETCH "
+        f"{result['fetch_s']:.3f}s ({result['fetch_bytes'] / 1e6:.1f} MB), SEARCH TEXT {result['search_s']:.3f}s "
+        f"({result['search_hits']} hits)")
+    if result["search_hits"] != result["expected_hits"]:
+        raise RuntimeError(f"{label}: SEARCH TEXT found {result['search_hits']}, expected {result['expected_hits']}")
+    return result
+
+
+def scenario_imap_large(facteur: Facteur, dovecot: Dovecot | None, skip: dict, count: int, args) -> list[Row]:
+    log(f"imap-large-mailbox: {count} messages; SELECT, UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE "
+        f"ENVELOPE), SEARCH TEXT; 1 warm-up then {args.imap_runs} fresh sessions alternating")
+    imap_large(facteur.ports["imap"], "facteur imap warm-up")
+    if dovecot is not None:
+        imap_large(dovecot.imap_port, "dovecot imap warm-up")
+    ours, theirs = [], []
+    for run in range(args.imap_runs):
+        ours.append(imap_large(facteur.ports["imap"], f"facteur imap #{run + 1}"))
+        if dovecot is not None:
+            theirs.append(imap_large(dovecot.imap_port, f"dovecot imap #{run + 1}"))
+    peer = skip.get("dovecot")
+    return [
+        Row(f"imap-large-mailbox SELECT ({count} msgs)", median_of(ours, "select_s") * 1000,
+            peer or median_of(theirs, "select_s") * 1000, "ms", False),
+        Row("imap-large-mailbox UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)",
+            median_of(ours, "fetch_s") * 1000, peer or median_of(theirs, "fetch_s") * 1000, "ms", False),
+        Row("imap-large-mailbox SEARCH TEXT (no index yet in Facteur)", median_of(ours, "search_s") * 1000,
+            peer or median_of(theirs, "search_s") * 1000, "ms", False),
+    ]
+
+
+def scenario_imap_idle(facteur: Facteur, dovecot: Dovecot | None, skip: dict, args) -> list[Row]:
+    count = args.idle_connections
+    log(f"imap-idle-memory: {count} connections logged in, INBOX selected, in IDLE; PSS of the server's processes")
+    ours = imap_idle_memory.run("127.0.0.1", facteur.ports["imap"], IDLE_USER, PASSWORD,
+                                lambda: [facteur.process.pid], count)
+    log(f"  facteur: {ours}")
+    theirs = None
+    if dovecot is not None:
+        master = dovecot.process.pid
+        theirs = imap_idle_memory.run("127.0.0.1", dovecot.imap_port, IDLE_USER, PASSWORD,
+                                      lambda: imap_idle_memory.process_tree(master), count)
+        log(f"  dovecot (imap_hibernate_timeout = 2 s): {theirs}")
+    peer = skip.get("dovecot")
+    return [Row(f"imap-idle-memory KiB per IDLE connection ({count} connections)", ours["kib_per_connection"],
+                peer or theirs["kib_per_connection"], "KiB", False)]
+
+
 def stored_count(port: int) -> int:
     """Messages in the load users' mailboxes, by POP3 STAT: what a 250 promised is really there."""
     total = 0
@@ -255,7 +309,12 @@ Scenarios: smtp-accept (Benchmarks/smtp_load.py: N messages of S bytes over C co
 5 users, pipelined MAIL/RCPT/DATA), lmtp-accept (same, LMTP), pop3-download
 (Benchmarks/pop3_download.py: USER/PASS, LIST, RETR of every message, no DELE, one command at a
 time; 1 warm-up, then the median of 3 runs; the mailbox is a 1,000-message corpus loaded into
-Facteur by `facteur import --format mbox` and into Dovecot as Maildir files).
+Facteur by `facteur import --format mbox` and into Dovecot as Maildir files), imap-large-mailbox
+(Benchmarks/imap_large_mailbox.py: a 10,000-message mailbox loaded the same way; SELECT, then
+`UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)`, then `SEARCH TEXT`, each in a fresh
+session; 1 warm-up, median of 3) and imap-idle-memory (Benchmarks/imap_idle_memory.py: 1,000
+connections logged in with INBOX selected and in IDLE; the growth of the servers' summed PSS per
+connection; Dovecot with `imap_hibernate_timeout = 2 secs`, its best idle configuration).
 """
 
 
@@ -278,6 +337,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of smtp/lmtp-accept")
     parser.add_argument("--pop3-messages", type=int, default=1000)
     parser.add_argument("--pop3-runs", type=int, default=3)
+    parser.add_argument("--imap-messages", type=int, default=10_000)
+    parser.add_argument("--imap-runs", type=int, default=3)
+    parser.add_argument("--idle-connections", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work-dir", type=Path, help="an empty directory to work in (default: a new temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
@@ -286,6 +348,9 @@ def main():
     args = parser.parse_args()
 
     started = time.monotonic()
+    # A thousand idle IMAP connections need descriptors in this process and in the servers it starts.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
     machine_line = machine()  # before the run, so the load average shows what else the machine was doing
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="facteur-bench-"))
     log(f"work directory {work}")
@@ -298,13 +363,22 @@ def main():
         log(f"corpus: {len(sizes)} messages, {sum(sizes) / 1e6:.1f} MB, {min(sizes)}-{max(sizes)} B, "
             f"median {sorted(sizes)[len(sizes) // 2]} B")
         messages = [(corpus / f"{i:05d}.eml").read_bytes() for i in range(len(sizes))]
+        rng = imap_large_mailbox.random.Random(11)
+        imap_messages = [imap_large_mailbox.make_message(i, rng) for i in range(args.imap_messages)]
+        imap_mbox = work / "imap.mbox"
+        imap_mbox.write_bytes(b"".join(mboxrd(message) for message in imap_messages))
 
         facteur = Facteur(args.facteur, work / "facteur")
-        for user in LOAD_USERS + [POP_USER]:
+        for user in LOAD_USERS + [POP_USER, IMAP_USER, IDLE_USER]:
             facteur.add_user(user)
         start = time.monotonic()
         facteur.cli("import", POP_USER, "--format", "mbox", str(corpus / "corpus.mbox"))
         log(f"facteur import --format mbox: {len(sizes)} messages in {time.monotonic() - start:.2f}s")
+        start = time.monotonic()
+        facteur.cli("import", IMAP_USER, "--format", "mbox", str(imap_mbox))
+        facteur.cli("import", IDLE_USER, "--format", "mbox", str(corpus / "corpus.mbox"))
+        log(f"facteur import --format mbox: {len(imap_messages)} + {len(sizes)} messages for IMAP in "
+            f"{time.monotonic() - start:.2f}s")
         facteur.start()
         log(f"facteur up: {facteur.ports}")
 
@@ -312,8 +386,11 @@ def main():
             skip["dovecot"] = "skipped: dovecot not installed"
         else:
             try:
-                dovecot = Dovecot(work / "dovecot", LOAD_USERS + [POP_USER])
+                dovecot = Dovecot(work / "dovecot", LOAD_USERS + [POP_USER, IMAP_USER, IDLE_USER],
+                                  imap=True, hibernate=True)
                 dovecot.write_maildir(POP_USER, messages)
+                dovecot.write_maildir(IMAP_USER, imap_messages)
+                dovecot.write_maildir(IDLE_USER, messages)
                 dovecot.start()
                 log(f"dovecot up: pop3 {dovecot.pop3_port}, lmtp {dovecot.lmtp_port}")
             except Exception as error:
@@ -347,6 +424,8 @@ def main():
                       f"and Dovecot accepted")
         log(check)
         rows += scenario_pop3(facteur, dovecot, skip, corpus, len(sizes), args)
+        rows += scenario_imap_large(facteur, dovecot, skip, len(imap_messages), args)
+        rows += scenario_imap_idle(facteur, dovecot, skip, args)
         if stored != sum(FACTEUR_ACCEPTED) or not peer_ok:
             rows[0].note = "MISMATCH: " + check
     finally:

@@ -43,7 +43,7 @@ class Facteur:
         root.mkdir(parents=True, exist_ok=True)
         self.config = root / "facteur.toml"
         # Fixed free ports: at log level notice the "listening" lines are not printed.
-        self.ports = {name: free_port() for name in ("smtp", "lmtp", "pop3")}
+        self.ports = {name: free_port() for name in ("smtp", "lmtp", "pop3", "imap")}
         listeners = "".join(f'{name} = "127.0.0.1:{port}"\n' for name, port in self.ports.items())
         self.config.write_text(f'hostname = "mx.{DOMAIN}"\ndata_dir = "{root / "data"}"\n\n[listeners]\n{listeners}')
         self.log = root / "facteur.log"
@@ -87,7 +87,7 @@ class Dovecot:
     users from a passwd-file with the same passwords as Facteur. Mail is owned by the 'mail' user;
     the internal and login users are the ones Debian's package creates."""
 
-    def __init__(self, root: Path, users: list[str], imap: bool = False):
+    def __init__(self, root: Path, users: list[str], imap: bool = False, hibernate: bool = False):
         self.root = root
         for sub in ("run", "state", "mail"):
             (root / sub).mkdir(parents=True, exist_ok=True)
@@ -146,6 +146,8 @@ protocol lmtp {{
 """)
         if imap:
             self._add_imap()
+        if imap and hibernate:
+            self._add_hibernation()
         # Every process (dovecot, dovenull, mail) must reach the sockets and the mail.
         for path in [root, *root.parents]:
             if str(path) in ("/", "/tmp"):
@@ -188,6 +190,22 @@ service imap-login {{
 }}
 """
         self.conf.write_text(text)
+
+    def _add_hibernation(self):
+        """Dovecot's best idle configuration (the peer figure of imap-idle-memory): an IDLE
+        connection is handed to the shared imap-hibernate process after 2 s, and enough processes
+        and descriptors for a thousand connections of one user."""
+        self.conf.write_text(self.conf.read_text().replace("mail_max_userip_connections = 200",
+                                                           "mail_max_userip_connections = 5000") + """
+imap_hibernate_timeout = 2 secs
+default_client_limit = 5000
+service imap {
+  process_limit = 5000
+}
+service imap-login {
+  process_limit = 5000
+}
+""")
 
     def maildir(self, user: str) -> Path:
         local, domain = user.split("@")

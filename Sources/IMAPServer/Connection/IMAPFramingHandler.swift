@@ -203,7 +203,9 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             emit(.framing(event), context: context)
             return
         }
-        // Everything buffered is consumed and we wait for the client: (re)start the timer.
+        // Everything buffered is consumed and we wait for the client: (re)start the timer, and let
+        // go of the read buffer we adopted (up to 64 KB), so an idle connection holds none.
+        if buffer.readableBytes == 0 && buffer.capacity > 0 { buffer = ByteBuffer() }
         armTimer(context: context)
     }
 

@@ -234,8 +234,9 @@ public struct IMAPCommandFramer {
 
     private mutating func resetCommand() {
         state = .line
-        buffered.removeAll(keepingCapacity: buffered.capacity <= 4096)
-        line.removeAll(keepingCapacity: line.capacity <= 4096)
+        // Capacity is not kept: thousands of idle connections would each hold it.
+        buffered = []
+        line = []
         literalCount = 0
         streamedMarks = []
         head = (nil, nil)

@@ -23,6 +23,12 @@ final class SearchMessageContext {
     private var cachedHeaderText: [UInt8]?
     private var cachedBodyTexts: [[UInt8]]?
     private var cachedPartHeaderTexts: [[UInt8]]?
+    /// The whole stored message, for messages small enough that one read beats several.
+    private var cachedBytes: [UInt8]?
+
+    /// Messages up to this size are read whole, once, the first time any octets are needed: one
+    /// trip to the store instead of one per header and text part.
+    static let wholeReadLimit = 256 * 1024
 
     init(candidate: IMAPSearchCandidate, reader: any IMAPMessageReader) {
         self.candidate = candidate
@@ -44,7 +50,7 @@ final class SearchMessageContext {
         if let cachedHeader { return cachedHeader }
         let summary = try await summary()
         let length = min(message.prefixLength + summary.headerLength, IMAPSearchEngine.maximumHeaderOctets)
-        let bytes = try await reader.bytes(of: message, range: 0..<max(0, length))
+        let bytes = try await octets(0..<max(0, length))
         let fields = Self.fields(of: bytes)
         cachedHeader = fields
         return fields
@@ -69,7 +75,7 @@ final class SearchMessageContext {
         for part in Self.textParts(of: summary.bodyStructure) where budget > 0 {
             let range = shifted(part.bodyRange)
             let end = range.lowerBound + min(range.count, budget)
-            let raw = try await reader.bytes(of: message, range: range.lowerBound..<end)
+            let raw = try await octets(range.lowerBound..<end)
             budget -= raw.count
             let decoded = ContentDecoder.decode(raw, encoding: part.encoding)
             var text = Charset.decode(decoded, charset: part.contentType.charset ?? "us-ascii")
@@ -90,11 +96,25 @@ final class SearchMessageContext {
         for range in Self.partHeaderRanges(of: summary.bodyStructure) {
             let shiftedRange = shifted(range)
             let end = shiftedRange.lowerBound + min(shiftedRange.count, IMAPSearchEngine.maximumHeaderOctets)
-            let bytes = try await reader.bytes(of: message, range: shiftedRange.lowerBound..<end)
+            let bytes = try await octets(shiftedRange.lowerBound..<end)
             texts.append(Self.joined(Self.fields(of: bytes)))
         }
         cachedPartHeaderTexts = texts
         return texts
+    }
+
+    /// Octets of the stored message, clamped to it, from the whole-message cache when it is small.
+    private func octets(_ range: Range<Int>) async throws -> [UInt8] {
+        guard message.size <= Self.wholeReadLimit else { return try await reader.bytes(of: message, range: range) }
+        let all: [UInt8]
+        if let cachedBytes {
+            all = cachedBytes
+        } else {
+            all = try await reader.bytes(of: message, range: 0..<message.size)
+            cachedBytes = all
+        }
+        let lower = min(max(range.lowerBound, 0), all.count)
+        return Array(all[lower..<min(max(range.upperBound, lower), all.count)])
     }
 
     /// Summary ranges address the content; the client (and the reader) see `prefix + content`.

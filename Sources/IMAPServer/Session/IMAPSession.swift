@@ -86,7 +86,7 @@ struct IMAPSession {
         logger[metadataKey: "remote.address"] = "\(remoteAddress.isEmpty ? "unknown" : remoteAddress)"
         self.logger = logger
         self.tlsActive = configuration.implicitTLS && configuration.tlsContext != nil
-        self.pending = connection.channel.allocator.buffer(capacity: 1024)
+        self.pending = ByteBuffer()
     }
 
     var encoder: IMAPResponseEncoder {
@@ -155,7 +155,9 @@ struct IMAPSession {
         case .framing(.streamedLiteralStart(let announcement)):
             keepStreamedLiteral = account != nil
             streamedLiterals.append([])
-            if keepStreamedLiteral { streamedLiterals[streamedLiterals.count - 1].reserveCapacity(Int(min(announcement.octets, 1 << 26))) }
+            // Reserve only what a honest client is about to send soon: a client that announces 50 MB
+            // and then stalls must not hold 50 MB.
+            if keepStreamedLiteral { streamedLiterals[streamedLiterals.count - 1].reserveCapacity(Int(min(announcement.octets, 1 << 20))) }
             try await outbound.write(.send(ByteBuffer(), then: .command))
             return true
         case .framing(.streamedLiteralBytes(var chunk)):
@@ -272,7 +274,8 @@ struct IMAPSession {
     /// Writes what is queued and tells the framing handler what comes next.
     mutating func flush(then next: IMAPOutboundInstruction.Next, _ outbound: Outbound) async throws {
         let buffer = pending
-        pending = connection.channel.allocator.buffer(capacity: 1024)
+        // An empty buffer owns no storage: an idle session keeps nothing between commands.
+        pending = ByteBuffer()
         try await outbound.write(.send(buffer, then: next))
     }
 

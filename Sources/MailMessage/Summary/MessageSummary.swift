@@ -4,8 +4,9 @@ import Foundation
 /// delivery and stored next to the bytes: FETCH ENVELOPE/BODYSTRUCTURE/BODY[section]/PREVIEW/
 /// RFC822.SIZE and SEARCH are answered from this without parsing the message again.
 public struct MessageSummary: Codable, Sendable, Equatable {
-    /// Version of the stored form, so a later format can tell old rows apart.
-    public static let formatVersion = 1
+    /// Version of the stored form, so a later format can tell old rows apart: 1 was JSON, 2 is the
+    /// binary form whose first byte is this number.
+    public static let formatVersion = 2
 
     public var envelope: Envelope
     /// Root of the MIME tree; its `headerRange` is the message header, `bodyRange` the text.
@@ -28,18 +29,29 @@ public struct MessageSummary: Codable, Sendable, Equatable {
         self.search = search
     }
 
-    /// The stored form (compact JSON).
+    /// The stored form: the binary layout of `MessageSummary+Binary.swift`, which IMAP decodes for
+    /// every message of a FETCH or SEARCH in a few microseconds (JSON took tens).
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding cannot fail for these types (no floats that could be NaN, no throwing encoders);
-        // an empty Data would make `decode` throw rather than crash.
-        return (try? encoder.encode(self)) ?? Data()
+        // A tree deeper than the parser ever builds cannot be read back as binary: keep it as JSON.
+        guard let bytes = binaryEncoded() else { return jsonEncoded() }
+        return Data(bytes)
     }
 
-    /// Reads the stored form back.
+    /// Reads the stored form back: the binary form, or the JSON of rows written by earlier versions
+    /// (a JSON row starts with "{"). Throws on truncated or corrupt input, never traps.
     public static func decode(_ data: Data) throws -> MessageSummary {
-        try JSONDecoder().decode(MessageSummary.self, from: data)
+        guard let first = data.first else { throw SummaryDecodingError.truncated }
+        if first == UInt8(ascii: "{") { return try JSONDecoder().decode(MessageSummary.self, from: data) }
+        return try data.withUnsafeBytes { raw in
+            try raw.withMemoryRebound(to: UInt8.self) { try decodeBinary($0) }
+        }
+    }
+
+    /// The same for stored bytes already in an array (as some database drivers return them).
+    public static func decode(bytes: [UInt8]) throws -> MessageSummary {
+        guard let first = bytes.first else { throw SummaryDecodingError.truncated }
+        if first == UInt8(ascii: "{") { return try JSONDecoder().decode(MessageSummary.self, from: Data(bytes)) }
+        return try bytes.withUnsafeBufferPointer { try decodeBinary($0) }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -7,10 +7,12 @@ extension SQLiteMailStore {
     public func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8] {
         let requested = range
         let found = try await read { db -> RangeRead? in
-            guard let row = try Row.fetchOne(db, sql: """
+            // Cached statements: FETCH and SEARCH call this for every message of a mailbox.
+            let lookup = try db.cachedStatement(sql: """
                 SELECT m.prefix, m.content_sha256, b.size, b.data IS NULL AS on_disk FROM messages m
                 JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
-                """, arguments: [message.id]) else { return nil }
+                """)
+            guard let row = try Row.fetchOne(lookup, arguments: [message.id]) else { return nil }
             let storedPrefix: Data? = row["prefix"]
             let prefix = [UInt8](storedPrefix ?? Data())
             let contentSize = Int(clamping: row["size"] as Int64)
@@ -20,9 +22,9 @@ extension SQLiteMailStore {
             let onDisk: Bool = row["on_disk"]
             if !plan.contentPart.isEmpty, !onDisk {
                 // substr on a BLOB counts bytes, from 1.
-                let data = try Data.fetchOne(db, sql: "SELECT substr(data, ?, ?) FROM blobs WHERE sha256 = ?",
-                                             arguments: [plan.contentPart.lowerBound + 1, plan.contentPart.count,
-                                                         row["content_sha256"] as String]) ?? Data()
+                let slice = try db.cachedStatement(sql: "SELECT substr(data, ?, ?) FROM blobs WHERE sha256 = ?")
+                let data = try Data.fetchOne(slice, arguments: [plan.contentPart.lowerBound + 1, plan.contentPart.count,
+                                                                row["content_sha256"] as String]) ?? Data()
                 guard data.count == plan.contentPart.count else {
                     throw StoreError.backend("inline blob is shorter than recorded")
                 }
