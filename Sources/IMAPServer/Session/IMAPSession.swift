@@ -127,8 +127,10 @@ struct IMAPSession {
                 queue(.untagged(.state(.ok("\(configuration.hostname) Facteur IMAP ready",
                                            code: .capability(capabilities)))))
                 try await flush(then: .command, outbound)
+                let box = SessionBox(self)
+                defer { self = box.session }
                 for try await frame in inbound {
-                    guard try await handle(frame, outbound) else { break }
+                    guard try await box.handleInChildTask(frame, outbound) else { break }
                 }
             }
         } catch {
@@ -139,7 +141,7 @@ struct IMAPSession {
     }
 
     /// Reacts to one frame; false once the connection is to be closed.
-    private mutating func handle(_ frame: IMAPInboundFrame, _ outbound: Outbound) async throws -> Bool {
+    fileprivate mutating func handle(_ frame: IMAPInboundFrame, _ outbound: Outbound) async throws -> Bool {
         switch frame {
         case .framing(.command(let commandFrame)):
             switch mode {
@@ -337,6 +339,28 @@ struct IMAPSession {
         case .login(let user, _): logger.trace("C: \(command.tag) LOGIN \(user.prefix(256)) <redacted>")
         case .authenticate(let mechanism, _): logger.trace("C: \(command.tag) AUTHENTICATE \(mechanism) <redacted>")
         default: logger.trace("C: \(command.tag) \(Self.metricName(command.kind))")
+        }
+    }
+}
+
+/// Runs each frame's work in a child task. A task keeps the memory its deepest call needed for as
+/// long as it lives; a command (SELECT, FETCH, a login) needs tens of kilobytes of async frames,
+/// which an idle connection would otherwise hold for hours. The child's memory goes back when the
+/// command ends, so an idle session costs what its waiting loop needs.
+///
+/// `@unchecked Sendable`: the session inside is touched by one task at a time, the parent handing
+/// it to the child and waiting for the child to finish before it touches it again.
+private final class SessionBox: @unchecked Sendable {
+    var session: IMAPSession
+
+    init(_ session: IMAPSession) {
+        self.session = session
+    }
+
+    func handleInChildTask(_ frame: IMAPInboundFrame, _ outbound: IMAPSession.Outbound) async throws -> Bool {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { try await self.session.handle(frame, outbound) }
+            return try await group.next() ?? false
         }
     }
 }
