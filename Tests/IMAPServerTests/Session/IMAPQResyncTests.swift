@@ -108,6 +108,18 @@ struct IMAPQResyncTests {
             #expect(update?.untagged.contains { $0.hasSuffix(" EXPUNGE") } == false)
             let left = try await client.command("j", "UID SEARCH ALL")
             #expect(left.untagged == ["* SEARCH 1 3"])
+
+            // §3.2.8: CLOSE expunges silently and reports no HIGHESTMODSEQ; the removal is still
+            // logged, so the next resync learns of it.
+            let before = try await IMAPCondStoreTests.highestModSeq(fixture)
+            let inbox = try #require(try await fixture.store.mailbox(accountID: fixture.alice.id, name: "INBOX"))
+            _ = try await client.command("k", "UID STORE 3 +FLAGS.SILENT (\\Deleted)")
+            let close = try await client.command("l", "CLOSE")
+            #expect(close.untagged.isEmpty)
+            #expect(close.tagged == "l OK CLOSE completed")
+            let resync = try await client.command("m", "SELECT INBOX (QRESYNC (\(inbox.uidValidity) \(before) 1:6))")
+            #expect(resync.untagged.contains("* VANISHED (EARLIER) 3"))
+            #expect(resync.untagged.contains("* 1 EXISTS"))
         }
     }
 }
