@@ -59,10 +59,20 @@ public protocol MailStore: Sendable {
     /// Changes the flags of the given UIDs, bumping MODSEQ; returns the messages as they are now.
     func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                      flags: [String]) async throws -> [StoredMessage]
-    /// Removes the given UIDs, records them in the expunge log; returns the UIDs removed.
+    /// RFC 7162 §3.1.3 STORE (UNCHANGEDSINCE n): in one transaction, applies the change only to
+    /// the messages whose MODSEQ is at most `unchangedSince`; the others are returned as modified.
+    func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation, flags: [String],
+                     unchangedSince: UInt64) async throws -> ConditionalFlagUpdate
+    /// Removes the given UIDs, records them in the expunge log; returns the UIDs removed. The log
+    /// keeps each entry for at least the store's retention (SQLite: 180 days by default), so a
+    /// device offline for months still resynchronises with QRESYNC (RFC 7162 §3.2.5.1).
     func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32]
     /// (uid, modseq) of messages expunged from the mailbox with a MODSEQ above `modSeq`.
     func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)]
+    /// The highest MODSEQ of any expunge-log entry pruned from the mailbox (0: nothing pruned).
+    /// `expunged(sinceModSeq:)` is complete only for a `modSeq` at or above it; below, a QRESYNC
+    /// client must be told of every UID it knows that is gone (RFC 7162 §3.2.6 <minmodseq>).
+    func expungeLogFloor(mailboxID: MailboxID) async throws -> UInt64
 
     // MARK: Messages for IMAP sessions (index, batched reads, partial bytes, COPY/MOVE)
     /// UID, MODSEQ and flags of every message, in UID order: what SELECT and session bookkeeping

@@ -70,7 +70,10 @@ actor InMemoryAccountStore: MailStore {
     func messageBytes(_ message: StoredMessage) async throws -> [UInt8] { throw unused() }
     func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                      flags: [String]) async throws -> [StoredMessage] { throw unused() }
+    func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation, flags: [String],
+                     unchangedSince: UInt64) async throws -> ConditionalFlagUpdate { throw unused() }
     func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32] { throw unused() }
+    func expungeLogFloor(mailboxID: MailboxID) async throws -> UInt64 { throw unused() }
     func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)] {
         throw unused()
     }

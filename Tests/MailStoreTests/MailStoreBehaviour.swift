@@ -91,11 +91,13 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
     case copyKeepsFlagsDateAndBytes, copyRespectsQuotaMoveDoesNotNeedIt, copiesOutliveTheirOriginal
     case moveExpungesFromTheSource, copyAndMoveStayInTheAccount, copyAndMovePublishChanges
     case messageIndexFollowsUIDsAndModSeqs, messagesForManyUIDs, messageBytesReadsRanges
+    case conditionalFlagUpdateSkipsNewerMessages
 
     var testDescription: String { rawValue }
 
     func run(_ behaviour: MailStoreBehaviour) async throws {
         switch self {
+        case .conditionalFlagUpdateSkipsNewerMessages: try await behaviour.conditionalFlagUpdateSkipsNewerMessages()
         case .domains: try await behaviour.domains()
         case .accounts: try await behaviour.accounts()
         case .aliases: try await behaviour.aliases()

@@ -17,7 +17,8 @@ from imap_support import (ALICE, BOB, SPECIAL_USE, UNVERIFIED, RawIMAP, encode_m
 imaplib.Commands.setdefault("ID", ("NONAUTH", "AUTH", "SELECTED"))
 
 BASE_CAPABILITIES = {"IMAP4REV1", "LITERAL+", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
-                     "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID", "SASL-IR", "BINARY"}
+                     "CHILDREN", "LIST-EXTENDED", "SPECIAL-USE", "ESEARCH", "ID", "SASL-IR", "BINARY",
+                     "CONDSTORE", "QRESYNC"}
 FACTEUR_CAPABILITIES = BASE_CAPABILITIES | {"IMAP4REV2"}
 
 

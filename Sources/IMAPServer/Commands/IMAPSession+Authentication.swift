@@ -123,14 +123,23 @@ extension IMAPSession {
         return .done(.ok("Logged in", code: .capability(capabilities)))
     }
 
-    // RFC 5161 §3.1: only what the server supports is enabled, and only that is listed.
+    // RFC 5161 §3.1: only what the server supports is enabled, and only what this command newly
+    // enabled is listed. RFC 7162 §3.2.3: QRESYNC implies CONDSTORE ("ENABLE QRESYNC" and
+    // "ENABLE QRESYNC CONDSTORE" have identical results).
     mutating func enable(_ names: [String]) -> CommandOutcome {
         guard selected == nil else { return .done(.bad("ENABLE is not allowed with a mailbox selected")) }
         var enabled: [String] = []
-        for name in names where name.caseInsensitiveCompare("IMAP4rev2") == .orderedSame {
-            if !rev2Enabled { enabled.append("IMAP4rev2") }
+        func asks(_ capability: String) -> Bool {
+            names.contains { $0.caseInsensitiveCompare(capability) == .orderedSame }
+        }
+        if asks("IMAP4rev2") && !rev2Enabled {
+            enabled.append("IMAP4rev2")
             rev2Enabled = true
         }
+        if asks("CONDSTORE") && !condStoreEnabled { enabled.append("CONDSTORE") }
+        if asks("QRESYNC") && !qresyncEnabled { enabled.append("QRESYNC") }
+        if asks("CONDSTORE") || asks("QRESYNC") { condStoreEnabled = true }
+        if asks("QRESYNC") { qresyncEnabled = true }
         queue(.untagged(.enabled(enabled)))
         return .done(.ok("ENABLE completed"))
     }

@@ -28,8 +28,10 @@ extension IMAPSession {
         guard move else { return .done(.ok("COPY completed", code: code)) }
         // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs.
         if let code { queue(.untagged(.state(.ok("Moved", code: code)))) }
-        for number in view.remove(expunged: outcome.sourceUIDs) { queue(.untagged(.expunge(number))) }
+        let removed = view.remove(expunged: outcome.sourceUIDs)
         state = .selected(account, view)
+        // RFC 7162 §3.2.10.2: VANISHED instead of EXPUNGE once QRESYNC is enabled.
+        queueExpunges(sequenceNumbers: removed.numbers, uids: removed.uids)
         return .done(.ok("MOVE completed"))
     }
 }

@@ -9,13 +9,39 @@ extension IMAPSession {
 
     mutating func fetch(_ set: IMAPSequenceSet, _ requested: [IMAPFetchAttribute], modifiers: [IMAPFetchModifier],
                         byUID: Bool, _ outbound: Outbound) async throws -> CommandOutcome {
-        guard case .selected(let account, var view) = state else { return notSelected() }
-        guard modifiers.isEmpty else { return .done(.bad("CHANGEDSINCE needs CONDSTORE, not available yet", code: .cannot)) }
-        guard let uids = view.resolve(set, byUID: byUID, saved: savedSearch) else { return invalidSequenceSet() }
+        guard case .selected(_, let current) = state else { return notSelected() }
+        var changedSince: UInt64?
+        var reportsVanished = false
+        for modifier in modifiers {
+            switch modifier {
+            case .changedSince(let modSeq): changedSince = modSeq
+            case .vanished: reportsVanished = true
+            }
+        }
+        if reportsVanished {
+            // RFC 7162 §3.2.6: UID FETCH only, after ENABLE QRESYNC, together with CHANGEDSINCE.
+            guard byUID else { return .done(.bad("VANISHED is only allowed with UID FETCH")) }
+            guard qresyncEnabled else { return .done(.bad("VANISHED needs ENABLE QRESYNC first")) }
+            guard changedSince != nil else { return .done(.bad("VANISHED needs CHANGEDSINCE")) }
+        }
+        guard let uids = current.resolve(set, byUID: byUID, saved: savedSearch) else { return invalidSequenceSet() }
         var attributes = requested
         // §6.4.8: UID FETCH always returns the UID.
         if byUID && !attributes.contains(.uid) { attributes.insert(.uid, at: 0) }
-        let live = uids.filter { !view.pendingExpunges.contains($0) }
+        // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ; both enable CONDSTORE (§3.1).
+        if changedSince != nil && !attributes.contains(.modSequence) { attributes.append(.modSequence) }
+        if attributes.contains(.modSequence) { enableCondStore() }
+        guard case .selected(let account, var view) = state else { return notSelected() }
+        var live = uids.filter { !view.pendingExpunges.contains($0) }
+        if let changedSince {
+            if reportsVanished, let vanished = try await vanishedEarlier(requested: set, since: changedSince, view: view) {
+                // §3.2.6: VANISHED (EARLIER) comes before any FETCH.
+                queue(.untagged(.vanished(earlier: true, vanished)))
+            }
+            let changed = Set(try await store.messageIndex(mailboxID: view.mailbox.id, changedSinceModSeq: changedSince)
+                .map(\.uid))
+            live = live.filter { changed.contains($0) }
+        }
 
         let allocator = connection.channel.allocator
         var buffer = pending
@@ -34,12 +60,16 @@ extension IMAPSession {
         defer { dependencies.metrics.fetchedBytes.increment(by: written) }
 
         // The sync clients' favourite, `UID FETCH 1:* (UID FLAGS)`, comes from the index alone.
-        if attributes.allSatisfy({ $0 == .uid || $0 == .flags }) && live.count > Self.fetchBatchSize {
+        if attributes.allSatisfy({ $0 == .uid || $0 == .flags || $0 == .modSequence }) && live.count > Self.fetchBatchSize {
             let wanted = Set(live)
             for entry in try await store.messageIndex(mailboxID: view.mailbox.id) where wanted.contains(entry.uid) {
                 guard let number = view.sequenceNumber(ofUID: entry.uid) else { continue }
                 let items: [IMAPFetchItem] = attributes.map {
-                    $0 == .uid ? .uid(entry.uid) : .flags(entry.flags.map(IMAPFlag.init(stored:)))
+                    switch $0 {
+                    case .uid: .uid(entry.uid)
+                    case .modSequence: .modSequence(entry.modSeq)
+                    default: .flags(entry.flags.map(IMAPFlag.init(stored:)))
+                    }
                 }
                 try await emit(encoder.encode(.untagged(.fetch(number, items))))
             }
@@ -74,7 +104,12 @@ extension IMAPSession {
             for message in messages {
                 guard let number = view.sequenceNumber(ofUID: message.uid) else { continue }
                 var items = attributes
-                if flagsChanged.contains(message.uid) && !items.contains(.flags) { items.append(.flags) }
+                if flagsChanged.contains(message.uid) {
+                    // §6.4.5: the new FLAGS; RFC 7162 §3.2.4: with MODSEQ (and UID) once enabled.
+                    if !items.contains(.flags) { items.append(.flags) }
+                    if qresyncEnabled && !items.contains(.uid) { items.insert(.uid, at: 0) }
+                    if condStoreEnabled && !items.contains(.modSequence) { items.append(.modSequence) }
+                }
                 do {
                     try await responder.respond(sequenceNumber: number, message: message, attributes: items, emit: emit)
                 } catch IMAPFetchError.unknownTransferEncoding {
@@ -87,5 +122,23 @@ extension IMAPSession {
         pending = buffer
         state = .selected(account, view)
         return .done(.ok("FETCH completed"))
+    }
+
+    /// UIDs of `requested` expunged since `modSeq` (RFC 7162 §3.2.6), or, when the expunge log has
+    /// been pruned past `modSeq`, every UID of the set that is not in the mailbox. `*` in the set
+    /// stands for the highest UID ever assigned, so "1:*" covers every message the client knew.
+    func vanishedEarlier(requested: IMAPSequenceSet, since modSeq: UInt64, view: SelectedMailbox,
+                         matchedThrough: UInt32 = 0) async throws -> IMAPSequenceSet? {
+        let floor = try await store.expungeLogFloor(mailboxID: view.mailbox.id)
+        let logged = modSeq >= floor ? try await store.expunged(mailboxID: view.mailbox.id, sinceModSeq: modSeq) : []
+        let highestAssigned = max(view.highestUID, view.mailbox.uidNext > 0 ? view.mailbox.uidNext - 1 : 0, logged.map(\.uid).max() ?? 0)
+        let set: SearchNumberSet
+        switch requested {
+        case .ranges(let ranges): set = SearchNumberSet(ranges, largest: highestAssigned)
+        case .lastCommand: set = SearchNumberSet(numbers: savedSearch ?? [])
+        }
+        let planner = VanishedPlanner(requested: set, sinceModSeq: modSeq, logFloor: floor,
+                                      highestAssignedUID: highestAssigned, matchedThrough: matchedThrough)
+        return planner.vanished(logged: logged, present: view.uids)
     }
 }

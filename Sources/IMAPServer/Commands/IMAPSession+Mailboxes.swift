@@ -56,6 +56,8 @@ extension IMAPSession {
         guard let mailbox = try await store.mailbox(accountID: account.id, name: name.name) else {
             return .done(.no("No such mailbox", code: .nonExistent))
         }
+        // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
+        if attributes.contains(.highestModSeq) { enableCondStore() }
         var deleted: UInt64?
         if attributes.contains(.deleted) {
             deleted = UInt64(try await store.messageIndex(mailboxID: mailbox.id)

@@ -4,10 +4,14 @@ import MailStore
 
 extension IMAPSession {
     mutating func search(_ command: IMAPSearchCommand, tag: String, byUID: Bool) async throws -> CommandOutcome {
-        guard let view = selected else { return notSelected() }
+        guard selected != nil else { return notSelected() }
         if let charset = command.charset, !IMAPSearchEngine.supportsCharset(charset) {
             return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
         }
+        // RFC 7162 §3.1.5: a MODSEQ key enables CONDSTORE and adds the highest MODSEQ to the result.
+        let mentionsModSequence = command.key.mentionsModSequence
+        if mentionsModSequence { enableCondStore() }
+        guard let view = selected else { return notSelected() }
         var candidates: [IMAPSearchCandidate] = []
         candidates.reserveCapacity(view.uids.count)
         var start = 0
@@ -33,11 +37,11 @@ extension IMAPSession {
         // RFC 9051 §6.4.4: IMAP4rev2 answers ESEARCH; IMAP4rev1 clients get SEARCH unless they asked.
         if options == nil && rev2Enabled { options = [.all] }
         guard let options else {
-            queue(.untagged(result.searchResponse(uid: byUID, keyMentionsModSequence: false)))
+            queue(.untagged(result.searchResponse(uid: byUID, keyMentionsModSequence: mentionsModSequence)))
             return .done(.ok("SEARCH completed"))
         }
         queue(.untagged(.esearch(result.eSearchResponse(tag: tag, uid: byUID, options: options,
-                                                        keyMentionsModSequence: false))))
+                                                        keyMentionsModSequence: mentionsModSequence))))
         return .done(.ok("SEARCH completed"))
     }
 }

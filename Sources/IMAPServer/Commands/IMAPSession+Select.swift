@@ -5,16 +5,20 @@ import MailStore
 extension IMAPSession {
     mutating func select(_ name: IMAPMailboxName, _ parameters: IMAPSelectParameters, readOnly: Bool) async throws -> CommandOutcome {
         guard let account else { return notAuthenticated() }
+        // RFC 7162 §3.2.5: QRESYNC before ENABLE QRESYNC is BAD, and a BAD changes nothing.
+        if parameters.qresync != nil && !qresyncEnabled {
+            return .done(.bad("QRESYNC needs ENABLE QRESYNC first"))
+        }
         // §6.3.2: a SELECT, successful or not, first deselects the current mailbox.
         if let current = selected {
             dependencies.hub.unwatch(current.mailbox.id, channel: connection.channel)
             state = .authenticated(account)
-            // RFC 9051 §7.1 CLOSED: the old mailbox's numbers no longer apply.
-            if rev2Enabled { queue(.untagged(.state(.ok("Previous mailbox closed", code: .closed)))) }
+            // RFC 9051 §7.1, RFC 7162 §3.2.11 CLOSED (always, as CONDSTORE is announced): the old
+            // mailbox's numbers no longer apply from here on.
+            queue(.untagged(.state(.ok("Previous mailbox closed", code: .closed))))
         }
-        if parameters.condStore || parameters.qresync != nil {
-            return .done(.bad("CONDSTORE and QRESYNC are not available yet", code: .cannot))
-        }
+        // RFC 7162 §3.1.8: (CONDSTORE) enables CONDSTORE; the HIGHESTMODSEQ comes below.
+        if parameters.condStore { condStoreEnabled = true }
         guard let mailbox = try await store.mailbox(accountID: account.id, name: name.name) else {
             return .done(.no("No such mailbox", code: .nonExistent))
         }
@@ -48,8 +52,45 @@ extension IMAPSession {
             queue(.untagged(.list(IMAPListResponse(attributes: mailbox.specialUse.map { [$0.rawValue] } ?? [],
                                                    delimiter: "/", mailbox: IMAPMailboxName(mailbox.name)))))
         }
+        // RFC 7162 §3.1.2.1: every SELECT/EXAMINE after a CONDSTORE enabling command. Every
+        // mailbox keeps MODSEQs, so NOMODSEQ is never sent.
+        if condStoreEnabled {
+            queue(.untagged(.state(.ok("Highest mailbox mod-sequence", code: .highestModSeq(view.knownModSeq)))))
+        }
+        if let qresync = parameters.qresync, qresync.uidValidity == mailbox.uidValidity {
+            try await resynchronize(qresync, view: view, index: index)
+        }
         let verb = readOnly ? "EXAMINE" : "SELECT"
         return .done(.ok("\(verb) completed", code: readOnly ? .readOnly : .readWrite))
+    }
+
+    /// RFC 7162 §3.2.5.1: what changed since the client's MODSEQ, as if it had sent
+    /// `UID FETCH known-uids (FLAGS) (CHANGEDSINCE modseq VANISHED)`: VANISHED (EARLIER) first,
+    /// then `FETCH (UID FLAGS MODSEQ)` of each changed message it knows. Messages above its highest
+    /// known UID (new arrivals) are reported too, which spares it a round trip. A UIDVALIDITY
+    /// mismatch skips all this (the caller checks).
+    private mutating func resynchronize(_ qresync: IMAPSelectParameters.QResync, view: SelectedMailbox,
+                                        index: [MessageIndexEntry]) async throws {
+        // Without known-uids: 1:<UIDNEXT-1>, nothing at all for a mailbox that never had mail.
+        let highestAssigned = view.mailbox.uidNext > 0 ? view.mailbox.uidNext - 1 : 0
+        let known = qresync.knownUIDs ?? (highestAssigned > 0 ? .range(1, highestAssigned) : .ranges([]))
+        let knownSet: SearchNumberSet
+        switch known {
+        case .ranges(let ranges): knownSet = SearchNumberSet(ranges, largest: highestAssigned)
+        case .lastCommand: knownSet = SearchNumberSet(numbers: [])
+        }
+        let highestKnown = knownSet.ranges.last?.upperBound ?? 0
+        let matched = qresync.sequenceMatch.map { view.matchedThrough($0) } ?? 0
+        if let vanished = try await vanishedEarlier(requested: known, since: qresync.modSequence, view: view,
+                                                    matchedThrough: matched) {
+            queue(.untagged(.vanished(earlier: true, vanished)))
+        }
+        for entry in index where entry.modSeq > qresync.modSequence
+            && (knownSet.contains(entry.uid) || entry.uid > highestKnown) {
+            guard let number = view.sequenceNumber(ofUID: entry.uid) else { continue }
+            queue(.untagged(.fetch(number, [.uid(entry.uid), .flags(entry.flags.map(IMAPFlag.init(stored:))),
+                                            .modSequence(entry.modSeq)])))
+        }
     }
 
     /// The system flags, the common keywords and every keyword in use in the mailbox.

@@ -3,12 +3,14 @@
 import MailStore
 
 extension IMAPSession {
+    /// STORE, with CONDSTORE's UNCHANGEDSINCE (RFC 7162 §3.1.3): messages changed after the given
+    /// MODSEQ are left alone and listed in `[MODIFIED set]` (sequence numbers, or UIDs for UID
+    /// STORE), each with an unsolicited FETCH of its current state so the client need not poll.
     mutating func storeFlags(_ set: IMAPSequenceSet, _ request: IMAPStoreFlags, unchangedSince: UInt64?,
                              byUID: Bool) async throws -> CommandOutcome {
-        guard case .selected(let account, var view) = state else { return notSelected() }
-        guard unchangedSince == nil else { return .done(.bad("UNCHANGEDSINCE needs CONDSTORE, not available yet", code: .cannot)) }
-        guard !view.readOnly else { return .done(.no("Mailbox is read-only (EXAMINE)", code: .readOnly)) }
-        guard let uids = view.resolve(set, byUID: byUID, saved: savedSearch) else { return invalidSequenceSet() }
+        guard case .selected(_, let current) = state else { return notSelected() }
+        guard !current.readOnly else { return .done(.no("Mailbox is read-only (EXAMINE)", code: .readOnly)) }
+        guard let uids = current.resolve(set, byUID: byUID, saved: savedSearch) else { return invalidSequenceSet() }
         // \Recent cannot be stored (RFC 3501 §2.3.2) and other \-flags do not exist here.
         var names: [String] = []
         for flag in request.flags {
@@ -18,6 +20,8 @@ extension IMAPSession {
             default: names.append(flag.storedName)
             }
         }
+        if unchangedSince != nil { enableCondStore() }
+        guard case .selected(let account, var view) = state else { return notSelected() }
         let live = uids.filter { !view.pendingExpunges.contains($0) }
         guard !live.isEmpty else { return .done(.ok("STORE completed")) }
         let operation: FlagOperation = switch request.operation {
@@ -25,15 +29,37 @@ extension IMAPSession {
         case .remove: .remove
         case .replace: .replace
         }
-        let updated = try await store.updateFlags(mailboxID: view.mailbox.id, uids: live, operation: operation, flags: names)
-        for message in updated {
+        let outcome: ConditionalFlagUpdate
+        if let unchangedSince {
+            outcome = try await store.updateFlags(mailboxID: view.mailbox.id, uids: live, operation: operation,
+                                                  flags: names, unchangedSince: unchangedSince)
+        } else {
+            outcome = ConditionalFlagUpdate(
+                updated: try await store.updateFlags(mailboxID: view.mailbox.id, uids: live, operation: operation, flags: names),
+                modified: [])
+        }
+        // §3.1.3: with UNCHANGEDSINCE (and, once CONDSTORE is on, always) a FETCH with the new
+        // MODSEQ goes out even for .SILENT, or the client's cache would keep a stale MODSEQ.
+        let announcesSilently = unchangedSince != nil || condStoreEnabled
+        for message in outcome.updated {
             view.noteReportedByUs(uid: message.uid, modSeq: message.modSeq)
-            guard !request.silent, let number = view.sequenceNumber(ofUID: message.uid) else { continue }
-            var items: [IMAPFetchItem] = [.flags(message.flags.map(IMAPFlag.init(stored:)))]
-            if byUID { items.insert(.uid(message.uid), at: 0) }
-            queue(.untagged(.fetch(number, items)))
+            guard !request.silent || announcesSilently, let number = view.sequenceNumber(ofUID: message.uid) else { continue }
+            queue(.untagged(.fetch(number, changeItems(uid: message.uid, flags: request.silent ? nil : message.flags,
+                                                       modSeq: message.modSeq, includeUID: byUID))))
+        }
+        var failed: [UInt32] = []
+        for message in outcome.modified {
+            guard let number = view.sequenceNumber(ofUID: message.uid) else { continue }
+            failed.append(byUID ? message.uid : number)
+            // §3.1.3 Example 10 (RECOMMENDED): the current state of what failed the test.
+            view.noteReportedByUs(uid: message.uid, modSeq: message.modSeq)
+            queue(.untagged(.fetch(number, changeItems(uid: message.uid, flags: message.flags, modSeq: message.modSeq,
+                                                       includeUID: byUID))))
         }
         state = .selected(account, view)
+        if let modified = IMAPSequenceSet(compacting: failed) {
+            return .done(.ok("Conditional STORE failed for some messages", code: .modified(modified)))
+        }
         return .done(.ok("STORE completed"))
     }
 
@@ -51,10 +77,15 @@ extension IMAPSession {
             .map(\.uid)
             .filter { restrict?.contains($0) ?? true }
         guard !deleted.isEmpty else { return .done(.ok("EXPUNGE completed")) }
-        let removed = try await store.expunge(mailboxID: view.mailbox.id, uids: deleted)
-        for number in view.remove(expunged: removed) { queue(.untagged(.expunge(number))) }
+        let removed = view.remove(expunged: try await store.expunge(mailboxID: view.mailbox.id, uids: deleted))
         state = .selected(account, view)
-        return .done(.ok("EXPUNGE completed"))
+        queueExpunges(sequenceNumbers: removed.numbers, uids: removed.uids)
+        guard qresyncEnabled else { return .done(.ok("EXPUNGE completed")) }
+        // RFC 7162 §3.2.7, §3.2.9: with QRESYNC the tagged OK carries the new HIGHESTMODSEQ. Catch
+        // up first, so that every change below the value reported has been reported.
+        try await queueUpdates(allowExpunge: true, force: true)
+        guard let caughtUp = selected else { return .done(.ok("EXPUNGE completed")) }
+        return .done(.ok("EXPUNGE completed", code: .highestModSeq(caughtUp.knownModSeq)))
     }
 
     func invalidSequenceSet() -> CommandOutcome {

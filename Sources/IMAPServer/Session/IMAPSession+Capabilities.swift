@@ -18,6 +18,8 @@ extension IMAPSession {
         "ID",                  // RFC 2971
         "SASL-IR",             // RFC 4959
         "MULTIAPPEND",         // RFC 3502
+        "CONDSTORE",           // RFC 7162 §3.1 (§3.2.2: announced with QRESYNC for CONDSTORE-only clients)
+        "QRESYNC",             // RFC 7162 §3.2
     ]
 
     var capabilities: [String] {

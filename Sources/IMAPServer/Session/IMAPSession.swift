@@ -59,6 +59,11 @@ struct IMAPSession {
     var tlsActive: Bool
     /// After `ENABLE IMAP4rev2` (RFC 9051 §6.3.1): UTF-8 names, ESEARCH answers, no RECENT.
     var rev2Enabled = false
+    /// RFC 7162 §3.1: after a CONDSTORE enabling command every untagged FETCH carries MODSEQ and
+    /// SELECT/EXAMINE report HIGHESTMODSEQ, until the connection closes.
+    var condStoreEnabled = false
+    /// RFC 7162 §3.2.3: after `ENABLE QRESYNC`, VANISHED replaces EXPUNGE and FETCH carries UID.
+    var qresyncEnabled = false
     var authFailures = 0
     var consecutiveErrors = 0
     /// Octets of the literals the framer streamed for the APPEND in progress, by ordinal.
@@ -289,23 +294,28 @@ struct IMAPSession {
     // MARK: Session updates (RFC 9051 §7)
 
     /// Queues EXPUNGE / EXISTS / FETCH FLAGS for what other sessions and deliveries changed.
-    mutating func queueUpdates(allowExpunge: Bool) async throws {
+    /// `force` asks the store even when the hub has not announced anything yet: before a
+    /// HIGHESTMODSEQ is reported, everything below it must have been reported (RFC 7162 §3.2.7).
+    mutating func queueUpdates(allowExpunge: Bool, force: Bool = false) async throws {
         guard case .selected(let account, var selected) = state else { return }
         let generation = dependencies.hub.generation(of: selected.mailbox.id)
-        guard generation != selected.generation || (allowExpunge && !selected.pendingExpunges.isEmpty) else { return }
+        guard force || generation != selected.generation || (allowExpunge && !selected.pendingExpunges.isEmpty) else { return }
         selected.generation = generation
         let changed = try await store.messageIndex(mailboxID: selected.mailbox.id, changedSinceModSeq: selected.knownModSeq)
         let expunged = try await store.expunged(mailboxID: selected.mailbox.id, sinceModSeq: selected.knownModSeq)
         let update = selected.apply(changed: changed, expunged: expunged, allowExpunge: allowExpunge)
         state = .selected(account, selected)
-        for number in update.expungedSequenceNumbers { queue(.untagged(.expunge(number))) }
+        queueExpunges(sequenceNumbers: update.expungedSequenceNumbers, uids: update.expungedUIDs)
         if let exists = update.exists { queue(.untagged(.exists(exists))) }
         for (number, entry) in update.flagChanges {
-            queue(.untagged(.fetch(number, [.uid(entry.uid), .flags(entry.flags.map(IMAPFlag.init(stored:)))])))
+            // RFC 7162 §3.1.4.2 Example 14: other sessions' changes carry MODSEQ once enabled.
+            queue(.untagged(.fetch(number, changeItems(uid: entry.uid, flags: entry.flags, modSeq: entry.modSeq,
+                                                       includeUID: true))))
         }
     }
 
-    /// RFC 9051 §7.5.1: no EXPUNGE during FETCH, STORE or SEARCH (the UID forms excepted).
+    /// RFC 9051 §7.5.1: no EXPUNGE during FETCH, STORE or SEARCH (the UID forms excepted); the
+    /// same holds for VANISHED (RFC 7162 §3.2.10.2).
     static func allowsExpunge(_ kind: IMAPCommandKind) -> Bool {
         switch kind {
         case .fetch, .store, .search: return false

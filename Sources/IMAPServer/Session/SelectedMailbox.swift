@@ -19,11 +19,13 @@ struct SelectedMailbox {
     /// Flag changes this session already reported itself (STORE), not to be echoed back.
     private var reportedByUs: [UInt32: UInt64] = [:]
 
+    /// `mailbox` must have been read before `index`: its HIGHESTMODSEQ (which also counts
+    /// expunges) then covers only changes the index already reflects.
     init(mailbox: Mailbox, readOnly: Bool, index: [MessageIndexEntry], generation: UInt64) {
         self.mailbox = mailbox
         self.readOnly = readOnly
         self.uids = index.map(\.uid)
-        self.knownModSeq = index.map(\.modSeq).max() ?? 0
+        self.knownModSeq = max(index.map(\.modSeq).max() ?? 0, mailbox.highestModSeq)
         self.generation = generation
     }
 
@@ -101,16 +103,19 @@ struct SelectedMailbox {
         return update
     }
 
-    /// After this session's own EXPUNGE: the UIDs are gone from the store and from the view.
-    mutating func remove(expunged: [UInt32]) -> [UInt32] {
+    /// After this session's own EXPUNGE or MOVE: the UIDs are gone from the store and from the
+    /// view. Returns the sequence numbers to report (highest first) and the UIDs that were in view.
+    mutating func remove(expunged: [UInt32]) -> (numbers: [UInt32], uids: [UInt32]) {
         var numbers: [UInt32] = []
+        var removed: [UInt32] = []
         for uid in expunged.sorted(by: >) {
             guard let number = sequenceNumber(ofUID: uid) else { continue }
             uids.remove(at: Int(number) - 1)
             pendingExpunges.remove(uid)
             numbers.append(number)
+            removed.append(uid)
         }
-        return numbers
+        return (numbers, removed)
     }
 
     mutating func advanceKnownModSeq(to modSeq: UInt64) {

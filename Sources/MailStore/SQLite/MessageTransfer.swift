@@ -10,6 +10,8 @@ struct MessageTransfer {
     let sourceID: MailboxID
     let destinationID: MailboxID
     let isMove: Bool
+    /// How long the source's expunge log keeps entries (see ExpungeLog); MOVE prunes it.
+    var expungeLogRetention: TimeInterval = SQLiteMailStore.Configuration.defaultExpungeLogRetention
 
     /// The columns a copy takes over unchanged from its original (RFC 4315 §3: the copy is the
     /// same message; RFC 9051 §6.4.7: flags and internal date are preserved).
@@ -69,11 +71,11 @@ struct MessageTransfer {
         if isMove {
             // Within one mailbox the expunges continue the MODSEQs just handed out.
             var sourceModSeq: Int64 = sourceID == destinationID ? modSeq : source["highest_modseq"]
+            try ExpungeLog.prune(db, mailboxID: sourceID, before: saveDate - expungeLogRetention)
             for uid in outcome.sourceUIDs {
                 sourceModSeq += 1
                 // RFC 6851 §4.4 / RFC 7162 §3.2.10: remember the removal's MODSEQ for VANISHED.
-                try db.cachedStatement(sql: "INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)")
-                    .execute(arguments: [sourceID, uid, sourceModSeq])
+                try ExpungeLog.record(db, mailboxID: sourceID, uid: uid, modSeq: sourceModSeq, now: saveDate)
                 changes.append(MailboxChange(accountID: accountID, mailboxID: sourceID, modSeq: UInt64(sourceModSeq),
                                              kind: .expunged(uid: uid)))
             }

@@ -10,7 +10,8 @@ extension SQLiteMailStore {
     }
 
     public func moveMessages(from source: MailboxID, uids: [UInt32], to destination: MailboxID) async throws -> CopyOutcome {
-        let transfer = MessageTransfer(sourceID: source, destinationID: destination, isMove: true)
+        let transfer = MessageTransfer(sourceID: source, destinationID: destination, isMove: true,
+                                       expungeLogRetention: configuration.expungeLogRetention)
         return try await write { db in try transfer.perform(db, uids: uids) }
     }
 }

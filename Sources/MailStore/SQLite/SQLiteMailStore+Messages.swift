@@ -134,8 +134,23 @@ extension SQLiteMailStore {
     /// of the mailbox; setting a flag already set changes nothing and bumps nothing.
     public func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                             flags: [String]) async throws -> [StoredMessage] {
+        try await changeFlags(mailboxID: mailboxID, uids: uids, operation: operation, flags: flags,
+                              unchangedSince: nil).updated
+    }
+
+    /// RFC 7162 §3.1.3: the test and the change happen in the same write transaction, so no other
+    /// writer can slip a change in between.
+    public func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation, flags: [String],
+                            unchangedSince: UInt64) async throws -> ConditionalFlagUpdate {
+        try await changeFlags(mailboxID: mailboxID, uids: uids, operation: operation, flags: flags,
+                              unchangedSince: unchangedSince)
+    }
+
+    private func changeFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation, flags: [String],
+                             unchangedSince: UInt64?) async throws -> ConditionalFlagUpdate {
         let change = try MessageFlags(parsing: flags)
         let targets = Set(uids).sorted()
+        let limit = unchangedSince.map { Int64(clamping: $0) }
         return try await write { db in
             guard let mailbox = try Row.fetchOne(db, sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?",
                                                  arguments: [mailboxID]) else {
@@ -144,13 +159,17 @@ extension SQLiteMailStore {
             let accountID: AccountID = mailbox["account_id"]
             var modSeq: Int64 = mailbox["highest_modseq"]
             var unseenDelta: Int64 = 0
-            var updated: [StoredMessage] = []
+            var outcome = ConditionalFlagUpdate(updated: [], modified: [])
             var changes: [MailboxChange] = []
             for uid in targets {
                 guard let row = try Row.fetchOne(db, sql: """
                     SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?
                     """, arguments: [mailboxID, uid]) else { continue }
                 var message = StoreRows.message(row)
+                if let limit, (row["modseq"] as Int64) > limit {
+                    outcome.modified.append(message)
+                    continue
+                }
                 let current = MessageFlags(storedSystem: row["system_flags"], storedKeywords: row["keywords"])
                 let next = try current.applying(operation, change)
                 if !next.sameFlags(as: current) {
@@ -163,19 +182,21 @@ extension SQLiteMailStore {
                     changes.append(MailboxChange(accountID: accountID, mailboxID: mailboxID, modSeq: UInt64(modSeq),
                                                  kind: .flagsChanged(uid: uid)))
                 }
-                updated.append(message)
+                outcome.updated.append(message)
             }
             if !changes.isEmpty {
                 try db.execute(sql: "UPDATE mailboxes SET highest_modseq = ?, unseen_count = unseen_count + ? WHERE id = ?",
                                arguments: [modSeq, unseenDelta, mailboxID])
             }
-            return WriteResult(value: updated, changes: changes)
+            return WriteResult(value: outcome, changes: changes)
         }
     }
 
     /// RFC 7162 §3.2.10: every expunged UID is kept with the MODSEQ of its removal, for VANISHED.
     public func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32] {
         let targets = Set(uids).sorted()
+        let now = Date().timeIntervalSince1970
+        let retention = configuration.expungeLogRetention
         return try await write { db in
             guard let mailbox = try Row.fetchOne(db, sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?",
                                                  arguments: [mailboxID]) else {
@@ -183,6 +204,7 @@ extension SQLiteMailStore {
             }
             let accountID: AccountID = mailbox["account_id"]
             var modSeq: Int64 = mailbox["highest_modseq"]
+            try ExpungeLog.prune(db, mailboxID: mailboxID, before: now - retention)
             var removed: [UInt32] = []
             var changes: [MailboxChange] = []
             var references: [String: Int] = [:]
@@ -194,8 +216,7 @@ extension SQLiteMailStore {
                     """, arguments: [mailboxID, uid]) else { continue }
                 modSeq += 1
                 try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [row["id"] as Int64])
-                try db.execute(sql: "INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)",
-                               arguments: [mailboxID, uid, modSeq])
+                try ExpungeLog.record(db, mailboxID: mailboxID, uid: uid, modSeq: modSeq, now: now)
                 references[row["content_sha256"], default: 0] += 1
                 removedBytes += row["size"] as Int64
                 if (row["system_flags"] as Int64) & MessageFlags.seenBit == 0 { removedUnseen += 1 }
@@ -224,6 +245,13 @@ extension SQLiteMailStore {
             }
         }
         return rows.map { ($0.uid, $0.modSeq) }
+    }
+
+    public func expungeLogFloor(mailboxID: MailboxID) async throws -> UInt64 {
+        let floor = try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT expunge_log_floor FROM mailboxes WHERE id = ?", arguments: [mailboxID]) ?? 0
+        }
+        return StoreRows.uint64(floor)
     }
 
     /// Test-visible view of a blob row, for the content-addressing tests.

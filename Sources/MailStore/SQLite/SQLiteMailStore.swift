@@ -29,6 +29,11 @@ public final class SQLiteMailStore: MailStore {
         public var changeBufferLimit: Int = 10_000
         /// Requests per group-commit transaction at most.
         public var maxBatchRequests: Int = 1_000
+        /// How long the expunge log keeps a removed UID for QRESYNC's VANISHED (RFC 7162 §3.2.5.1);
+        /// entries older than this are pruned by the next expunge from the same mailbox (ExpungeLog).
+        public var expungeLogRetention: TimeInterval = Self.defaultExpungeLogRetention
+        /// 180 days: twice the 90 days a device may stay offline and still resync exactly.
+        public static let defaultExpungeLogRetention: TimeInterval = 180 * 24 * 60 * 60
         public init() {}
     }
 

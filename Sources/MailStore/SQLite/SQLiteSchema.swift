@@ -106,6 +106,17 @@ enum SQLiteSchema {
                 CREATE UNIQUE INDEX sieve_scripts_one_active ON sieve_scripts(account_id) WHERE active = 1;
                 """)
         }
+        // RFC 7162 QRESYNC: the expunge log records when each UID went, so it can be pruned after
+        // the retention (ExpungeLog), and each mailbox remembers the highest MODSEQ pruned. Entries
+        // that predate this migration count from now: nothing is pruned early.
+        migrator.registerMigration("v4-expunge-log-age") { db in
+            try db.execute(sql: """
+                ALTER TABLE expunged ADD COLUMN expunged_at REAL NOT NULL DEFAULT 0;
+                UPDATE expunged SET expunged_at = CAST(strftime('%s', 'now') AS REAL);
+                CREATE INDEX expunged_by_age ON expunged(mailbox_id, expunged_at);
+                ALTER TABLE mailboxes ADD COLUMN expunge_log_floor INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }
