@@ -27,6 +27,9 @@ extension ManageSieveServer {
         public var maxScriptSize: Int
         /// Scripts per account (QUOTA/MAXSCRIPTS): the store's limit.
         public var maxScripts: Int
+        /// Largest literal before authentication: a SASL PLAIN response is at most 1024 base64
+        /// octets, so a script-sized literal from an anonymous client is refused unread.
+        public var maxUnauthenticatedLiteralSize: Int
         /// Longest line of a command outside literals.
         public var maxLineLength: Int
         /// Client errors before BYE.
@@ -46,7 +49,7 @@ extension ManageSieveServer {
                     compilerOptions: SieveCompiler.Options = .default,
                     maxScriptSize: Int = SieveScriptLimits.maxScriptBytes,
                     maxScripts: Int = SieveScriptLimits.maxScriptsPerAccount,
-                    maxLineLength: Int = 8192, maxErrors: Int = 10, maxAuthFailures: Int = 3,
+                    maxUnauthenticatedLiteralSize: Int = 8192, maxLineLength: Int = 8192, maxErrors: Int = 10, maxAuthFailures: Int = 3,
                     idleTimeout: TimeAmount = .minutes(30), shutdownGracePeriod: TimeAmount = .seconds(30)) {
             self.host = host
             self.port = port
@@ -57,6 +60,7 @@ extension ManageSieveServer {
             self.maxScriptSize = max(1024, min(maxScriptSize, SieveScriptLimits.maxScriptBytes,
                                                compilerOptions.limits.maximumScriptSize))
             self.maxScripts = max(1, min(maxScripts, SieveScriptLimits.maxScriptsPerAccount))
+            self.maxUnauthenticatedLiteralSize = max(1024, min(maxUnauthenticatedLiteralSize, self.maxScriptSize))
             self.maxLineLength = max(maxLineLength, 1100)
             self.maxErrors = max(maxErrors, 1)
             self.maxAuthFailures = max(maxAuthFailures, 1)

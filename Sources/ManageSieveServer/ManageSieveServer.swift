@@ -74,7 +74,8 @@ public final class ManageSieveServer: Sendable {
         to channel: any Channel, configuration: Configuration
     ) throws -> NIOAsyncChannel<ManageSieveInboundFrame, ManageSieveOutboundInstruction> {
         let framing = ManageSieveFramingHandler.Configuration(
-            framer: configuration.framer, idleTimeout: configuration.idleTimeout, tlsContext: configuration.tlsContext)
+            framer: configuration.framer, initialLiteralLimit: configuration.maxUnauthenticatedLiteralSize,
+            idleTimeout: configuration.idleTimeout, tlsContext: configuration.tlsContext)
         try channel.pipeline.syncOperations.addHandler(ManageSieveFramingHandler(configuration: framing))
         return try NIOAsyncChannel<ManageSieveInboundFrame, ManageSieveOutboundInstruction>(
             wrappingChannelSynchronously: channel)

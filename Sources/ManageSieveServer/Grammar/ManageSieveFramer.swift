@@ -39,6 +39,12 @@ public struct ManageSieveFramer: Sendable {
     }
 
     public let configuration: Configuration
+    /// The literal size accepted now, at most `configuration.maxLiteralSize`: the session lowers it
+    /// before authentication, where only SASL data and NOOP tags are sent, so an anonymous client
+    /// cannot make the server hold a script-sized literal.
+    public var literalLimit: Int {
+        didSet { literalLimit = min(max(literalLimit, 1024), configuration.maxLiteralSize) }
+    }
     private var segments: [ManageSieveCommandLine.Segment] = []
     private var literalsSeen = 0
     /// Octets of the literal being read still to come.
@@ -50,6 +56,7 @@ public struct ManageSieveFramer: Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        self.literalLimit = configuration.maxLiteralSize
     }
 
     /// The next complete frame in `buffer`, consuming it; nil when more bytes are needed.
@@ -80,7 +87,7 @@ public struct ManageSieveFramer: Sendable {
                 if discarding == nil && literalsSeen > configuration.maxLiteralsPerCommand {
                     discarding = .tooManyLiterals
                 }
-                if discarding == nil && length > UInt64(configuration.maxLiteralSize) {
+                if discarding == nil && length > UInt64(literalLimit) {
                     discarding = .literalTooLarge(length)
                 }
                 literalRemaining = length

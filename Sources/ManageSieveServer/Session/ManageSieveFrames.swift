@@ -30,6 +30,8 @@ enum ManageSieveOutboundInstruction: Sendable {
     }
 
     case send(ByteBuffer, then: Next)
+    /// Sets the largest literal the framer accepts from now on (lower before authentication).
+    case setLiteralLimit(Int)
 }
 
 /// Sent with `Channel.triggerUserOutboundEvent` to begin graceful shutdown of one connection.

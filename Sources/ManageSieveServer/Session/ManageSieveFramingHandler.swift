@@ -20,6 +20,8 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
 
     struct Configuration {
         var framer: ManageSieveFramer.Configuration
+        /// The framer's literal limit until the session changes it (before authentication).
+        var initialLiteralLimit: Int
         var idleTimeout: TimeAmount
         var tlsContext: NIOSSLContext?
     }
@@ -39,6 +41,7 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
     init(configuration: Configuration) {
         self.configuration = configuration
         self.framer = ManageSieveFramer(configuration: configuration.framer)
+        self.framer.literalLimit = configuration.initialLiteralLimit
     }
 
     // MARK: Inbound
@@ -63,6 +66,9 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
+        case .setLiteralLimit(let limit):
+            framer.literalLimit = limit
+            promise?.succeed(())
         case .send(let bytes, let next):
             switch next {
             case .more:

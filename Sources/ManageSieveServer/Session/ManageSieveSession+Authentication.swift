@@ -86,6 +86,9 @@ extension ManageSieveSession {
         }
         await throttle?.recordSuccess(address: user, remote: remoteAddress)
         state = .authenticated(account)
+        // Scripts may now arrive: literals up to the script limit (set before the OK is written,
+        // so a pipelined PUTSCRIPT is framed with it).
+        try await outbound.write(.setLiteralLimit(configuration.maxScriptSize))
         logger[metadataKey: "account"] = "\(account.address)"
         metrics.login("success")
         logger.info("logged in")

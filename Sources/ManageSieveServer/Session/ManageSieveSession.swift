@@ -98,6 +98,11 @@ struct ManageSieveSession {
             switch error {
             case .literalTooLarge(let size):
                 logger.debug("literal too large", metadata: ["managesieve.literal": "\(size)"])
+                guard case .authenticated = state else {
+                    return try await clientError(.no(
+                        "string larger than \(configuration.maxUnauthenticatedLiteralSize) octets before authentication"),
+                        outbound)
+                }
                 return try await clientError(
                     .no("string larger than \(configuration.maxScriptSize) octets", code: .quotaMaxSize), outbound)
             case .tooManyLiterals:
@@ -139,6 +144,7 @@ struct ManageSieveSession {
             guard case .authenticated = state else { return try await clientError(.no("not authenticated"), outbound) }
             state = .nonAuthenticated
             logger[metadataKey: "account"] = nil
+            try await outbound.write(.setLiteralLimit(configuration.maxUnauthenticatedLiteralSize))
             try await send(.ok("Unauthenticate completed"), outbound)
             return .next
         case .haveSpace, .putScript, .listScripts, .setActive, .getScript, .deleteScript, .renameScript,

@@ -110,6 +110,25 @@ struct ManageSieveScriptTests {
         }
     }
 
+    @Test func anonymousClientsCannotSendLargeLiterals() async throws {
+        let fixture = try await ManageSieveFixture.make()
+        defer { fixture.tearDown() }
+        try await fixture.withServer(fixture.configuration()) { _, port in
+            let client = try await ManageSieveTestClient.connect(port: port)
+            _ = try await client.response()
+            let big = String(repeating: "x", count: 10_000)
+            #expect(try await client.command("NOOP \(Self.literal(big))").final
+                    == "NO \"string larger than 8192 octets before authentication\"")
+            let plain = ManageSieveFixture.plain()
+            #expect(try await client.command("AUTHENTICATE \"PLAIN\" \(Self.literal(plain))").status == "OK")
+            // Authenticated: the script limit applies, so the same size is fine.
+            let script = "# " + big + "\r\nkeep;\r\n"
+            #expect(try await client.command("PUTSCRIPT \"big\" \(Self.literal(script))").final == "OK \"script stored\"")
+            #expect(try await client.command("UNAUTHENTICATE").status == "OK")
+            #expect(try await client.command("NOOP \(Self.literal(big))").status == "NO")
+        }
+    }
+
     @Test func accountsSeeOnlyTheirOwnScripts() async throws {
         let fixture = try await ManageSieveFixture.make()
         defer { fixture.tearDown() }

@@ -8,7 +8,7 @@ import Testing
 struct ManageSieveFramingHandlerTests {
     static func channel() throws -> EmbeddedChannel {
         let handler = ManageSieveFramingHandler(configuration: .init(
-            framer: .init(maxLineLength: 1100, maxLiteralSize: 2048), idleTimeout: .minutes(30), tlsContext: nil))
+            framer: .init(maxLineLength: 1100, maxLiteralSize: 2048), initialLiteralLimit: 2048, idleTimeout: .minutes(30), tlsContext: nil))
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(handler)
         return channel
