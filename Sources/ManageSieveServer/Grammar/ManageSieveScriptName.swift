@@ -6,6 +6,7 @@ import MailStore
 public enum ManageSieveScriptName {
     /// RFC 5804 §1.6: at least one character; 0000-001F, 007F, 0080-009F, 2028 and 2029 are
     /// prohibited; names longer than the limit are refused, never truncated.
+    // todo(rfc): RFC 5804 §1.6 Net-Unicode also asks for NFC; names are compared as sent.
     public static func isValid(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= SieveScriptLimits.maxNameBytes else { return false }
         return !name.unicodeScalars.contains { scalar in

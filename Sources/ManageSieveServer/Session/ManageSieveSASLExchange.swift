@@ -8,6 +8,8 @@ import Auth
 /// feeds the client's answer (base64 text, "*" already handled) back into `step`.
 struct ManageSieveSASLExchange: Sendable {
     /// What the SASL capability lists when credentials are acceptable.
+    // todo(rfc): RFC 5804 §2.1 SCRAM-SHA-1 is mandatory to implement; it comes with the shared SASL layer.
+    // todo(rfc): RFC 5804 §2.1 SASL proxy authentication (authzid ≠ authcid) for administrators.
     static let mechanisms = ["PLAIN"]
 
     enum Step: Sendable, Equatable {

@@ -94,6 +94,8 @@ extension ManageSieveSession {
     }
 
     /// Size, encoding, then compilation: the source on success, the NO to send otherwise.
+    // todo(rfc): RFC 5804 §2.6 OK (WARNINGS): the compiler reports no warnings yet (for example a
+    // script with more redirects than MAXREDIRECTS).
     func check(_ content: [UInt8]) -> ScriptCheck {
         guard content.count <= configuration.maxScriptSize else {
             return .invalid(Self.tooLarge(configuration.maxScriptSize))
