@@ -41,7 +41,7 @@ let package = Package(
             "MailStore", "CArgon2", "CCrypt",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // The accept loop shared by the line-protocol servers (SMTP/LMTP, POP3; IMAP, ManageSieve next).
+        // The accept loop shared by the line-protocol servers (SMTP/LMTP, POP3, IMAP, ManageSieve).
         .target(name: "ProtocolListener", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -78,6 +78,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        .target(name: "ManageSieveServer", dependencies: [
+            "Sieve", "MailStore", "Auth", "ProtocolListener",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .target(name: "HTTPServer", dependencies: [
             "MailStore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -85,6 +93,7 @@ let package = Package(
         ]),
         .target(name: "FacteurServer", dependencies: [
             "MailMessage", "MailStore", "Auth", "SMTPServer", "Delivery", "HTTPServer", "Sieve", "POP3Server", "IMAPServer",
+            "ManageSieveServer",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -137,6 +146,15 @@ let package = Package(
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailMessage"]),
         .testTarget(name: "POP3ServerTests", dependencies: [
             "POP3Server", "MailStore", "Auth", "NetworkTestSupport",
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        .testTarget(name: "ManageSieveServerTests", dependencies: [
+            "ManageSieveServer", "MailStore", "Auth", "Sieve", "NetworkTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

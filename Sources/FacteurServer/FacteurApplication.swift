@@ -7,6 +7,7 @@ import HTTPServer
 import IMAPServer
 import Logging
 import MailStore
+import ManageSieveServer
 import NIOSSL
 import POP3Server
 import SMTPServer
@@ -92,8 +93,16 @@ public struct FacteurApplication: Sendable {
                     logger: logger, onBound: { host, port in
                         announce(.http, ListenerAddress(host: host, port: port))
                     }))
-            case .submission, .submissions, .managesieve:
-                // todo: each arrives with its issue (ManageSieve, sending).
+            case .managesieve:
+                // Scripts are checked with the compiler options delivery runs them with (the defaults).
+                let server = ManageSieveServer(
+                    configuration: ManageSieveServer.Configuration(
+                        host: address.host, port: address.port, hostname: configuration.hostname,
+                        tlsContext: tls.sslContext, allowPlaintextAuth: configuration.security.plaintextAuthPolicy),
+                    store: handle.store, authenticator: authenticator, logger: logger, loginThrottle: loginThrottle)
+                services.append(ListenerService(name: name, address: address, server: server, onBound: announce))
+            case .submission, .submissions:
+                // todo: each arrives with its issue (sending).
                 logger.notice("listener \(name.rawValue) is configured but not available in this version")
             }
         }

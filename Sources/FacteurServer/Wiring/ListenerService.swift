@@ -1,7 +1,8 @@
-// Runs one protocol listener (SMTP, LMTP, POP3, …) as a ServiceLifecycle service: it announces the
+// Runs one protocol listener (SMTP, LMTP, POP3, IMAP, ManageSieve) as a ServiceLifecycle service: it announces the
 // bound port, and graceful shutdown lets the server finish what is in flight (SMTP DATA gets its
 // reply; idle sessions get the protocol's goodbye).
 import IMAPServer
+import ManageSieveServer
 import NIOCore
 import POP3Server
 import SMTPServer
@@ -17,6 +18,7 @@ protocol ProtocolServer: Sendable {
 extension SMTPServer: ProtocolServer {}
 extension POP3Server: ProtocolServer {}
 extension IMAPServer: ProtocolServer {}
+extension ManageSieveServer: ProtocolServer {}
 
 struct ListenerService: Service {
     let name: ListenerName

@@ -1,0 +1,200 @@
+// Framing on the event loop: cuts commands (with their literals) out of the byte stream, runs the
+// inactivity timer, and performs STARTTLS on the live pipeline.
+//
+// Implementation notes:
+// - One command at a time: after emitting a frame the handler pauses until the session answers
+//   with an instruction that is not `.more`, so pipelined commands are answered strictly in order.
+// - Buffering is bounded by the framer (line and literal limits); while paused with a full
+//   buffer no further reads are requested from the socket.
+// - The timer runs only while we wait for the client, never while the session works.
+// - Not Sendable: confined to the channel's event loop like every ChannelHandler.
+
+import NIOCore
+import NIOSSL
+
+final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ManageSieveInboundFrame
+    typealias OutboundIn = ManageSieveOutboundInstruction
+    typealias OutboundOut = ByteBuffer
+
+    struct Configuration {
+        var framer: ManageSieveFramer.Configuration
+        /// The framer's literal limit until the session changes it (before authentication).
+        var initialLiteralLimit: Int
+        var idleTimeout: TimeAmount
+        var tlsContext: NIOSSLContext?
+    }
+
+    private let configuration: Configuration
+    private var buffer = ByteBuffer()
+    private var framer: ManageSieveFramer
+    /// Waiting for the session; starts paused until the greeting is written.
+    private var paused = true
+    private var shutdownPending = false
+    private var readPending = false
+    private var closing = false
+    /// After an unrecoverable framing error nothing more is read.
+    private var broken = false
+    private var timer: Scheduled<Void>?
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        self.framer = ManageSieveFramer(configuration: configuration.framer)
+        self.framer.literalLimit = configuration.initialLiteralLimit
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if closing || broken { return }
+        buffer.writeBuffer(&incoming)
+        process(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimer()
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .setLiteralLimit(let limit):
+            framer.literalLimit = limit
+            promise?.succeed(())
+        case .send(let bytes, let next):
+            switch next {
+            case .more:
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+            case .close:
+                closing = true
+                paused = true
+                cancelTimer()
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
+                promise?.succeed(())
+            case .startTLS:
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+                startTLS(context: context)
+            case .command:
+                if bytes.readableBytes > 0 {
+                    context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+                } else {
+                    promise?.succeed(())
+                }
+                resume(context: context)
+            }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Backpressure: a client pipelining faster than the session answers stops being read.
+        // A literal in progress is always read on (the framer bounds it).
+        if paused && buffer.readableBytes >= configuration.framer.maxLineLength * 4 {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is ManageSieveShutdownEvent else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        promise?.succeed(())
+        if closing { return }
+        if paused {
+            shutdownPending = true  // delivered once the session next waits for a command
+        } else {
+            emit(.shutdown, context: context)
+        }
+    }
+
+    // MARK: Framing
+
+    private func resume(context: ChannelHandlerContext) {
+        paused = false
+        if shutdownPending {
+            shutdownPending = false
+            emit(.shutdown, context: context)
+            return
+        }
+        process(context: context)
+        if readPending && !paused {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func process(context: ChannelHandlerContext) {
+        guard !paused, !broken else { return }
+        if let frame = framer.next(from: &buffer) {
+            switch frame {
+            case .command(let line):
+                emit(.command(line), context: context)
+            case .rejected(let error):
+                if !error.isRecoverable {
+                    broken = true
+                    buffer.clear()
+                }
+                emit(.rejected(error), context: context)
+            }
+            return
+        }
+        // Waiting for the client: (re)start the inactivity timer.
+        armTimer(context: context)
+    }
+
+    private func emit(_ frame: ManageSieveInboundFrame, context: ChannelHandlerContext) {
+        paused = true
+        cancelTimer()
+        context.fireChannelRead(wrapInboundOut(frame))
+        // Frames emitted outside a read cycle (on resume, timeout, shutdown) must reach the async
+        // side too: NIOAsyncChannel delivers what it buffered on channelReadComplete.
+        context.fireChannelReadComplete()
+    }
+
+    // RFC 5804 §2.2: "The negotiation begins immediately after the CRLF in the OK response."
+    // Anything already buffered was sent in plaintext before the handshake: it is dropped, never
+    // executed (CVE-2011-0411). The TLS handler goes in front of us on the live pipeline and holds
+    // the capabilities the session writes next until the handshake is done.
+    private func startTLS(context: ChannelHandlerContext) {
+        buffer.clear()
+        framer.reset()
+        guard let tlsContext = configuration.tlsContext else {
+            context.close(promise: nil)
+            return
+        }
+        do {
+            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
+        } catch {
+            context.close(promise: nil)
+        }
+        // Stays paused: the session writes the new capabilities with `.command` next.
+    }
+
+    // MARK: Inactivity timer (RFC 5804 §1.2)
+
+    private func armTimer(context: ChannelHandlerContext) {
+        cancelTimer()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: configuration.idleTimeout) {
+            let (handler, context) = loopBound.value
+            handler.timer = nil
+            if !handler.paused && !handler.closing { handler.emit(.timedOut, context: context) }
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+}
