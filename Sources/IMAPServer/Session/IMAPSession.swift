@@ -45,7 +45,8 @@ struct IMAPSession {
         case commands
         /// IDLE is running: the next line must be DONE (RFC 2177 §3).
         case idling(tag: String)
-        /// AUTHENTICATE PLAIN sent "+": the next line is the SASL response (RFC 9051 §6.2.2).
+        /// AUTHENTICATE sent "+ challenge": the next line is the SASL response (RFC 9051 §6.2.2),
+        /// for `saslExchange`.
         case authenticating(tag: String)
     }
 
@@ -60,6 +61,8 @@ struct IMAPSession {
     /// After `ENABLE IMAP4rev2` (RFC 9051 §6.3.1): UTF-8 names, ESEARCH answers, no RECENT.
     var rev2Enabled = false
     var authFailures = 0
+    /// The SASL exchange waiting for the client's next response (mode `.authenticating`).
+    var saslExchange: SASLExchange?
     var consecutiveErrors = 0
     /// Octets of the literals the framer streamed for the APPEND in progress, by ordinal.
     var streamedLiterals: [[UInt8]] = []
