@@ -33,9 +33,9 @@ public struct SCRAMCredentials: Sendable, Equatable {
     /// Derives the keys of `password`. CPU-heavy (`iterations` HMACs): run it on the hashing pool.
     /// The password is used as UTF-8 without SASLprep (RFC 4013), which is the identity for ASCII.
     public static func derive(password: String, salt: [UInt8], iterations: Int = defaultIterations) -> SCRAMCredentials {
-        let salted = SymmetricKey(data: PBKDF2.sha256(password: Array(password.utf8), salt: salt, iterations: iterations))
-        let clientKey = Array(HMAC<SHA256>.authenticationCode(for: Array("Client Key".utf8), using: salted))
-        let serverKey = Array(HMAC<SHA256>.authenticationCode(for: Array("Server Key".utf8), using: salted))
+        let salted = PBKDF2.sha256(password: Array(password.utf8), salt: salt, iterations: iterations)
+        let clientKey = PBKDF2.hmacSHA256(key: salted, message: Array("Client Key".utf8))
+        let serverKey = PBKDF2.hmacSHA256(key: salted, message: Array("Server Key".utf8))
         return SCRAMCredentials(salt: salt, iterations: iterations,
                                 storedKey: Array(SHA256.hash(data: clientKey)), serverKey: serverKey)
     }

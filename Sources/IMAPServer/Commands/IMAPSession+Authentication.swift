@@ -93,7 +93,7 @@ extension IMAPSession {
             queue(.continuation(.challenge(challenge)))
             saslExchange = exchange
             mode = .authenticating(tag: tag)
-            return .continued(.command)
+            return .continued(.saslResponse)
         case .success(let account, _):
             return try await loggedIn(account, outbound)
         case .failure(let failure):

@@ -30,13 +30,6 @@ struct POP3AuthMechanismTests {
         let fixture = try await POP3Fixture.make()
         defer { fixture.tearDown() }
         try await fixture.withServer(fixture.configuration()) { _, port in
-            // A password login makes the keys for this hash-only (migrated) account.
-            let first = try await POP3TestClient.connect(port: port)
-            _ = try await first.line()
-            #expect(try await first.command("USER \(POP3Fixture.address)").hasPrefix("+OK"))
-            #expect(try await first.command("PASS \(POP3Fixture.password)").hasPrefix("+OK"))
-            #expect(try await first.command("QUIT").hasPrefix("+OK"))
-
             let client = try await POP3TestClient.connect(port: port)
             _ = try await client.line()
             let scram = SCRAMTestClient(user: POP3Fixture.address, password: POP3Fixture.password)
