@@ -8,6 +8,7 @@ import imaplib
 import os
 import poplib
 import socket
+import urllib.request
 
 import pytest
 
@@ -131,6 +132,16 @@ def test_capabilities_list_the_mechanisms(server):
         lines.append(line)
     assert "SASL PLAIN LOGIN SCRAM-SHA-256" in lines
     connection.close()
+
+
+def test_failed_logins_are_counted_and_refused_addresses_shown(server):
+    client = imaplib.IMAP4("127.0.0.1", server.ports["imap"])
+    with pytest.raises(imaplib.IMAP4.error):
+        client.authenticate("LOGIN", lambda challenge: b"alice@example.test" if b"User" in challenge else b"wrong")
+    client.logout()
+    metrics = urllib.request.urlopen(f"http://127.0.0.1:{server.ports['http']}/metrics").read().decode()
+    assert 'facteur_imap_logins_total{listener="imap",result="failure"} 1' in metrics
+    assert "facteur_login_refused_addresses 0" in metrics
 
 
 def test_scram_sha256_imap_and_pop3(server):
