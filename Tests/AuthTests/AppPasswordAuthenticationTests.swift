@@ -4,7 +4,8 @@ import Testing
 @testable import Auth
 
 @Suite struct AppPasswordAuthenticationTests {
-    let hasher = PasswordHasher()
+    /// Cheap Argon2 parameters: these tests are about SASL, and share the hashing pool with others.
+    let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
 
     @Test func generatedPasswordsHaveTheirShape() {
         let password = AppPasswordFormat.generate()

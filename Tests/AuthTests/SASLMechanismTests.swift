@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct SASLMechanismTests {
     static func server(throttle: LoginThrottle? = nil) async throws -> (SASLServer, InMemoryAccountStore) {
-        let hasher = PasswordHasher()
+        let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
         let store = InMemoryAccountStore([("alice@example.test", try await hasher.hash("s3cret"))])
         return (SASLServer(authenticator: Authenticator(store: store, hasher: hasher), throttle: throttle), store)
     }

@@ -15,7 +15,7 @@ import Testing
 
     /// A store with "user" whose SCRAM keys are those of "pencil" with the RFC's salt.
     static func server(throttle: LoginThrottle? = nil) async throws -> (SASLServer, InMemoryAccountStore) {
-        let hasher = PasswordHasher()
+        let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
         let store = InMemoryAccountStore([("user", try await hasher.hash("pencil"))])
         try await store.setSCRAMCredentials(
             address: "user", credentials: SCRAMCredentials.derive(password: "pencil", salt: salt, iterations: 4096).encoded)
