@@ -1,5 +1,7 @@
 // Checks a user name and password against the store, the one place every protocol's AUTH, LOGIN
 // and USER/PASS ends up.
+import Crypto
+import Foundation
 import MailStore
 
 /// Verifies credentials against `MailStore` accounts and upgrades old hashes on the way.
@@ -15,43 +17,86 @@ public final class Authenticator: Sendable {
     /// Verified when no account matches, so a wrong address takes as long as a wrong password
     /// and the timing does not tell which accounts exist.
     private let dummyHash: String
+    /// Keys the decoy SCRAM salt of unknown users, so it is stable per name but unpredictable.
+    private let decoySecret: SymmetricKey
 
     public init(store: any MailStore, hasher: PasswordHasher) {
         self.store = store
         self.hasher = hasher
         // Same parameters as real hashes, so the decoy costs the same. Hashing can only fail when
         // memory cannot be had; then any well-formed Argon2id string of the default cost will do.
+        self.decoySecret = SymmetricKey(size: .bits256)
         self.dummyHash = (try? hasher.hash("facteur-timing-decoy"))
             ?? "$argon2id$v=19$m=19456,t=2,p=1$ZmFjdGV1ci1kZWNveS1zYWx0$XTgs6/sHXc7Qy+YPKqXB3SPJ65pySzopySK3z85dtRk"
     }
 
     /// The account whose address matches `address` (ignoring case) when `password` is its
-    /// password; nil otherwise, for every kind of failure alike.
+    /// password or one of its app passwords; nil otherwise, for every kind of failure alike.
     ///
     /// On success with a hash that is not current Argon2id (a migrated crypt(3) hash, or older
     /// Argon2 parameters) the password is hashed again and stored; a failure to store it does not
-    /// fail the login.
+    /// fail the login. The account password also gives the account SCRAM-SHA-256 keys when it
+    /// has none (accounts migrated with a bare hash).
     public func authenticate(address: String, password: String) async -> Account? {
         guard let account = await lookUp(address) else {
             _ = await hasher.verify(password, against: dummyHash)
             return nil
         }
-        guard await hasher.verify(password, against: account.passwordHash) else { return nil }
-        guard hasher.needsRehash(account.passwordHash) else { return account }
-        guard let upgraded = try? await hasher.hash(password) else { return account }
-        do {
-            try await store.setPasswordHash(address: account.address, hash: upgraded)
-        } catch {
-            return account
+        guard await hasher.verify(password, against: account.passwordHash) else {
+            return await appPasswordMatches(account, password) ? account : nil
         }
-        var updated = account
-        updated.passwordHash = upgraded
-        return updated
+        var current = account
+        var needsSCRAMKeys = ((try? await store.scramCredentials(accountID: account.id)) ?? nil) == nil
+        if hasher.needsRehash(account.passwordHash), let upgraded = try? await hasher.hash(password) {
+            do {
+                // Clears the SCRAM keys too (the store keeps no keys of an old hash).
+                try await store.setPasswordHash(address: account.address, hash: upgraded)
+                current.passwordHash = upgraded
+                needsSCRAMKeys = true
+            } catch {
+                return account
+            }
+        }
+        // Accounts migrated with a bare hash get SCRAM keys at their first login (RFC 5802 §3).
+        if needsSCRAMKeys, let keys = try? await hasher.pool.run({ SCRAMCredentials.derive(password: password) }) {
+            try? await store.setSCRAMCredentials(address: account.address, credentials: keys.encoded)
+        }
+        return current
+    }
+
+    /// True when `password` has an app password's shape and matches one of the account's. A
+    /// failure to read them is a non-match.
+    private func appPasswordMatches(_ account: Account, _ password: String) async -> Bool {
+        guard let canonical = AppPasswordFormat.canonical(password),
+              let appPasswords = try? await store.appPasswords(accountID: account.id) else { return false }
+        for appPassword in appPasswords.prefix(AppPassword.maximumPerAccount)
+        where await hasher.verify(canonical, against: appPassword.passwordHash) {
+            return true
+        }
+        return false
+    }
+
+    /// The salt, iteration count and keys a SCRAM exchange for `address` works with: the
+    /// account's keys and those of its app passwords made with the same salt. A decoy salt when
+    /// there is nothing to match, so the answer looks the same for every name.
+    func scramLookup(address: String) async -> SCRAMLookup {
+        if let account = await lookUp(address),
+           let encoded = (try? await store.scramCredentials(accountID: account.id)) ?? nil,
+           let keys = SCRAMCredentials(encoded: encoded) {
+            let appKeys = ((try? await store.appPasswords(accountID: account.id)) ?? [])
+                .prefix(AppPassword.maximumPerAccount)
+                .compactMap { $0.scramCredentials.flatMap(SCRAMCredentials.init(encoded:)) }
+                .filter { $0.salt == keys.salt && $0.iterations == keys.iterations }
+            return SCRAMLookup(account: account, salt: keys.salt, iterations: keys.iterations, candidates: [keys] + appKeys)
+        }
+        let decoy = HMAC<SHA256>.authenticationCode(for: Array(address.lowercased().utf8), using: decoySecret)
+        return SCRAMLookup(account: nil, salt: Array(Array(decoy).prefix(SCRAMCredentials.saltLength)),
+                           iterations: SCRAMCredentials.defaultIterations, candidates: [])
     }
 
     /// Tries the address as given, then with the domain lower-cased, then all lower-case: the
     /// store keeps the local part as created, and clients type it in any case.
-    private func lookUp(_ address: String) async -> Account? {
+    func lookUp(_ address: String) async -> Account? {
         guard !address.isEmpty, address.utf8.count <= Self.maximumAddressBytes else { return nil }
         var candidates = [address]
         if let at = address.lastIndex(of: "@") {

@@ -54,6 +54,9 @@ public struct FacteurApplication: Sendable {
         }
 
         var services: [any Service] = []
+        if configuration.listeners.keys.contains(.http) {
+            services.append(LoginThrottleMetricsService(throttle: loginThrottle))
+        }
         if configuration.listeners.keys.contains(where: { $0 == .imap || $0 == .imaps }) {
             services.append(ChangeHubService(hub: changeHub))
         }

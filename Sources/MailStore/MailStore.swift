@@ -21,6 +21,19 @@ public protocol MailStore: Sendable {
     func setPasswordHash(address: String, hash: String) async throws
     func setQuota(address: String, bytes: Int64?) async throws
 
+    // Credentials beyond the password hash. `setPasswordHash` clears the SCRAM keys: keys of an
+    // old password must never outlive it.
+    /// The account's SCRAM-SHA-256 keys (RFC 5802 §3) as Auth encodes them; nil when not made yet.
+    func scramCredentials(accountID: AccountID) async throws -> String?
+    /// Sets or clears the SCRAM keys; the account must exist.
+    func setSCRAMCredentials(address: String, credentials: String?) async throws
+    /// Every app password of the account, by name.
+    func appPasswords(accountID: AccountID) async throws -> [AppPassword]
+    /// Throws `alreadyExists` for a name in use, `overQuota` past `AppPassword.maximumPerAccount`.
+    func addAppPassword(address: String, _ appPassword: AppPassword) async throws
+    /// Throws `notFound` when the account has no app password of that name.
+    func removeAppPassword(address: String, name: String) async throws
+
     // MARK: Aliases and lists
     func addAlias(address: String, targets: [String]) async throws
     func removeAlias(address: String) async throws

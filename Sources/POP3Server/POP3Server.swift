@@ -107,7 +107,8 @@ public final class POP3Server: Sendable {
             hostname: configuration.hostname, tlsAvailable: tlsAvailable && !implicitTLS,
             credentialsAllowedWithoutTLS: configuration.allowPlaintextAuth(remoteAddress, false),
             credentialsAllowedWithTLS: configuration.allowPlaintextAuth(remoteAddress, true),
-            maxErrors: configuration.maxErrors, maxAuthFailures: configuration.maxAuthFailures),
+            maxErrors: configuration.maxErrors, maxAuthFailures: configuration.maxAuthFailures,
+            saslMechanisms: SASLServer.Mechanism.allCases.map(\.rawValue)),
             tlsActive: implicitTLS)
         var session = POP3Connection(channel: connection, store: dependencies.store,
                                      authenticator: dependencies.authenticator, locks: dependencies.locks,

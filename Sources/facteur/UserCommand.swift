@@ -4,7 +4,7 @@ import FacteurServer
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage accounts.",
-        subcommands: [Add.self, Remove.self, List.self, Passwd.self, Quota.self])
+        subcommands: [Add.self, Remove.self, List.self, Passwd.self, Quota.self, AppPasswordCommand.self])
 
     struct PasswordOptions: ParsableArguments {
         @Flag(name: .long, help: "Read the password from the first line of standard input.")

@@ -1,5 +1,5 @@
-// A MailStore test double that knows accounts and nothing else: Authenticator only looks accounts
-// up and stores new hashes. Everything else fails loudly if a test ever reaches it.
+// A MailStore test double that knows accounts, their SCRAM keys and app passwords and nothing
+// else: Authenticator only looks accounts up and stores new hashes and keys. Everything else fails loudly if a test ever reaches it.
 import Foundation
 import MailStore
 
@@ -7,6 +7,8 @@ actor InMemoryAccountStore: MailStore {
     private var accounts: [String: Account] = [:]
     private(set) var passwordUpdates: [(address: String, hash: String)] = []
     private(set) var lookups: [String] = []
+    private var scram: [AccountID: String] = [:]
+    private var appPasswordsByAccount: [AccountID: [AppPassword]] = [:]
     var failPasswordUpdates = false
 
     init(_ accounts: [(address: String, hash: String)]) {
@@ -30,10 +32,39 @@ actor InMemoryAccountStore: MailStore {
         guard var account = accounts[address.lowercased()] else { throw StoreError.notFound(address) }
         account.passwordHash = hash
         accounts[address.lowercased()] = account
+        scram[account.id] = nil   // as the real store: keys of an old password do not survive it
         passwordUpdates.append((address, hash))
     }
 
     func storedHash(_ address: String) -> String? { accounts[address.lowercased()]?.passwordHash }
+
+    func scramCredentials(accountID: AccountID) async throws -> String? { scram[accountID] }
+
+    func setSCRAMCredentials(address: String, credentials: String?) async throws {
+        if failPasswordUpdates { throw StoreError.backend("disk full") }
+        guard let account = accounts[address.lowercased()] else { throw StoreError.notFound(address) }
+        scram[account.id] = credentials
+    }
+
+    func appPasswords(accountID: AccountID) async throws -> [AppPassword] {
+        (appPasswordsByAccount[accountID] ?? []).sorted { $0.name < $1.name }
+    }
+
+    func addAppPassword(address: String, _ appPassword: AppPassword) async throws {
+        guard let account = accounts[address.lowercased()] else { throw StoreError.notFound(address) }
+        var list = appPasswordsByAccount[account.id] ?? []
+        guard !list.contains(where: { $0.name == appPassword.name }) else { throw StoreError.alreadyExists(appPassword.name) }
+        list.append(appPassword)
+        appPasswordsByAccount[account.id] = list
+    }
+
+    func removeAppPassword(address: String, name: String) async throws {
+        guard let account = accounts[address.lowercased()],
+              let index = appPasswordsByAccount[account.id]?.firstIndex(where: { $0.name == name }) else {
+            throw StoreError.notFound(name)
+        }
+        appPasswordsByAccount[account.id]?.remove(at: index)
+    }
 
     // MARK: Not used by Auth
 

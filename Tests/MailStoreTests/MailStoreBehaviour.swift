@@ -88,6 +88,7 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
     case changeFeedDeliversCommittedChanges, concurrentAppendersAreStoredOnce
     case reopenedStoreSeesEverything, secondInstanceSeesChangesWithoutRestart, removeAccountRemovesItsMail
     case sieveScriptLifecycle, sieveScriptBounds, sieveScriptsGoWithTheAccount
+    case scramCredentialsFollowThePassword, appPasswordLifecycle
     case copyKeepsFlagsDateAndBytes, copyRespectsQuotaMoveDoesNotNeedIt, copiesOutliveTheirOriginal
     case moveExpungesFromTheSource, copyAndMoveStayInTheAccount, copyAndMovePublishChanges
     case messageIndexFollowsUIDsAndModSeqs, messagesForManyUIDs, messageBytesReadsRanges
@@ -122,6 +123,8 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
         case .sieveScriptLifecycle: try await behaviour.sieveScriptLifecycle()
         case .sieveScriptBounds: try await behaviour.sieveScriptBounds()
         case .sieveScriptsGoWithTheAccount: try await behaviour.sieveScriptsGoWithTheAccount()
+        case .scramCredentialsFollowThePassword: try await behaviour.scramCredentialsFollowThePassword()
+        case .appPasswordLifecycle: try await behaviour.appPasswordLifecycle()
         case .copyKeepsFlagsDateAndBytes: try await behaviour.copyKeepsFlagsDateAndBytes()
         case .copyRespectsQuotaMoveDoesNotNeedIt: try await behaviour.copyRespectsQuotaMoveDoesNotNeedIt()
         case .copiesOutliveTheirOriginal: try await behaviour.copiesOutliveTheirOriginal()

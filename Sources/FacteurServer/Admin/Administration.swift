@@ -57,7 +57,9 @@ public struct Administration: Sendable {
     public func addUser(address: String, password: String?, passwordHash: String?, quotaBytes: Int64?) async throws -> Account {
         let address = try await localAddress(address)
         let hash = try await makeHash(password: password, passwordHash: passwordHash)
-        return try await store.addAccount(address: address, passwordHash: hash, quotaBytes: quotaBytes)
+        let account = try await store.addAccount(address: address, passwordHash: hash, quotaBytes: quotaBytes)
+        try await storeSCRAMKeys(address: account.address, password: passwordHash == nil ? password : nil, keepingSaltOf: nil)
+        return account
     }
 
     public func removeUser(address: String) async throws {
@@ -68,9 +70,51 @@ public struct Administration: Sendable {
         try await store.accounts(domain: domain?.lowercased())
     }
 
+    /// With a clear-text password the SCRAM-SHA-256 keys are derived too, keeping the account's
+    /// salt so app passwords made with it keep working with SCRAM; with an imported hash they are
+    /// dropped and derived at the next PLAIN or LOGIN login.
     public func setPassword(address: String, password: String?, passwordHash: String?) async throws {
-        guard try await store.account(address: address) != nil else { throw StoreError.notFound(address) }
+        guard let account = try await store.account(address: address) else { throw StoreError.notFound(address) }
+        let previous = (try await store.scramCredentials(accountID: account.id)).flatMap(SCRAMCredentials.init(encoded:))
         try await store.setPasswordHash(address: address, hash: try await makeHash(password: password, passwordHash: passwordHash))
+        try await storeSCRAMKeys(address: account.address, password: passwordHash == nil ? password : nil, keepingSaltOf: previous)
+    }
+
+    private func storeSCRAMKeys(address: String, password: String?, keepingSaltOf previous: SCRAMCredentials?) async throws {
+        guard let password, !password.isEmpty else { return }
+        let keys = try await hasher.pool.run {
+            if let previous { return SCRAMCredentials.derive(password: password, salt: previous.salt, iterations: previous.iterations) }
+            return SCRAMCredentials.derive(password: password)
+        }
+        try await store.setSCRAMCredentials(address: address, credentials: keys.encoded)
+    }
+
+    // MARK: App passwords
+
+    /// Makes an app password named `name` and returns it: the only time it is ever shown. Its
+    /// SCRAM keys use the account's salt, so SCRAM works with it when the account has keys.
+    public func addAppPassword(address: String, name: String) async throws -> String {
+        try AppPassword.checkName(name)
+        guard let account = try await store.account(address: address) else { throw StoreError.notFound(address) }
+        let password = AppPasswordFormat.generate()
+        let hash = try await hasher.hash(password)
+        let accountKeys = (try await store.scramCredentials(accountID: account.id)).flatMap(SCRAMCredentials.init(encoded:))
+        var scram: SCRAMCredentials?
+        if let keys = accountKeys {
+            scram = try await hasher.pool.run { SCRAMCredentials.derive(password: password, salt: keys.salt, iterations: keys.iterations) }
+        }
+        try await store.addAppPassword(address: account.address, AppPassword(
+            name: name, passwordHash: hash, scramCredentials: scram?.encoded, createdAt: Date()))
+        return password
+    }
+
+    public func appPasswords(address: String) async throws -> [AppPassword] {
+        guard let account = try await store.account(address: address) else { throw StoreError.notFound(address) }
+        return try await store.appPasswords(accountID: account.id)
+    }
+
+    public func revokeAppPassword(address: String, name: String) async throws {
+        try await store.removeAppPassword(address: address, name: name)
     }
 
     public func setQuota(address: String, bytes: Int64?) async throws {

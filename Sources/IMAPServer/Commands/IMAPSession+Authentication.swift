@@ -1,4 +1,5 @@
-// STARTTLS, LOGIN, AUTHENTICATE PLAIN (RFC 9051 §6.2; SASL-IR, RFC 4959) and ENABLE (RFC 5161).
+// STARTTLS, LOGIN, AUTHENTICATE with the SASL mechanisms of Auth (RFC 9051 §6.2; SASL-IR, RFC 4959)
+// and ENABLE (RFC 5161).
 
 import Auth
 import MailStore
@@ -22,37 +23,51 @@ extension IMAPSession {
             dependencies.metrics.login("refused")
             return .done(.no("Use STARTTLS or IMAPS before sending a password", code: .privacyRequired))
         }
-        return try await verify(tag: tag, username: username, password: String(decoding: password, as: UTF8.self), outbound)
+        let result = await sasl.verifyPassword(user: username, password: String(decoding: password, as: UTF8.self),
+                                               remote: remoteAddress)
+        switch result {
+        case .success(let account): return try await loggedIn(account, outbound)
+        case .badCredentials: return failed(.badCredentials(user: username), tag: tag)
+        case .throttled(let retryAfter): return failed(.throttled(user: username, retryAfter: retryAfter), tag: tag)
+        }
     }
 
+    /// The shared SASL layer (Auth) with this listener's authenticator and throttle.
+    var sasl: SASLServer {
+        SASLServer(authenticator: dependencies.authenticator, throttle: dependencies.throttle)
+    }
+
+    // RFC 9051 §6.2.2: challenges are "+ base64", responses one base64 line, "*" cancels.
     mutating func authenticate(tag: String, mechanism: String, initialResponse: [UInt8]?,
                                _ outbound: Outbound) async throws -> CommandOutcome {
-        guard mechanism == "PLAIN" else {
+        guard var exchange = sasl.makeExchange(mechanism: mechanism, remote: remoteAddress) else {
             return .done(.no("Unsupported authentication mechanism", code: .cannot))
         }
         guard credentialsAllowed else {
             dependencies.metrics.login("refused")
             return .done(.no("Use STARTTLS or IMAPS before authenticating", code: .privacyRequired))
         }
-        guard let initialResponse else {
-            // RFC 4422 §5: PLAIN has no challenge; an empty one asks for the response.
-            queue(.continuation(.challenge([])))
-            mode = .authenticating(tag: tag)
-            return .continued(.command)
-        }
-        return try await finishPlain(tag: tag, message: initialResponse, outbound)
+        let step = await exchange.start(initialResponse: initialResponse)
+        return try await carryOut(step, of: exchange, tag: tag, outbound)
     }
 
-    /// The client's line after "+ ": its PLAIN message in base64, or "*" to cancel.
+    /// The client's line after "+ ": its response in base64, or "*" to cancel.
     mutating func continueAuthentication(tag: String, line: IMAPCommandFrame, _ outbound: Outbound) async throws -> Bool {
         mode = .commands
+        let exchange = saslExchange
+        saslExchange = nil
         let outcome: CommandOutcome
         do {
             switch try IMAPCommandParser.parseSASLContinuation(line) {
             case .cancel:
                 outcome = .done(.bad("Authentication cancelled"))
-            case .response(let message):
-                outcome = try await finishPlain(tag: tag, message: message, outbound)
+            case .response(let response):
+                if var exchange {
+                    let step = await exchange.step(response)
+                    outcome = try await carryOut(step, of: exchange, tag: tag, outbound)
+                } else {
+                    outcome = .done(.bad("No authentication in progress"))
+                }
             }
         } catch {
             outcome = .done(.bad("Invalid base64 in the authentication response"))
@@ -70,41 +85,40 @@ extension IMAPSession {
         }
     }
 
-    private mutating func finishPlain(tag: String, message: [UInt8], _ outbound: Outbound) async throws -> CommandOutcome {
-        let credentials: SASLPlainCredentials
-        do {
-            credentials = try SASLPlain.parseMessage(message)
-        } catch {
-            return .done(.bad("Malformed PLAIN message"))
+    /// Sends a challenge and waits for the next line, or ends the command.
+    private mutating func carryOut(_ step: SASLStep, of exchange: SASLExchange, tag: String,
+                                   _ outbound: Outbound) async throws -> CommandOutcome {
+        switch step {
+        case .challenge(let challenge):
+            queue(.continuation(.challenge(challenge)))
+            saslExchange = exchange
+            mode = .authenticating(tag: tag)
+            return .continued(.saslResponse)
+        case .success(let account, _):
+            return try await loggedIn(account, outbound)
+        case .failure(let failure):
+            return failed(failure, tag: tag)
         }
-        // Acting as another user (authzid ≠ authcid) is not offered.
-        if let authorization = credentials.authorizationIdentity, !authorization.isEmpty,
-           authorization.caseInsensitiveCompare(credentials.authenticationIdentity) != .orderedSame {
-            return .done(.no("Authorization identity not permitted", code: .authorizationFailed))
-        }
-        return try await verify(tag: tag, username: credentials.authenticationIdentity,
-                                password: credentials.password, outbound)
     }
 
-    /// Throttle, verify, enter the authenticated state.
-    private mutating func verify(tag: String, username: String, password: String, _ outbound: Outbound) async throws -> CommandOutcome {
-        var failureDelay = Duration.zero
-        if let throttle = dependencies.throttle {
-            switch await throttle.check(address: username, remote: remoteAddress) {
-            case .refuse(let retryAfter):
-                dependencies.metrics.login("throttled")
-                logger.info("login throttled", metadata: ["imap.user": "\(username.prefix(256))", "retry.after": "\(retryAfter)"])
-                return .done(.no("Too many failed logins; try again later", code: .unavailable))
-            case .allow(let delay):
-                failureDelay = delay
-            }
-        }
-        guard let account = await dependencies.authenticator.authenticate(address: username, password: password) else {
-            await dependencies.throttle?.recordFailure(address: username, remote: remoteAddress)
+    /// Metrics, logs and the reply for a failed login; closes after `maxAuthFailures` bad ones.
+    private mutating func failed(_ failure: SASLFailure, tag: String) -> CommandOutcome {
+        let user = "\(failure.user?.prefix(256) ?? "")"
+        switch failure {
+        case .malformed:
+            return .done(.bad("Malformed authentication message"))
+        case .authorizationDenied:
             dependencies.metrics.login("failure")
-            logger.info("login failed", metadata: ["imap.user": "\(username.prefix(256))"])
-            // Only failures wait; a sleeping task holds no event loop.
-            if failureDelay > .zero { try? await Task.sleep(for: failureDelay) }
+            logger.info("authorization identity refused", metadata: ["imap.user": "\(user)"])
+            return .done(.no("Authorization identity not permitted", code: .authorizationFailed))
+        case .throttled(_, let retryAfter):
+            dependencies.metrics.login("throttled")
+            logger.info("login throttled", metadata: ["imap.user": "\(user)", "retry.after": "\(retryAfter)"])
+            return .done(.no("Too many failed logins; try again later", code: .unavailable))
+        case .badCredentials:
+            // The failure delay was already waited out by the SASL layer.
+            dependencies.metrics.login("failure")
+            logger.info("login failed", metadata: ["imap.user": "\(user)"])
             authFailures += 1
             if authFailures >= configuration.maxAuthFailures {
                 queue(.tagged(tag: tag, .no("Authentication failed", code: .authenticationFailed)))
@@ -113,7 +127,10 @@ extension IMAPSession {
             }
             return .done(.no("Authentication failed", code: .authenticationFailed))
         }
-        await dependencies.throttle?.recordSuccess(address: username, remote: remoteAddress)
+    }
+
+    /// Enter the authenticated state.
+    private mutating func loggedIn(_ account: Account, _ outbound: Outbound) async throws -> CommandOutcome {
         dependencies.metrics.login("success")
         state = .authenticated(account)
         logger[metadataKey: "account"] = "\(account.address)"

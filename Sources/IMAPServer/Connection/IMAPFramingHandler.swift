@@ -119,7 +119,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .startTLS:
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
                 startTLS(context: context)
-            case .command, .refuseLiteral, .idle:
+            case .command, .refuseLiteral, .idle, .saslResponse:
                 if bytes.readableBytes > 0 {
                     context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
                 } else {
@@ -173,6 +173,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // RFC 9051 §7.5: no "+" was sent; the framer forgets the command and reads the next one.
             framer.refuseLiteral()
         }
+        if next == .saslResponse { framer.expectSASLResponse() }
         idling = next == .idle
         if !idling { mailboxChangePending = false }
         paused = false

@@ -16,6 +16,9 @@ public enum IMAPOutboundInstruction: Sendable, Equatable {
         case refuseLiteral
         /// IDLE is running (RFC 2177): resume reading lines (DONE) and deliver `.mailboxChanged`.
         case idle
+        /// A SASL challenge went out: the next line, even an empty one, is the client's response
+        /// (RFC 9051 §6.2.2; SCRAM's last step is answered with an empty line).
+        case saslResponse
         /// Write the tagged OK, discard buffered plaintext, then start TLS on the live pipeline
         /// (RFC 9051 §6.2.1; CVE-2011-0411).
         case startTLS

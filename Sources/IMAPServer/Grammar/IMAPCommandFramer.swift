@@ -68,6 +68,8 @@ public struct IMAPCommandFramer {
     private var head: (tag: String?, command: String?) = (nil, nil)
     /// Last bytes of a line being discarded, to spot a literal announcement at its end.
     private var discardTail: [UInt8] = []
+    /// Set by `expectSASLResponse()`: the next line is delivered even when empty.
+    private var deliverEmptyLine = false
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -137,6 +139,11 @@ public struct IMAPCommandFramer {
     /// Refuses the synchronising literal just announced by `.continuationRequest`: no `+` is
     /// sent, the client abandons the command (RFC 9051 §7.5) and the framer waits for the next
     /// one. Returns false when there is no announced literal to refuse.
+    /// The next line answers a SASL challenge: deliver it as a `.command` frame even when empty.
+    public mutating func expectSASLResponse() {
+        deliverEmptyLine = true
+    }
+
     @discardableResult
     public mutating func refuseLiteral() -> Bool {
         guard case .awaitingContinuation = state else { return false }
@@ -164,7 +171,9 @@ public struct IMAPCommandFramer {
         }
         buffer.moveReaderIndex(to: lineFeed + 1)
         if line.last == 0x0D { line.removeLast() }
-        if buffered.isEmpty && line.isEmpty { return nil }   // a stray empty line between commands
+        // A stray empty line between commands is dropped, unless it answers a SASL challenge.
+        if buffered.isEmpty && line.isEmpty && !deliverEmptyLine { return nil }
+        deliverEmptyLine = false
         if buffered.isEmpty { head = Self.commandHead(line) }
 
         guard let announced = Self.literalAnnouncement(at: line[...]) else {

@@ -27,7 +27,8 @@ extension IMAPSession {
         if account == nil {
             if configuration.tlsContext != nil && !tlsActive { result.append("STARTTLS") }
             if credentialsAllowed {
-                result.append("AUTH=PLAIN")
+                // RFC 9051 §6.2.2: the SASL mechanisms offered, as the shared SASL layer lists them.
+                result.append(contentsOf: sasl.mechanismNames.map { "AUTH=\($0)" })
             } else {
                 // RFC 9051 §6.2.3: LOGIN is refused until STARTTLS.
                 result.append("LOGINDISABLED")

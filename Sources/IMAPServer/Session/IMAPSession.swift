@@ -45,7 +45,8 @@ struct IMAPSession {
         case commands
         /// IDLE is running: the next line must be DONE (RFC 2177 §3).
         case idling(tag: String)
-        /// AUTHENTICATE PLAIN sent "+": the next line is the SASL response (RFC 9051 §6.2.2).
+        /// AUTHENTICATE sent "+ challenge": the next line is the SASL response (RFC 9051 §6.2.2),
+        /// for `saslExchange`.
         case authenticating(tag: String)
     }
 
@@ -65,6 +66,8 @@ struct IMAPSession {
     /// RFC 7162 §3.2.3: after `ENABLE QRESYNC`, VANISHED replaces EXPUNGE and FETCH carries UID.
     var qresyncEnabled = false
     var authFailures = 0
+    /// The SASL exchange waiting for the client's next response (mode `.authenticating`).
+    var saslExchange: SASLExchange?
     var consecutiveErrors = 0
     /// Octets of the literals the framer streamed for the APPEND in progress, by ordinal.
     var streamedLiterals: [[UInt8]] = []

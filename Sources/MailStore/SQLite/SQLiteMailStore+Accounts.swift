@@ -95,7 +95,7 @@ extension SQLiteMailStore {
         let key = try AddressKey(address)
         try Self.checkPasswordHash(hash)
         try await write { db in
-            try db.execute(sql: "UPDATE accounts SET password_hash = ? WHERE address_key = ?", arguments: [hash, key.key])
+            try db.execute(sql: "UPDATE accounts SET password_hash = ?, scram_sha256 = NULL WHERE address_key = ?", arguments: [hash, key.key])
             guard db.changesCount > 0 else { throw StoreError.notFound("account \(key.address)") }
             return WriteResult(value: ())
         }

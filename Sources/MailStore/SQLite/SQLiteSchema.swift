@@ -117,6 +117,21 @@ enum SQLiteSchema {
                 ALTER TABLE mailboxes ADD COLUMN expunge_log_floor INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        // SCRAM-SHA-256 keys (RFC 5802 §3: salt, iteration count, StoredKey, ServerKey; never the
+        // password) and per-device app passwords, each hashed like a password.
+        migrator.registerMigration("v5-credentials") { db in
+            try db.execute(sql: """
+                ALTER TABLE accounts ADD COLUMN scram_sha256 TEXT;       -- NULL: not derived yet (migrated accounts)
+                CREATE TABLE app_passwords (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    scram_sha256 TEXT,
+                    created_at REAL NOT NULL,                -- seconds since 1970
+                    PRIMARY KEY (account_id, name)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -13,6 +13,7 @@
 import Logging
 import MailStore
 import Auth
+import Foundation
 import NIOCore
 
 struct POP3Connection {
@@ -35,6 +36,11 @@ struct POP3Connection {
     /// repeat across two listeners of the same kind).
     private let lockOwner: String
     private var lockedAccount: AccountID?
+    /// The SASL exchange waiting for the client's next response.
+    private var saslExchange: SASLExchange?
+
+    /// The shared SASL layer (Auth) with this listener's authenticator and throttle.
+    private var sasl: SASLServer { SASLServer(authenticator: authenticator, throttle: throttle) }
 
     init(channel: NIOAsyncChannel<POP3InboundFrame, POP3OutboundInstruction>, store: any MailStore,
          authenticator: Authenticator, locks: POP3MaildropLocks, machine: POP3SessionStateMachine,
@@ -123,11 +129,27 @@ struct POP3Connection {
                 // The framing handler closes once the response is flushed; wait for that.
                 try? await channel.channel.closeFuture.get()
                 return false
-            case .saslContinue:
-                // RFC 5034 §4: "+" SP and the (empty, for PLAIN) base64 challenge.
-                logger.trace("S: +")
-                try await outbound.write(.send(ByteBuffer(string: "+ \r\n"), then: .saslResponse))
+            case .saslContinue(let challenge):
+                // RFC 5034 §4: "+" SP and the base64 challenge (nothing after the space when empty).
+                logger.trace("S: + <challenge>")
+                let line = "+ " + Data(challenge).base64EncodedString() + "\r\n"
+                try await outbound.write(.send(ByteBuffer(string: line), then: .saslResponse))
                 return true
+            case .saslStart(let mechanism, let initialResponse):
+                if var exchange = sasl.makeExchange(mechanism: mechanism, remote: remoteAddress) {
+                    let step = await exchange.start(initialResponse: initialResponse)
+                    action = await carryOut(step, of: exchange)
+                } else {
+                    action = machine.loginFinished(.malformed)
+                }
+            case .saslStep(let response):
+                if var exchange = saslExchange {
+                    saslExchange = nil
+                    let step = await exchange.step(response)
+                    action = await carryOut(step, of: exchange)
+                } else {
+                    action = machine.loginFinished(.malformed)
+                }
             case .startTLS(let response):
                 try await send(response, then: .startTLS, outbound)
                 logger.debug("starting TLS")
@@ -151,31 +173,52 @@ struct POP3Connection {
         }
     }
 
-    /// Throttle, verify, lock, snapshot. The lock is taken only for a verified account, and
-    /// released again if the snapshot fails.
+    /// USER/PASS: throttle and verify through the SASL layer, then lock and snapshot.
     private mutating func login(_ credentials: POP3Credentials) async -> POP3SessionStateMachine.LoginOutcome {
-        var failureDelay = Duration.zero
-        if let throttle {
-            switch await throttle.check(address: credentials.user, remote: remoteAddress) {
-            case .refuse(let retryAfter):
-                metrics.login("throttled")
-                logger.info("login throttled", metadata: ["pop3.user": "\(credentials.user.prefix(256))",
-                                                          "retry.after": "\(retryAfter)"])
-                return .throttled
-            case .allow(let delay):
-                failureDelay = delay
-            }
+        switch await sasl.verifyPassword(user: credentials.user, password: credentials.password, remote: remoteAddress) {
+        case .success(let account): return await openMaildrop(account)
+        case .badCredentials: return failed(.badCredentials(user: credentials.user))
+        case .throttled(let retryAfter): return failed(.throttled(user: credentials.user, retryAfter: retryAfter))
         }
-        guard let account = await authenticator.authenticate(address: credentials.user, password: credentials.password) else {
-            await throttle?.recordFailure(address: credentials.user, remote: remoteAddress)
+    }
+
+    /// Turns one SASL step into the machine's next action.
+    private mutating func carryOut(_ step: SASLStep, of exchange: SASLExchange) async -> POP3SessionStateMachine.Action {
+        switch step {
+        case .challenge(let challenge):
+            saslExchange = exchange
+            return machine.saslChallenge(challenge)
+        case .success(let account, _):
+            return machine.loginFinished(await openMaildrop(account))
+        case .failure(let failure):
+            return machine.loginFinished(failed(failure))
+        }
+    }
+
+    /// Metrics and logs of a failed login; the failure delay was already waited out by the SASL layer.
+    private func failed(_ failure: SASLFailure) -> POP3SessionStateMachine.LoginOutcome {
+        let user = "\(failure.user?.prefix(256) ?? "")"
+        switch failure {
+        case .malformed:
+            return .malformed
+        case .authorizationDenied:
             metrics.login("failure")
-            logger.info("login failed", metadata: ["pop3.user": "\(credentials.user.prefix(256))"])
-            // Only failures wait; a sleeping task holds no event loop. Cancellation (shutdown)
-            // cuts the wait short, which is harmless.
-            if failureDelay > .zero { try? await Task.sleep(for: failureDelay) }
+            logger.info("authorization identity refused", metadata: ["pop3.user": "\(user)"])
+            return .authorizationDenied
+        case .throttled(_, let retryAfter):
+            metrics.login("throttled")
+            logger.info("login throttled", metadata: ["pop3.user": "\(user)", "retry.after": "\(retryAfter)"])
+            return .throttled
+        case .badCredentials:
+            metrics.login("failure")
+            logger.info("login failed", metadata: ["pop3.user": "\(user)"])
             return .badCredentials
         }
-        await throttle?.recordSuccess(address: credentials.user, remote: remoteAddress)
+    }
+
+    /// Lock and snapshot. The lock is taken only for a verified account, and released again if
+    /// the snapshot fails.
+    private mutating func openMaildrop(_ account: Account) async -> POP3SessionStateMachine.LoginOutcome {
         guard await locks.acquire(account.id, owner: lockOwner) else {
             metrics.login("in_use")
             logger.info("maildrop in use", metadata: ["account": "\(account.address)"])

@@ -1,7 +1,8 @@
-// AUTHORIZATION state: USER/PASS (RFC 1939 §7), AUTH PLAIN (RFC 5034), STLS (RFC 2595 §4),
+// AUTHORIZATION state: USER/PASS (RFC 1939 §7), AUTH with the SASL mechanisms of Auth (RFC 5034),
+// STLS (RFC 2595 §4),
 // UTF8 (RFC 6856 §2.1), CAPA (RFC 2449 §5), QUIT.
 
-import Auth
+import Foundation
 
 extension POP3SessionStateMachine {
     /// RFC 3206 §5 [AUTH]: the client must change something (here: use TLS) before logging in.
@@ -27,15 +28,22 @@ extension POP3SessionStateMachine {
             return .authenticate(POP3Credentials(user: user, password: password))
         case .auth(nil, _):
             // No mechanism: list what can be used now, one per line (as RFC 1734 servers do).
-            return .reply(.ok("supported mechanisms follow", lines: credentialsAllowed ? ["PLAIN"] : []))
+            return .reply(.ok("supported mechanisms follow", lines: credentialsAllowed ? configuration.saslMechanisms : []))
         case .auth(let mechanism?, let initialResponse):
-            guard mechanism == "PLAIN" else { return clientError(.err("unsupported authentication mechanism")) }
-            guard credentialsAllowed else { return clientError(Self.credentialsRefused) }
-            guard let initialResponse else {
-                state = .awaitingSASLResponse
-                return .saslContinue
+            guard configuration.saslMechanisms.contains(mechanism) else {
+                return clientError(.err("unsupported authentication mechanism"))
             }
-            return plain(initialResponse)
+            guard credentialsAllowed else { return clientError(Self.credentialsRefused) }
+            // RFC 5034 §4: "=" is an empty initial response; anything else is base64.
+            var decoded: [UInt8]?
+            if let initialResponse {
+                guard let bytes = Self.decodeBase64(initialResponse) else {
+                    return clientError(.err("malformed SASL initial response"))
+                }
+                decoded = bytes
+            }
+            state = .authenticating
+            return .saslStart(mechanism: mechanism, initialResponse: decoded)
         case .stls:
             if tlsActive { return clientError(.err("TLS already active")) }
             guard configuration.tlsAvailable else { return clientError(.err("STLS not available")) }
@@ -62,26 +70,24 @@ extension POP3SessionStateMachine {
         guard state == .awaitingSASLResponse else { return protocolBug() }
         state = .authorization(user: nil)
         if line == [UInt8(ascii: "*")] { return clientError(.err("authentication cancelled")) }
-        guard let text = String(validating: line, as: UTF8.self) else {
+        guard let text = String(validating: line, as: UTF8.self), let response = Self.decodeBase64(text) else {
             return clientError(.err("malformed SASL response"))
         }
-        return plain(text)
+        state = .authenticating
+        return .saslStep(response)
     }
 
-    /// RFC 4616: decode, accept only an empty authzid or one equal to the authcid (no proxying).
-    private mutating func plain(_ base64: String) -> Action {
-        let credentials: SASLPlainCredentials
-        do {
-            credentials = try SASLPlain.parseBase64Message(base64)
-        } catch {
-            state = .authorization(user: nil)
-            return clientError(.err("malformed SASL PLAIN response"))
-        }
-        if let authzid = credentials.authorizationIdentity, authzid != credentials.authenticationIdentity {
-            return authenticationFailed(.err("authorization identity not permitted", code: .auth))
-        }
-        state = .authenticating
-        return .authenticate(POP3Credentials(user: credentials.authenticationIdentity, password: credentials.password))
+    /// The SASL exchange behind `.saslStart`/`.saslStep` sent a challenge: send it, read the answer.
+    public mutating func saslChallenge(_ challenge: [UInt8]) -> Action {
+        guard state == .authenticating else { return protocolBug() }
+        state = .awaitingSASLResponse
+        return .saslContinue(challenge)
+    }
+
+    /// Strict base64 (RFC 4648 §4); "" and "=" are empty.
+    static func decodeBase64(_ text: String) -> [UInt8]? {
+        if text.isEmpty || text == "=" { return [] }
+        return Data(base64Encoded: text).map(Array.init)
     }
 
     /// The outcome of `.authenticate`.
@@ -105,6 +111,11 @@ extension POP3SessionStateMachine {
             // password was not even checked). Counts as a failed login, so a client that keeps
             // trying is disconnected after maxAuthFailures.
             return authenticationFailed(Self.throttledResponse)
+        case .malformed:
+            state = .authorization(user: nil)
+            return clientError(.err("malformed SASL response"))
+        case .authorizationDenied:
+            return authenticationFailed(.err("authorization identity not permitted", code: .auth))
         }
     }
 }

@@ -5,7 +5,8 @@
 // - One event at a time; every event returns exactly one `Action`, which the connection carries
 //   out before it feeds the next event. The machine never waits and does no I/O.
 // - After `.authenticate` the next event must be `loginFinished`; after `.commit`, `committed`;
-//   after `.saslContinue`, `saslResponse`. Anything else is a caller bug, answered with
+//   after `.saslContinue`, `saslResponse`; after `.saslStart` and `.saslStep`, `saslChallenge` or
+//   `loginFinished`. Anything else is a caller bug, answered with
 //   "-ERR [SYS/TEMP]" and close.
 // - Deletions live only in the maildrop value until `.commit` (RFC 1939 §6): a timeout, a
 //   shutdown or a dropped connection leaves the store untouched.
@@ -28,15 +29,19 @@ public struct POP3SessionStateMachine: Sendable {
         public var maxErrors: Int
         /// Failed logins tolerated before close.
         public var maxAuthFailures: Int
+        /// SASL mechanisms offered by AUTH and CAPA (RFC 5034 §3), upper-case.
+        public var saslMechanisms: [String]
 
         public init(hostname: String, tlsAvailable: Bool = false, credentialsAllowedWithoutTLS: Bool = true,
-                    credentialsAllowedWithTLS: Bool = true, maxErrors: Int = 10, maxAuthFailures: Int = 3) {
+                    credentialsAllowedWithTLS: Bool = true, maxErrors: Int = 10, maxAuthFailures: Int = 3,
+                    saslMechanisms: [String] = ["PLAIN", "LOGIN", "SCRAM-SHA-256"]) {
             self.hostname = hostname
             self.tlsAvailable = tlsAvailable
             self.credentialsAllowedWithoutTLS = credentialsAllowedWithoutTLS
             self.credentialsAllowedWithTLS = credentialsAllowedWithTLS
             self.maxErrors = max(maxErrors, 1)
             self.maxAuthFailures = max(maxAuthFailures, 1)
+            self.saslMechanisms = saslMechanisms
         }
     }
 
@@ -46,8 +51,13 @@ public struct POP3SessionStateMachine: Sendable {
         case reply(POP3Response)
         /// Send the response, then close (no UPDATE unless a commit came first).
         case replyAndClose(POP3Response)
-        /// Send "+ " (RFC 5034 §4, PLAIN has an empty challenge), read one line, call `saslResponse`.
-        case saslContinue
+        /// Send "+ " and the challenge in base64 (RFC 5034 §4), read one line, call `saslResponse`.
+        case saslContinue([UInt8])
+        /// Start a SASL exchange of this mechanism with the decoded initial response (nil: none);
+        /// then call `saslChallenge` or `loginFinished`.
+        case saslStart(mechanism: String, initialResponse: [UInt8]?)
+        /// Give the exchange the client's decoded response; then `saslChallenge` or `loginFinished`.
+        case saslStep([UInt8])
         /// Send the response, discard buffered input, start TLS (RFC 2595 §4), read commands.
         case startTLS(POP3Response)
         /// Verify, lock the maildrop, snapshot INBOX, then call `loginFinished`.
@@ -69,6 +79,10 @@ public struct POP3SessionStateMachine: Sendable {
         case storeFailure
         /// LoginThrottle refused the attempt without checking the password.
         case throttled
+        /// A SASL message broke its mechanism's syntax.
+        case malformed
+        /// The SASL authorization identity differs from the authentication identity.
+        case authorizationDenied
     }
 
     enum State: Sendable, Equatable {
@@ -135,7 +149,7 @@ public struct POP3SessionStateMachine: Sendable {
         var lines = ["TOP", "UIDL"]
         if !inTransaction {
             lines.append("USER")
-            if credentialsAllowed { lines.append("SASL PLAIN") }
+            if credentialsAllowed { lines.append((["SASL"] + configuration.saslMechanisms).joined(separator: " ")) }
             // RFC 2595 §4: only before TLS, and only when it can be done.
             if configuration.tlsAvailable && !tlsActive { lines.append("STLS") }
         }

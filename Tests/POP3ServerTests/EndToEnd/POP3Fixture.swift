@@ -32,6 +32,8 @@ final class POP3Fixture {
         let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
         try await store.addDomain("example.test")
         let account = try await store.addAccount(address: address, passwordHash: try hasher.hash(password), quotaBytes: nil)
+        // As `facteur user add` does: the SCRAM keys exist from the start, so no login pays for them.
+        try await store.setSCRAMCredentials(address: address, credentials: SCRAMCredentials.derive(password: password).encoded)
         guard let inbox = try await store.mailbox(accountID: account.id, name: "INBOX") else {
             throw StoreError.notFound("INBOX")
         }

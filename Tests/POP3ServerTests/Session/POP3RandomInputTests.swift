@@ -61,6 +61,13 @@ import Testing
                 }
                 switch action {
                 case .authenticate: _ = machine.loginFinished(.badCredentials)
+                case .saslStart, .saslStep:
+                    // The exchange either challenges again or ends; try both.
+                    if Bool.random(using: &generator) {
+                        _ = machine.saslChallenge([])
+                    } else {
+                        _ = machine.loginFinished(.badCredentials)
+                    }
                 case .commit: Issue.record("commit without QUIT: \(line)")
                 case .replyAndClose: break
                 default: continue

@@ -98,11 +98,11 @@ import Testing
         #expect(Self.reply(&machine, "PASS x")?.code == .auth)
         #expect(Self.reply(&machine, "AUTH PLAIN AGEAYg==")?.code == .auth)
         #expect(Self.reply(&machine, "AUTH") == .ok("supported mechanisms follow", lines: []))
-        #expect(!machine.capabilities.contains("SASL PLAIN"))
+        #expect(!machine.capabilities.contains { $0.hasPrefix("SASL") })
         #expect(machine.capabilities.contains("STLS"))
         #expect(machine.command(Self.parse("STLS")) == .startTLS(.ok("Begin TLS negotiation")))
         #expect(machine.tlsActive)
-        #expect(machine.capabilities.contains("SASL PLAIN"))
+        #expect(machine.capabilities.contains("SASL PLAIN LOGIN SCRAM-SHA-256"))
         #expect(!machine.capabilities.contains("STLS"))
         #expect(Self.reply(&machine, "USER alice")?.ok == true)
         #expect(Self.reply(&machine, "STLS")?.ok == false)
@@ -116,29 +116,41 @@ import Testing
         #expect(Self.reply(&utf8, "STLS")?.ok == false)
     }
 
-    @Test func authPlainWithInitialResponseAndContinuation() {
+    @Test func authStartsAnExchangeWithTheDecodedInitialResponse() {
         var machine = Self.machine()
         // "\0alice\0secret"
         #expect(machine.command(Self.parse("AUTH PLAIN AGFsaWNlAHNlY3JldA==")) ==
-                .authenticate(POP3Credentials(user: "alice", password: "secret")))
+                .saslStart(mechanism: "PLAIN", initialResponse: Array("\0alice\0secret".utf8)))
         _ = machine.loginFinished(.badCredentials)
-        #expect(machine.command(Self.parse("AUTH PLAIN")) == .saslContinue)
+        #expect(machine.command(Self.parse("AUTH PLAIN =")) == .saslStart(mechanism: "PLAIN", initialResponse: []))
+        _ = machine.loginFinished(.malformed)
+        #expect(machine.command(Self.parse("AUTH SCRAM-SHA-256")) == .saslStart(mechanism: "SCRAM-SHA-256", initialResponse: nil))
+        // RFC 5034 §4: each challenge is "+ base64"; the answer is decoded for the exchange.
+        #expect(machine.saslChallenge(Array("r=abc".utf8)) == .saslContinue(Array("r=abc".utf8)))
         #expect(machine.expectsSASLResponse)
-        #expect(machine.saslResponse(Array("YWxpY2UAYWxpY2UAc2VjcmV0".utf8)) ==
-                .authenticate(POP3Credentials(user: "alice", password: "secret")))
+        #expect(machine.saslResponse(Array("YWxpY2UAYWxpY2UAc2VjcmV0".utf8)) == .saslStep(Array("alice\0alice\0secret".utf8)))
+        #expect(!machine.expectsSASLResponse)
+        #expect(machine.saslChallenge([]) == .saslContinue([]))
+        #expect(machine.saslResponse([]) == .saslStep([]))
+        #expect(machine.loginFinished(.success(Self.maildrop())) ==
+                .reply(.ok("maildrop has 3 messages (600 octets)")))
     }
 
     @Test func saslCancelMalformedAndProxyAreRefused() {
         var machine = Self.machine()
-        _ = machine.command(Self.parse("AUTH PLAIN"))
+        _ = machine.command(Self.parse("AUTH LOGIN"))
+        _ = machine.saslChallenge(Array("Username:".utf8))
         #expect(machine.saslResponse(Array("*".utf8)) == .reply(.err("authentication cancelled")))
         _ = machine.command(Self.parse("AUTH PLAIN"))
-        #expect(machine.saslResponse(Array("!!notbase64".utf8)) == .reply(.err("malformed SASL PLAIN response")))
-        // authzid "bob" != authcid "alice"
-        #expect(machine.command(Self.parse("AUTH PLAIN Ym9iAGFsaWNlAHNlY3JldA==")) ==
-                .reply(.err("authorization identity not permitted", code: .auth)))
+        _ = machine.saslChallenge([])
+        #expect(machine.saslResponse(Array("!!notbase64".utf8)) == .reply(.err("malformed SASL response")))
+        #expect(Self.reply(&machine, "AUTH PLAIN !!!!") == .err("malformed SASL initial response"))
+        _ = machine.command(Self.parse("AUTH PLAIN Ym9iAGFsaWNlAHNlY3JldA=="))
+        #expect(machine.loginFinished(.authorizationDenied) == .reply(.err("authorization identity not permitted", code: .auth)))
+        _ = machine.command(Self.parse("AUTH PLAIN AGFsaWNl"))
+        #expect(machine.loginFinished(.malformed) == .reply(.err("malformed SASL response")))
         #expect(Self.reply(&machine, "AUTH CRAM-MD5") == .err("unsupported authentication mechanism"))
-        #expect(Self.reply(&machine, "AUTH") == .ok("supported mechanisms follow", lines: ["PLAIN"]))
+        #expect(Self.reply(&machine, "AUTH") == .ok("supported mechanisms follow", lines: ["PLAIN", "LOGIN", "SCRAM-SHA-256"]))
     }
 
     @Test func transactionCommandsBeforeLoginAreErrors() {
@@ -150,7 +162,7 @@ import Testing
 
     @Test func capabilitiesBeforeAndAfterLogin() {
         var machine = Self.machine(tlsAvailable: true)
-        #expect(machine.capabilities == ["TOP", "UIDL", "USER", "SASL PLAIN", "STLS", "RESP-CODES", "AUTH-RESP-CODE",
+        #expect(machine.capabilities == ["TOP", "UIDL", "USER", "SASL PLAIN LOGIN SCRAM-SHA-256", "STLS", "RESP-CODES", "AUTH-RESP-CODE",
                                          "PIPELINING", "EXPIRE NEVER", "LOGIN-DELAY 0", "UTF8", "IMPLEMENTATION Facteur"])
         _ = machine.command(Self.parse("USER a"))
         _ = machine.command(Self.parse("PASS b"))
