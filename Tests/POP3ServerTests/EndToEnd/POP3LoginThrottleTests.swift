@@ -82,7 +82,9 @@ struct POP3LoginThrottleTests {
     }
 
     @Test func onlyFailuresAreDelayed() async throws {
-        let delay = Duration.milliseconds(400)
+        // Long enough that a success on a loaded machine (Argon2 verification, a busy CI box) is
+        // still clearly shorter than a delayed failure.
+        let delay = Duration.seconds(3)
         let throttle = LoginThrottle(configuration: .init(initialDelay: delay, maxDelay: delay))
         try await Self.withServer(throttle: throttle) { _, port in
             let client = try await POP3TestClient.connect(port: port)
