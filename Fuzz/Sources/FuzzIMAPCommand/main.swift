@@ -32,23 +32,53 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let refuseLiterals = choices & 0x10 != 0
     let options = IMAPCommandParser.Options(mailboxEncoding: choices & 0x20 != 0 ? .utf8 : .modifiedUTF7)
 
-    var framer = IMAPCommandFramer(configuration: configuration)
-    var buffer = ByteBufferAllocator().buffer(capacity: stream.count)
-    var offset = stream.startIndex
-    while offset < stream.endIndex || buffer.readableBytes > 0 {
-        let end = min(offset + chunkSize, stream.endIndex)
-        buffer.writeBytes(stream[offset..<end])
-        offset = end
-        while let event = framer.next(&buffer) {
-            handle(event, framer: &framer, refuseLiterals: refuseLiterals, options: options)
-        }
-        if offset == stream.endIndex { break }
+    // The same stream in one piece and in small chunks must frame the same way: TCP segmentation
+    // must never change what a command means.
+    let chunked = frame(stream, chunkSize: chunkSize, configuration: configuration, refuseLiterals: refuseLiterals,
+                        options: options, parse: true)
+    if chunkSize < stream.count {
+        let whole = frame(stream, chunkSize: stream.count, configuration: configuration,
+                          refuseLiterals: refuseLiterals, options: options, parse: false)
+        precondition(chunked == whole, "framing depends on how the stream is split into reads")
     }
     return 0
 }
 
-private func handle(_ event: IMAPFramingEvent, framer: inout IMAPCommandFramer, refuseLiterals: Bool,
-                    options: IMAPCommandParser.Options) {
+/// An event with streamed literal bytes merged, so runs with different read sizes compare.
+private enum FramedStep: Equatable {
+    case event(IMAPFramingEvent)
+    case literalBytes([UInt8])
+}
+
+private func frame(_ stream: ArraySlice<UInt8>, chunkSize: Int, configuration: IMAPCommandFramer.Configuration,
+                   refuseLiterals: Bool, options: IMAPCommandParser.Options, parse: Bool) -> [FramedStep] {
+    var framer = IMAPCommandFramer(configuration: configuration)
+    var buffer = ByteBufferAllocator().buffer(capacity: stream.count)
+    var steps: [FramedStep] = []
+    var offset = stream.startIndex
+    while offset < stream.endIndex {
+        let end = min(offset + max(chunkSize, 1), stream.endIndex)
+        buffer.writeBytes(stream[offset..<end])
+        offset = end
+        while let event = framer.next(&buffer) {
+            if parse { handle(event, options: options) }
+            if case .continuationRequest = event, refuseLiterals { framer.refuseLiteral() }
+            if case .streamedLiteralBytes(let chunk) = event {
+                let bytes = Array(chunk.readableBytesView)
+                if case .literalBytes(let earlier)? = steps.last {
+                    steps[steps.count - 1] = .literalBytes(earlier + bytes)
+                } else {
+                    steps.append(.literalBytes(bytes))
+                }
+            } else {
+                steps.append(.event(event))
+            }
+        }
+    }
+    return steps
+}
+
+private func handle(_ event: IMAPFramingEvent, options: IMAPCommandParser.Options) {
     switch event {
     case .command(let frame):
         _ = try? IMAPCommandParser.parse(frame, options: options)
@@ -59,7 +89,6 @@ private func handle(_ event: IMAPFramingEvent, framer: inout IMAPCommandFramer, 
         if let prefix = announcement.appendPrefix {
             _ = try? IMAPCommandParser.parseAppendMailbox(prefix, options: options)
         }
-        if case .continuationRequest = event, refuseLiterals { framer.refuseLiteral() }
     case .streamedLiteralBytes, .streamedLiteralEnd:
         break
     case .rejected(let error):

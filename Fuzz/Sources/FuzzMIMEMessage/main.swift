@@ -19,7 +19,7 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for field in parsed.header {
         _ = field.value
     }
-    check(parsed.bodyStructure, in: bytes)
+    check(parsed.bodyStructure, within: 0..<bytes.count, in: bytes)
     _ = MessageParser.headerFields(of: bytes)
     let stored = parsed.summary.encoded()
     guard let decoded = try? MessageSummary.decode(stored) else {
@@ -29,19 +29,19 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// Walks the tree: ranges inside the message, and the transfer decoding of each leaf.
-private func check(_ part: BodyStructure, in bytes: [UInt8]) {
-    let whole = 0...bytes.count
-    for range in [part.headerRange, part.bodyRange] {
-        precondition(whole.contains(range.lowerBound) && whole.contains(range.upperBound),
-                     "part range \(range) outside a message of \(bytes.count) bytes")
-    }
-    if let message = part.message {
-        check(message.body, in: bytes)
-    } else if part.isMultipart {
-        for child in part.parts { check(child, in: bytes) }
-    } else {
+/// Walks the tree: each part's header precedes its body and lies inside its parent's body (the
+/// whole message for the root); each leaf's transfer encoding decodes.
+private func check(_ part: BodyStructure, within bounds: Range<Int>, in bytes: [UInt8]) {
+    precondition(part.headerRange.lowerBound >= bounds.lowerBound && part.bodyRange.upperBound <= bounds.upperBound
+                 && part.headerRange.upperBound <= part.bodyRange.lowerBound,
+                 "part \(part.headerRange) \(part.bodyRange) outside \(bounds)")
+    switch part.content {
+    case .single:
         _ = ContentDecoder.decode(bytes[part.bodyRange], encoding: part.encoding, maximumLength: 1 << 20)
+    case .multipart(let parts):
+        for child in parts { check(child, within: part.bodyRange, in: bytes) }
+    case .message(let message):
+        check(message.body, within: part.bodyRange, in: bytes)
     }
 }
 
