@@ -16,16 +16,21 @@ let package = Package(
         .target(name: "SMTPGrammar", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "IMAPGrammar", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "POP3Grammar", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // The shared CRLF line framer of the SMTP and POP3 framing handlers.
+        .target(name: "ProtocolListener", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "LineFraming", dependencies: [
+            "ProtocolListener", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "MailMessage"),
         .target(name: "Sieve", dependencies: ["MailMessage"]),
         // libFuzzer's driver, called from each harness's main.swift (see FuzzDriver.swift).
         .target(name: "FuzzSupport"),
 
-        .executableTarget(name: "FuzzSMTPCommand", dependencies: ["SMTPGrammar", "FuzzSupport"]),
+        .executableTarget(name: "FuzzSMTPCommand", dependencies: ["SMTPGrammar", "LineFraming", "FuzzSupport"]),
         .executableTarget(name: "FuzzIMAPCommand", dependencies: [
             "IMAPGrammar", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .executableTarget(name: "FuzzPOP3Command", dependencies: ["POP3Grammar", "FuzzSupport"]),
+        .executableTarget(name: "FuzzPOP3Command", dependencies: ["POP3Grammar", "LineFraming", "FuzzSupport"]),
         .executableTarget(name: "FuzzMIMEMessage", dependencies: ["MailMessage", "FuzzSupport"]),
         .executableTarget(name: "FuzzSieveScript", dependencies: ["Sieve", "FuzzSupport"]),
     ],

@@ -1,6 +1,8 @@
 // libFuzzer harness: POP3 command lines (RFC 1939, RFC 2449, RFC 5034) from a client. The input
-// is a session transcript; each line goes to the parser as the framing handler would pass it.
+// is a choice byte (read size, line limit: see FramedLines) and a session transcript, cut into
+// lines by the server's LineFramer (512: the default command line limit) and parsed one by one.
 import FuzzSupport
+import LineFraming
 import POP3Grammar
 
 #if canImport(Glibc)
@@ -9,7 +11,7 @@ import Glibc
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    for line in FuzzDriver.lines(FuzzDriver.bytes(data, size)) {
+    for case .line(let line) in FramedLines.lines(of: FuzzDriver.bytes(data, size), limit: 512) {
         do {
             let command = try POP3CommandParser.parse(line)
             _ = String(describing: command)

@@ -26,12 +26,4 @@ public enum FuzzDriver {
         guard let data, size > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: data, count: size))
     }
-
-    /// Splits a session transcript into lines without their CRLF (or bare LF), the way the
-    /// servers' line framers hand them to the command parsers.
-    public static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
-        bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
-            line.last == 0x0D ? Array(line.dropLast()) : Array(line)
-        }
-    }
 }
