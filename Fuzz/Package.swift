@@ -19,7 +19,7 @@ let package = Package(
         // The shared CRLF line framer of the SMTP and POP3 framing handlers.
         .target(name: "ProtocolListener", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "LineFraming", dependencies: [
-            "ProtocolListener", .product(name: "NIOCore", package: "swift-nio"),
+            "ProtocolListener", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "MailMessage"),
         .target(name: "Sieve", dependencies: ["MailMessage"]),

@@ -5,6 +5,10 @@
 // Each harness therefore calls libFuzzer's documented `LLVMFuzzerRunDriver` from its main.swift,
 // passing its test function and the process arguments (libFuzzer flags and corpus folders).
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @_silgen_name("LLVMFuzzerRunDriver")
 private func LLVMFuzzerRunDriver(
     _ argc: UnsafeMutablePointer<CInt>,
@@ -25,5 +29,14 @@ public enum FuzzDriver {
     public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
         guard let data, size > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: data, count: size))
+    }
+
+    /// A property the parser must keep. Unlike `precondition`, whose message release builds drop,
+    /// this prints why before aborting, so the libFuzzer report names the broken property.
+    public static func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+        guard !condition else { return }
+        var text = "fuzz check failed: \(message())\n"
+        text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        abort()
     }
 }
