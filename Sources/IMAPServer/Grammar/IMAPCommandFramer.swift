@@ -159,10 +159,17 @@ public struct IMAPCommandFramer {
         let end = lineFeed ?? view.endIndex
         let addition = end - view.startIndex
         if line.count + addition > configuration.maxLineLength + 1 {   // +1 for the CR
+            // The part of the line already taken from earlier reads is no longer in `buffer`: its
+            // end seeds the discard tail, so that a `{n+}` announcement split across the point where
+            // the limit was crossed is still seen and its octets skipped. (Found by fuzzing: without
+            // this, the literal's octets were read as a new command when the line came in pieces.)
+            let consumedTail = Array(line.suffix(32))
             // Keep just enough to read the tag; the rest of the line is skipped in `.discardLine`,
             // which also notices a literal announced at its end.
             if line.count < 80 { line.append(contentsOf: view[view.startIndex..<min(end, view.startIndex + 80)]) }
-            return reject(.lineTooLong(limit: configuration.maxLineLength), discarding: .discardLine)
+            let event = reject(.lineTooLong(limit: configuration.maxLineLength), discarding: .discardLine)
+            discardTail = consumedTail
+            return event
         }
         line.append(contentsOf: view[view.startIndex..<end])
         guard let lineFeed else {

@@ -90,6 +90,12 @@ import Testing
         // Line too long: skipped to its end.
         (String(repeating: "x", count: 300) + "\r\nb NOOP\r\n", [.rejected(.lineTooLong(limit: 100), tag: nil), .command("b NOOP")]),
         ("t1 LOGIN " + String(repeating: "x", count: 300) + "\r\nb NOOP\r\n", [.rejected(.lineTooLong(limit: 100), tag: "t1"), .command("b NOOP")]),
+        // Found by fuzzing (scripts/fuzz, FuzzIMAPCommand): a too-long line whose LITERAL+
+        // announcement straddles the limit. Read byte by byte, the "{" was taken in before the
+        // limit was crossed and forgotten, so "hello) NOOP" (the literal and the rest of the
+        // command) came out as a command of its own. Its octets must be skipped either way.
+        ("t1 SEARCH " + String(repeating: "x", count: 89) + " {5+}\r\nhello) NOOP\r\nb NOOP\r\n",
+         [.rejected(.lineTooLong(limit: 100), tag: "t1"), .command("b NOOP")]),
         // Too many literals.
         ("a X {1+}\r\na {1+}\r\nb {1+}\r\nc\r\nd NOOP\r\n", [.rejected(.tooManyLiterals(limit: 2), tag: "a"), .command("d NOOP")]),
         // APPEND literals above the threshold are streamed, not buffered.

@@ -1,0 +1,1 @@
+../../../Sources/SMTPServer/SMTPReceiver.swift
