@@ -8,7 +8,7 @@ import time
 from imap_support import facteur_specific, imap_peer, make_message, response_code  # noqa: F401 (fixture)
 
 STANDARD = re.compile(rb"^\* (\d+ EXISTS|\d+ RECENT|FLAGS |OK \[(UIDVALIDITY|UIDNEXT|UNSEEN|PERMANENTFLAGS|"
-                      rb"HIGHESTMODSEQ|CLOSED|READ-WRITE|READ-ONLY)|LIST )")
+                      rb"HIGHESTMODSEQ|CLOSED|READ-WRITE|READ-ONLY|MAILBOXID)|LIST )")
 FETCH = re.compile(rb"^\* (\d+) FETCH \((.*)\)$")
 
 

@@ -160,4 +160,19 @@ extension IMAPSession {
         queue(.untagged(.enabled(enabled)))
         return .done(.ok("ENABLE completed"))
     }
+
+    // RFC 8437 §2: back to the not-authenticated state with everything a fresh connection would
+    // have, TLS excepted; the client may log in again, as someone else.
+    mutating func unauthenticate(_ outbound: Outbound) async throws -> CommandOutcome {
+        if let view = selected { dependencies.hub.unwatch(view.mailbox.id, channel: connection.channel) }
+        state = .notAuthenticated
+        rev2Enabled = false
+        condStoreEnabled = false
+        qresyncEnabled = false
+        savedSearch = nil
+        authFailures = 0
+        logger[metadataKey: "account"] = nil
+        try await outbound.write(.setAutologout(configuration.preLoginTimeout))
+        return .done(.ok("UNAUTHENTICATE completed"))
+    }
 }

@@ -125,7 +125,10 @@ extension IMAPSession {
 
         // Parsed for later issues; not announced in CAPABILITY, so a client that sends them anyway
         // learns they are not available.
-        case .getQuota, .getQuotaRoot, .compress, .unauthenticate:
+        case .unauthenticate:
+            guard account != nil else { return notAuthenticated() }
+            return try await unauthenticate(outbound)
+        case .getQuota, .getQuotaRoot, .compress:
             return .done(.bad("\(Self.metricName(command.kind)) is not supported", code: .cannot))
         }
     }

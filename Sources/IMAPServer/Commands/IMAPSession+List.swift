@@ -19,6 +19,11 @@ extension IMAPSession {
         let selectSpecialUse = command.selectionOptions.contains(.specialUse)
         let recursive = command.selectionOptions.contains(.recursiveMatch)
         let returnSubscribed = selectSubscribed || command.returnOptions.contains(.subscribed)
+        let statusAttributes: [IMAPStatusAttribute]? = command.returnOptions.lazy.compactMap { option in
+            if case .status(let attributes) = option { return attributes }
+            return nil
+        }.first
+        if statusAttributes?.contains(.highestModSeq) == true { enableCondStore() }
         let extended = rev2Enabled || !command.selectionOptions.isEmpty || !command.returnOptions.isEmpty
             || command.patterns.count > 1
 
@@ -47,6 +52,10 @@ extension IMAPSession {
             attributes.append(tree.hasChildren(name) ? "\\HasChildren" : "\\HasNoChildren")
             queue(.untagged(.list(IMAPListResponse(attributes: attributes, delimiter: "/",
                                                    mailbox: IMAPMailboxName(name), childInfo: childInfo))))
+            // RFC 5819 §2: STATUS follows the LIST line of every selectable mailbox listed.
+            if let mailbox, let statusAttributes {
+                queue(try await statusResponse(mailbox, statusAttributes))
+            }
         }
         return .done(.ok("LIST completed"))
     }

@@ -27,8 +27,9 @@ extension IMAPSession {
         guard existing.count < configuration.maxMailboxesPerAccount else {
             return .done(.no("Too many mailboxes", code: .limit))
         }
-        try await store.createMailbox(accountID: account.id, name: text, specialUse: use)
-        return .done(.ok("CREATE completed"))
+        let created = try await store.createMailbox(accountID: account.id, name: text, specialUse: use)
+        // RFC 8474 §4.1: CREATE tells the new mailbox's id.
+        return .done(.ok("CREATE completed", code: .mailboxID(Self.objectID(of: created))))
     }
 
     mutating func delete(_ name: IMAPMailboxName, account: Account) async throws -> CommandOutcome {
@@ -58,6 +59,12 @@ extension IMAPSession {
         }
         // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
         if attributes.contains(.highestModSeq) { enableCondStore() }
+        queue(try await statusResponse(mailbox, attributes))
+        return .done(.ok("STATUS completed"))
+    }
+
+    /// `* STATUS name (...)` for one mailbox: STATUS, and LIST ... RETURN (STATUS (...)) (RFC 5819).
+    func statusResponse(_ mailbox: Mailbox, _ attributes: [IMAPStatusAttribute]) async throws -> IMAPResponse {
         var deleted: UInt64?
         if attributes.contains(.deleted) {
             deleted = UInt64(try await store.messageIndex(mailboxID: mailbox.id)
@@ -75,10 +82,9 @@ extension IMAPSession {
             case .recent: values.append(.number(.recent, 0))
             case .highestModSeq: values.append(.number(.highestModSeq, mailbox.highestModSeq))
             case .appendLimit: values.append(.number(.appendLimit, configuration.framer.maxAppendLiteralSize))
-            case .mailboxID: values.append(.mailboxID("F\(mailbox.uidValidity)-\(mailbox.id)"))
+            case .mailboxID: values.append(.mailboxID(Self.objectID(of: mailbox)))
             }
         }
-        queue(.untagged(.mailboxStatus(IMAPMailboxName(mailbox.name), values)))
-        return .done(.ok("STATUS completed"))
+        return .untagged(.mailboxStatus(IMAPMailboxName(mailbox.name), values))
     }
 }

@@ -33,6 +33,8 @@ extension IMAPSession {
         }
         let view = SelectedMailbox(mailbox: mailbox, readOnly: readOnly, index: index, generation: generation)
         state = .selected(account, view)
+        // RFC 5182 §2.1: `$` does not survive a change of mailbox.
+        savedSearch = nil
 
         queue(.untagged(.exists(view.count)))
         if !rev2Enabled {
@@ -43,10 +45,12 @@ extension IMAPSession {
         }
         queue(.untagged(.state(.ok("UIDs valid", code: .uidValidity(mailbox.uidValidity)))))
         queue(.untagged(.state(.ok("Predicted next UID", code: .uidNext(mailbox.uidNext)))))
-        queue(.untagged(.flags(Self.mailboxFlags(index))))
+        let flags = Self.mailboxFlags(index)
+        queue(.untagged(.flags(flags)))
         queue(.untagged(.state(.ok(readOnly ? "No permanent flags permitted" : "Flags permitted",
-                                   code: .permanentFlags(readOnly ? [] : Self.mailboxFlags(index),
-                                                         allowsNewKeywords: !readOnly)))))
+                                   code: .permanentFlags(readOnly ? [] : flags, allowsNewKeywords: !readOnly)))))
+        // RFC 8474 §4.2: the mailbox's object id, stable across renames.
+        queue(.untagged(.state(.ok("Mailbox id", code: .mailboxID(Self.objectID(of: mailbox))))))
         if rev2Enabled {
             // RFC 9051 §6.3.2: the LIST response carries the mailbox name as the server spells it.
             queue(.untagged(.list(IMAPListResponse(attributes: mailbox.specialUse.map { [$0.rawValue] } ?? [],
@@ -91,6 +95,12 @@ extension IMAPSession {
             queue(.untagged(.fetch(number, [.uid(entry.uid), .flags(entry.flags.map(IMAPFlag.init(stored:))),
                                             .modSequence(entry.modSeq)])))
         }
+    }
+
+    /// RFC 8474 `objectid` (letters, digits, "-", "_"): the row id survives RENAME, and the
+    /// UIDVALIDITY part keeps an id from being reused by a mailbox created after a delete.
+    static func objectID(of mailbox: Mailbox) -> String {
+        "F\(mailbox.uidValidity)-\(mailbox.id)"
     }
 
     /// The system flags, the common keywords and every keyword in use in the mailbox.

@@ -20,6 +20,14 @@ extension IMAPSession {
         "MULTIAPPEND",         // RFC 3502
         "CONDSTORE",           // RFC 7162 §3.1 (§3.2.2: announced with QRESYNC for CONDSTORE-only clients)
         "QRESYNC",             // RFC 7162 §3.2
+        "SEARCHRES",           // RFC 5182
+        "LIST-STATUS",         // RFC 5819
+        "STATUS=SIZE",         // RFC 8438
+        "OBJECTID",            // RFC 8474
+        "SAVEDATE",            // RFC 8514
+        "PREVIEW",             // RFC 8970 (computed at delivery)
+        "CREATE-SPECIAL-USE",  // RFC 6154 §3
+        "UNAUTHENTICATE",      // RFC 8437
     ]
 
     var capabilities: [String] {
@@ -35,6 +43,8 @@ extension IMAPSession {
             }
         }
         result.append(contentsOf: Self.extensions)
+        // RFC 7889 §3: the largest APPEND the server accepts, the framer's limit.
+        result.append("APPENDLIMIT=\(configuration.framer.maxAppendLiteralSize)")
         return result
     }
 }
