@@ -123,6 +123,7 @@ let package = Package(
         .testTarget(name: "ProtocolListenerTests", dependencies: [
             "ProtocolListener",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -88,6 +88,8 @@ public final class POP3Server: Sendable {
             try sync.addHandler(NIOSSLServerHandler(context: tlsContext))
         }
         try sync.addHandler(POP3FramingHandler(configuration: framing))
+        // A client that stops reading in the middle of a RETR is disconnected after 5 minutes.
+        try sync.addHandler(WriteStallTimeoutHandler(timeout: .minutes(5)))
         return try NIOAsyncChannel<POP3InboundFrame, POP3OutboundInstruction>(wrappingChannelSynchronously: channel)
     }
 

@@ -2,6 +2,7 @@
 
 import NIOCore
 import NIOSSL
+import ProtocolListener
 
 /// Builds the handlers of one accepted connection and wraps it for the session task.
 ///
@@ -12,6 +13,9 @@ import NIOSSL
 /// }
 /// ```
 enum IMAPChildPipeline {
+    /// A client that reads nothing of a pending response for this long is disconnected.
+    static let writeStallTimeout = TimeAmount.minutes(5)
+
     /// Runs on the child's event loop (inside the bootstrap's initializer): TLS first when
     /// `implicitTLS` is given (imaps, RFC 8314 §3.3), then the framing handler, then the async
     /// wrapper the session reads frames from and writes instructions to.
@@ -23,6 +27,7 @@ enum IMAPChildPipeline {
             try sync.addHandler(NIOSSLServerHandler(context: implicitTLS))
         }
         try sync.addHandler(IMAPFramingHandler(configuration: framing))
+        try sync.addHandler(WriteStallTimeoutHandler(timeout: writeStallTimeout))
         return try NIOAsyncChannel<IMAPInboundFrame, IMAPOutboundInstruction>(wrappingChannelSynchronously: channel)
     }
 }
