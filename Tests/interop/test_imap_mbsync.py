@@ -92,16 +92,22 @@ def server_state(peer) -> dict[str, dict[str, frozenset]]:
 
 
 def run_mbsync(workdir: Path, peer) -> str:
-    local = workdir / "local"
+    return sync_with_mbsync(workdir, peer.imap_port, workdir / "local", FOLDERS)
+
+
+def sync_with_mbsync(workdir: Path, port: int, local: Path, folders) -> str:
+    """One `mbsync` run of `folders` between the server on `port` (plain IMAP, LOGIN) and the
+    Maildir tree at `local`, both ways with creation and expunge; returns mbsync's output."""
+    local.mkdir(parents=True, exist_ok=True)
     rc = workdir / "mbsyncrc"
     rc.write_text(f"""IMAPAccount peer
 Host 127.0.0.1
-Port {peer.imap_port}
+Port {port}
 User {ALICE}
 Pass {PASSWORD}
 SSLType None
 AuthMechs LOGIN
-Timeout 60
+Timeout 120
 
 IMAPStore remote
 Account peer
@@ -114,13 +120,13 @@ SubFolders Verbatim
 Channel sync
 Far :remote:
 Near :local:
-Patterns {" ".join(FOLDERS)}
+Patterns {" ".join(folders)}
 Create Both
 Expunge Both
 Sync All
 SyncState *
 """)
-    result = subprocess.run(["mbsync", "-c", str(rc), "sync"], capture_output=True, text=True, timeout=300,
+    result = subprocess.run(["mbsync", "-c", str(rc), "sync"], capture_output=True, text=True, timeout=600,
                             env={"HOME": str(workdir), "PATH": "/usr/bin:/bin"})
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

@@ -17,7 +17,7 @@ import pytest
 
 from byte_counting_proxy import ByteCountingProxy
 from imap_support import ALICE, PASSWORD, imap_peer  # noqa: F401 (fixture)
-from test_imap_mbsync import seeded_message
+from test_imap_mbsync import seeded_message, sync_with_mbsync
 
 FOLDERS = {"INBOX": 2000, "Work": 1500, "Lists/dev": 1500}
 TOTAL = sum(FOLDERS.values())
@@ -109,38 +109,7 @@ def expected_counts(changes_applied: int) -> dict[str, int]:
 
 
 def run_mbsync(workdir: Path, port: int) -> None:
-    local = workdir / "mbsync-local"
-    local.mkdir(exist_ok=True)
-    rc = workdir / "mbsyncrc"
-    rc.write_text(f"""IMAPAccount peer
-Host 127.0.0.1
-Port {port}
-User {ALICE}
-Pass {PASSWORD}
-SSLType None
-AuthMechs LOGIN
-Timeout 120
-
-IMAPStore remote
-Account peer
-
-MaildirStore local
-Path {local}/
-Inbox {local}/INBOX
-SubFolders Verbatim
-
-Channel sync
-Far :remote:
-Near :local:
-Patterns {" ".join(FOLDERS)}
-Create Both
-Expunge Both
-Sync All
-SyncState *
-""")
-    result = subprocess.run(["mbsync", "-c", str(rc), "sync"], capture_output=True, text=True, timeout=600,
-                            env={"HOME": str(workdir), "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stdout + result.stderr
+    sync_with_mbsync(workdir, port, workdir / "mbsync-local", FOLDERS)
 
 
 def run_offlineimap(workdir: Path, port: int) -> None:
