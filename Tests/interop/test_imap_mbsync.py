@@ -69,10 +69,11 @@ def local_state(root: Path) -> dict[str, dict[str, frozenset]]:
     return state
 
 
-def server_state(peer) -> dict[str, dict[str, frozenset]]:
+def server_state(peer, folders=FOLDERS) -> dict[str, dict[str, frozenset]]:
+    """{folder: {Message-ID: flags}} as the server holds it."""
     client = peer.connect()
     state = {}
-    for folder in FOLDERS:
+    for folder in folders:
         typ, data = client.select(f'"{folder}"', readonly=True)
         assert typ == "OK", (folder, data)
         messages = {}

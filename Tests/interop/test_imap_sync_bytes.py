@@ -17,7 +17,7 @@ import pytest
 
 from byte_counting_proxy import ByteCountingProxy
 from imap_support import ALICE, PASSWORD, imap_peer  # noqa: F401 (fixture)
-from test_imap_mbsync import seeded_message, sync_with_mbsync
+from test_imap_mbsync import seeded_message, server_state, sync_with_mbsync
 
 FOLDERS = {"INBOX": 2000, "Work": 1500, "Lists/dev": 1500}
 TOTAL = sum(FOLDERS.values())
@@ -50,24 +50,6 @@ def load_server(peer, seed: int) -> None:
 
 def message_id(data: bytes) -> str:
     return re.search(rb"^Message-ID: (<[^>]+>)", data, re.M | re.I).group(1).decode()
-
-
-def server_state(peer) -> dict[str, dict[str, frozenset]]:
-    client = peer.connect()
-    state = {}
-    for folder in FOLDERS:
-        typ, data = client.select(f'"{folder}"', readonly=True)
-        assert typ == "OK", (folder, data)
-        messages = {}
-        if int(data[0]) > 0:
-            typ, data = client.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
-            for item in data:
-                if isinstance(item, tuple):
-                    flags = re.search(rb"FLAGS \(([^)]*)\)", item[0]).group(1).decode().split()
-                    messages[message_id(item[1])] = frozenset(f for f in flags if f != "\\Recent")
-        state[folder] = messages
-    client.logout()
-    return state
 
 
 def maildir_state(root: Path) -> dict[str, dict[str, frozenset]]:
@@ -163,7 +145,7 @@ def test_second_sync_after_50_changes_moves_only_the_changes(imap_peer, workdir,
         run(workdir, proxy.port)
         first_up, first_down = proxy.take()
         local = workdir / local_name
-        assert maildir_state(local) == server_state(imap_peer)
+        assert maildir_state(local) == server_state(imap_peer, FOLDERS)
         assert {folder: len(messages) for folder, messages in maildir_state(local).items()} == expected_counts(0)
 
         new_bytes = fifty_changes(imap_peer, round_number=0)
@@ -173,7 +155,7 @@ def test_second_sync_after_50_changes_moves_only_the_changes(imap_peer, workdir,
     finally:
         proxy.close()
 
-    local_state, remote_state = maildir_state(local), server_state(imap_peer)
+    local_state, remote_state = maildir_state(local), server_state(imap_peer, FOLDERS)
     assert local_state == remote_state
     assert {folder: len(messages) for folder, messages in local_state.items()} == expected_counts(1)
     assert sum("\\Flagged" in flags for flags in local_state["INBOX"].values()) >= 20
