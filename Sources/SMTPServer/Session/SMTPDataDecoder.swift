@@ -47,11 +47,17 @@ struct SMTPDataDecoder: Sendable {
                 default: append(byte); position = .inLine
                 }
             case .inLine:
-                index += 1
                 switch byte {
-                case UInt8(ascii: "\r"): position = .carriageReturn
-                case UInt8(ascii: "\n"): bareLineEnding = true; append(byte)  // never a line start
-                default: append(byte)
+                case UInt8(ascii: "\r"): index += 1; position = .carriageReturn
+                case UInt8(ascii: "\n"): index += 1; bareLineEnding = true; append(byte)  // never a line start
+                default:
+                    // The common case: copy the rest of the line up to the next CR or LF at once.
+                    var end = index + 1
+                    while end < bytes.count, bytes[end] != UInt8(ascii: "\r"), bytes[end] != UInt8(ascii: "\n") {
+                        end += 1
+                    }
+                    append(UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                    index = end
                 }
             case .carriageReturn:
                 if byte == UInt8(ascii: "\n") {
@@ -86,6 +92,17 @@ struct SMTPDataDecoder: Sendable {
             }
         }
         return (index, false)
+    }
+
+    private mutating func append(_ run: UnsafeRawBufferPointer) {
+        octets += run.count
+        guard !tooLarge else { return }
+        if message.count + run.count > maxSize {
+            tooLarge = true
+            message = []
+            return
+        }
+        message.append(contentsOf: run)
     }
 
     private mutating func append(_ byte: UInt8) {

@@ -66,10 +66,21 @@ import Testing
         #expect(result.decoder.octets == 240)
     }
 
-    @Test func exactlyAtTheLimitIsAccepted() {
-        let result = Self.run(Array("12345678\r\n.\r\n".utf8), byteByByte: true, maxSize: 10)
+    // Whole lines are copied as runs, single bytes one by one: the limit must fall at the same
+    // octet either way.
+    @Test(arguments: [false, true])
+    func exactlyAtTheLimitIsAccepted(byteByByte: Bool) {
+        let result = Self.run(Array("12345678\r\n.\r\n".utf8), byteByByte: byteByByte, maxSize: 10)
         #expect(result.finished)
         #expect(!result.decoder.tooLarge)
         #expect(result.decoder.message.count == 10)
+    }
+
+    @Test(arguments: [false, true])
+    func oneOctetOverTheLimitIsTooLarge(byteByByte: Bool) {
+        let result = Self.run(Array("123456789\r\n.\r\n".utf8), byteByByte: byteByByte, maxSize: 10)
+        #expect(result.finished)
+        #expect(result.decoder.tooLarge)
+        #expect(result.decoder.octets == 11)
     }
 }
