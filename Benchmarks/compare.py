@@ -37,6 +37,7 @@ LOAD_USERS = [f"user{n}@{DOMAIN}" for n in range(1, 6)]
 POP_USER = f"reader@{DOMAIN}"
 IMAP_USER = f"imapbig@{DOMAIN}"   # the 10,000-message mailbox
 IDLE_USER = f"idler@{DOMAIN}"     # a small INBOX for the idle connections
+SCENARIOS = ["smtp", "lmtp", "pop3", "imap-large", "imap-idle"]
 
 
 class Row:
@@ -347,11 +348,17 @@ def main():
     parser.add_argument("--imap-runs", type=int, default=3)
     parser.add_argument("--idle-connections", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", default=",".join(SCENARIOS),
+                        help=f"comma-separated scenarios to run (default all: {','.join(SCENARIOS)})")
     parser.add_argument("--work-dir", type=Path, help="an empty directory to work in (default: a new temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--command", default=" ".join(sys.argv), help="the command line recorded in RESULTS.md")
     args = parser.parse_args()
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    unknown = only - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}; known: {', '.join(SCENARIOS)}")
 
     started = time.monotonic()
     # A thousand idle IMAP connections need descriptors in this process and in the servers it starts.
@@ -370,7 +377,8 @@ def main():
             f"median {sorted(sizes)[len(sizes) // 2]} B")
         messages = [(corpus / f"{i:05d}.eml").read_bytes() for i in range(len(sizes))]
         rng = imap_large_mailbox.random.Random(11)
-        imap_messages = [imap_large_mailbox.make_message(i, rng) for i in range(args.imap_messages)]
+        imap_count = args.imap_messages if "imap-large" in only else 0
+        imap_messages = [imap_large_mailbox.make_message(i, rng) for i in range(imap_count)]
         imap_mbox = work / "imap.mbox"
         imap_mbox.write_bytes(b"".join(mboxrd(message) for message in imap_messages))
 
@@ -381,7 +389,8 @@ def main():
         facteur.cli("import", POP_USER, "--format", "mbox", str(corpus / "corpus.mbox"))
         log(f"facteur import --format mbox: {len(sizes)} messages in {time.monotonic() - start:.2f}s")
         start = time.monotonic()
-        facteur.cli("import", IMAP_USER, "--format", "mbox", str(imap_mbox))
+        if imap_messages:
+            facteur.cli("import", IMAP_USER, "--format", "mbox", str(imap_mbox))
         facteur.cli("import", IDLE_USER, "--format", "mbox", str(corpus / "corpus.mbox"))
         log(f"facteur import --format mbox: {len(imap_messages)} + {len(sizes)} messages for IMAP in "
             f"{time.monotonic() - start:.2f}s")
@@ -417,8 +426,10 @@ def main():
         for name, reason in skip.items():
             log(f"{name}: {reason}")
 
-        rows += scenario_smtp(facteur, postfix, dovecot, skip, args)
-        rows += scenario_lmtp(facteur, dovecot, skip, args)
+        if "smtp" in only:
+            rows += scenario_smtp(facteur, postfix, dovecot, skip, args)
+        if "lmtp" in only:
+            rows += scenario_lmtp(facteur, dovecot, skip, args)
         stored = stored_count(facteur.ports["pop3"])
         check = (f"check: Facteur's mailboxes hold {stored} of the {sum(FACTEUR_ACCEPTED)} messages it accepted "
                  f"(POP3 STAT)")
@@ -429,10 +440,13 @@ def main():
             check += (f"; Dovecot's Maildirs hold {in_maildirs} of the {sum(DOVECOT_EXPECTED)} messages Postfix "
                       f"and Dovecot accepted")
         log(check)
-        rows += scenario_pop3(facteur, dovecot, skip, corpus, len(sizes), args)
-        rows += scenario_imap_large(facteur, dovecot, skip, len(imap_messages), args)
-        rows += scenario_imap_idle(facteur, dovecot, skip, args)
-        if stored != sum(FACTEUR_ACCEPTED) or not peer_ok:
+        if "pop3" in only:
+            rows += scenario_pop3(facteur, dovecot, skip, corpus, len(sizes), args)
+        if "imap-large" in only:
+            rows += scenario_imap_large(facteur, dovecot, skip, len(imap_messages), args)
+        if "imap-idle" in only:
+            rows += scenario_imap_idle(facteur, dovecot, skip, args)
+        if rows and (stored != sum(FACTEUR_ACCEPTED) or not peer_ok):
             rows[0].note = "MISMATCH: " + check
     finally:
         for server in (postfix, dovecot, facteur):

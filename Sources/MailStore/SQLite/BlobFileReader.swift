@@ -7,8 +7,9 @@ import Darwin
 #endif
 
 /// An open blob file read sequentially. `@unchecked Sendable`: the stream that owns it calls
-/// `next` strictly one call after another (AsyncThrowingStream's unfolding closure), always on the
-/// store's file queue, so `fd` and `offset` are never touched concurrently.
+/// `next` strictly one call after another (the first on the reader that opened it, the rest from
+/// AsyncThrowingStream's unfolding closure on the store's file queue), so `fd` and `offset` are
+/// never touched concurrently.
 final class BlobFileReader: @unchecked Sendable {
     private var fd: Int32
     private var offset = 0
@@ -21,6 +22,9 @@ final class BlobFileReader: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// Everything was read (the file is closed then): a consumer can stop without one more call.
+    var isAtEnd: Bool { offset >= expectedSize }
 
     /// The next `count` octets or fewer; nil at the end. A file shorter than recorded is an error,
     /// never silently short data.
@@ -38,6 +42,7 @@ final class BlobFileReader: @unchecked Sendable {
         }
         offset += read
         if read < wanted { chunk.removeLast(wanted - read) }
+        if offset >= expectedSize { close() }
         return chunk
     }
 
