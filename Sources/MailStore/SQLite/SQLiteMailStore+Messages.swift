@@ -132,10 +132,12 @@ extension SQLiteMailStore {
     /// The lookup behind `contentLocation`, for callers already on a reader.
     private static func contentLocation(_ db: Database, _ message: StoredMessage) throws
         -> (prefix: Data, sha256: String, inline: Data?, size: Int)? {
-        guard let row = try Row.fetchOne(db, sql: """
+        // Cached: parsing this statement anew showed up in a POP3 download's profile (one per RETR).
+        let statement = try db.cachedStatement(sql: """
             SELECT m.prefix, m.content_sha256, b.data, b.size FROM messages m
             JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
-            """, arguments: [message.id]) else { return nil }
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [message.id]) else { return nil }
         let prefix: Data? = row["prefix"]
         return (prefix ?? Data(), row["content_sha256"], row["data"], Int(clamping: row["size"] as Int64))
     }
