@@ -83,8 +83,9 @@ class AsyncIMAP:
         _, untagged = await self.command(f'SELECT "{mailbox}"')
         return exists_in(untagged, 0)
 
-    async def append(self, mailbox: str, message: bytes, flags: str = "") -> bytes:
-        """APPEND with a synchronizing literal (every server supports it); returns the tagged line."""
+    async def append(self, mailbox: str, message: bytes, flags: str = "") -> tuple[bytes, list[bytes]]:
+        """APPEND with a synchronizing literal (every server supports it); returns (tagged line,
+        untagged lines)."""
         tag = self.tag()
         flag_text = f"({flags}) " if flags else ""
         self.writer.write(f'{tag} APPEND "{mailbox}" {flag_text}{{{len(message)}}}\r\n'.encode())
@@ -95,8 +96,7 @@ class AsyncIMAP:
             if line.startswith(tag.encode() + b" "):
                 raise IMAPError(f"APPEND refused: {line[:200]!r}")
         self.writer.write(message + b"\r\n")
-        tagged, _ = await self.finish(tag, "APPEND")
-        return tagged
+        return await self.finish(tag, "APPEND")
 
     async def idle_start(self) -> str:
         tag = self.tag()

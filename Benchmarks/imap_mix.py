@@ -70,8 +70,12 @@ async def client_loop(args, number: int, user: str, timings: dict, deadline: flo
             await timed("STORE", client.command(f"STORE {chosen} +FLAGS (\\Seen)"))
             await timed("SEARCH UNSEEN", client.command("SEARCH UNSEEN"))
             await timed("SEARCH FROM", client.command(f'SEARCH FROM "{rng.choice(SEARCH_NAMES)}"'))
-            tagged = await timed("APPEND", client.append("INBOX", appended_message(number, loop)))
+            tagged, untagged = await timed("APPEND", client.append("INBOX", appended_message(number, loop)))
             match = APPENDUID.search(tagged)
+            if match and exists_in(untagged, 0) == 0:
+                # RFC 9051 §6.3.12: a server SHOULD announce the new message with EXISTS; when it
+                # did not, the client MAY send NOOP, and must, to act on the message in this session.
+                await client.command("NOOP")
             if match:
                 await client.command(f"UID STORE {int(match.group(1))} +FLAGS.SILENT (\\Deleted)")
                 await timed("EXPUNGE", client.command("EXPUNGE"))
