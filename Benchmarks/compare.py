@@ -25,8 +25,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import delivery_latency  # noqa: E402
 import imap_idle_memory  # noqa: E402
 import imap_large_mailbox  # noqa: E402
+import imap_mix  # noqa: E402
 from make_corpus import mboxrd, write_corpus  # noqa: E402
 from pop3_download import POP3Connection  # noqa: E402
 from servers import DOMAIN, PASSWORD, Dovecot, Facteur, Postfix  # noqa: E402
@@ -37,6 +39,9 @@ LOAD_USERS = [f"user{n}@{DOMAIN}" for n in range(1, 6)]
 POP_USER = f"reader@{DOMAIN}"
 IMAP_USER = f"imapbig@{DOMAIN}"   # the 10,000-message mailbox
 IDLE_USER = f"idler@{DOMAIN}"     # a small INBOX for the idle connections
+MIX_USER_PATTERN = "mix{n}@" + DOMAIN  # imap-mix: one account per client
+LATENCY_USER_PATTERN = "lat{n}@" + DOMAIN  # delivery-latency: one recipient (and IDLE client) per sender
+SCENARIOS = ["smtp", "lmtp", "delivery-latency", "pop3", "imap-large", "imap-mix", "imap-idle"]
 
 
 class Row:
@@ -244,6 +249,67 @@ def scenario_imap_idle(facteur: Facteur, dovecot: Dovecot | None, skip: dict, ar
                 peer or theirs["kib_per_connection"], "KiB", False, note)]
 
 
+def latency_level(port_smtp: int, port_imap: int, users: list[str], messages: int, label: str) -> dict:
+    result = delivery_latency.run("127.0.0.1", port_smtp, port_imap, users, PASSWORD, messages)
+    log(f"  {label}: {result['accepted']} accepted by {result['senders']} senders in {result['seconds']:.2f}s, "
+        f"{result['missing']} never announced; 250-to-EXISTS p50 {result['p50_ms']:.1f} ms, "
+        f"p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.1f} ms")
+    if result["missing"] or result["failed"]:
+        raise RuntimeError(f"{label}: {result['failed']} refused, {result['missing']} never announced in IDLE")
+    return result
+
+
+def scenario_latency(facteur: Facteur, postfix: Postfix | None, dovecot: Dovecot | None, skip: dict,
+                     args) -> list[Row]:
+    senders = args.connections
+    users = [LATENCY_USER_PATTERN.format(n=n) for n in range(1, senders + 1)]
+    log(f"delivery-latency: SMTP 250 to IDLE EXISTS; low load (1 sender x {args.latency_messages * 4} messages) "
+        f"and load ({senders} senders x {args.latency_messages}), Facteur then Postfix -> Dovecot LMTP -> IDLE")
+    levels = [("low load, 1 sender", users[:1], args.latency_messages * 4),
+              (f"load, {senders} senders", users, args.latency_messages)]
+    rows = []
+    peer_skip = skip.get("postfix")
+    for name, level_users, messages in levels:
+        ours = latency_level(facteur.ports["smtp"], facteur.ports["imap"], level_users, messages, f"facteur {name}")
+        theirs = None
+        if postfix is not None:
+            theirs = latency_level(postfix.smtp_port, dovecot.imap_port, level_users, messages, f"postfix+dovecot {name}")
+        for key, label in (("p50_ms", "p50"), ("p99_ms", "p99")):
+            rows.append(Row(f"delivery-latency 250-to-IDLE-EXISTS {label}, {name}", ours[key],
+                            peer_skip or theirs[key], "ms", False))
+    rows[-1].note = ("Postfix's 250 means queued; its figure includes the queue, the LMTP hand-over to Dovecot and "
+                     "Dovecot's IDLE notification (the IDLE clients may be hibernated after 2 s)")
+    return rows
+
+
+def mix_run(port: int, label: str, args, tls: bool) -> dict:
+    result = imap_mix.run("127.0.0.1", port, MIX_USER_PATTERN, PASSWORD, args.mix_clients, args.mix_seconds, tls=tls)
+    worst = max(result["commands"].items(), key=lambda item: item[1]["p99_ms"] if item[1]["count"] else 0)
+    log(f"  {label}: {result['operations']} operations in {result['seconds']:.1f}s = {result['ops_per_s']:.0f} ops/s, "
+        f"worst p99 {worst[0]} {worst[1]['p99_ms']:.1f} ms, {len(result['errors'])} client errors")
+    if result["errors"]:
+        raise RuntimeError(f"{label}: {result['errors'][:3]}")
+    return result
+
+
+def scenario_imap_mix(facteur: Facteur, dovecot: Dovecot | None, skip: dict, args) -> list[Row]:
+    log(f"imap-mix: {args.mix_clients} clients, each on its own {args.mix_messages}-message INBOX, "
+        f"{args.mix_seconds:.0f} s per run; plain then implicit TLS, Facteur and Dovecot alternating")
+    peer = skip.get("dovecot")
+    rows = []
+    for tls, mode in ((False, "plain"), (True, "TLS")):
+        ours = mix_run(facteur.ports["imaps" if tls else "imap"], f"facteur imap-mix {mode}", args, tls)
+        theirs = None
+        if dovecot is not None:
+            theirs = mix_run(dovecot.imaps_port if tls else dovecot.imap_port, f"dovecot imap-mix {mode}", args, tls)
+        rows.append(Row(f"imap-mix ops/s ({args.mix_clients} clients, {mode})", ours["ops_per_s"],
+                        peer or theirs["ops_per_s"], "ops/s", True))
+        for command in imap_mix.COMMANDS:
+            rows.append(Row(f"imap-mix {mode} p99 {command}", ours["commands"][command]["p99_ms"],
+                            peer or theirs["commands"][command]["p99_ms"], "ms", False))
+    return rows
+
+
 def stored_count(port: int) -> int:
     """Messages in the load users' mailboxes, by POP3 STAT: what a 250 promised is really there."""
     total = 0
@@ -301,7 +367,7 @@ instance is left running), starts a private Dovecot (POP3 + LMTP, Maildir, `mail
 and a private Postfix (own config and queue, delivering to that Dovecot over LMTP) in a temporary
 directory, all on 127.0.0.1 only, makes a seeded corpus (Benchmarks/make_corpus.py), runs each
 scenario against Facteur and the peer in alternation and adds a section below (newest first).
-It takes about 2 minutes on 2 cores, plus the package install. ratio = how many times better
+It takes about 5 minutes on 2 cores, plus the package install. ratio = how many times better
 Facteur is (rates: facteur/peer; times and latencies: peer/facteur); below 1.00x the peer is
 faster. Every run checks that what was accepted is in the mailboxes (POP3 STAT on Facteur,
 counting Maildir files on Dovecot) and that every RETR matches its LIST size; the corpus reaches
@@ -321,6 +387,19 @@ session; 1 warm-up, median of 3) and imap-idle-memory (Benchmarks/imap_idle_memo
 connections logged in with INBOX selected and in IDLE; the growth of the servers' summed PSS per
 connection; Dovecot with `imap_hibernate_timeout = 2 secs`, its best idle configuration, when it takes
 effect: the run notes say when it did not).
+
+delivery-latency (Benchmarks/delivery_latency.py): one IMAP client per recipient in IDLE on INBOX;
+each sender sends 10 KB messages one after another to its own recipient over SMTP; latency is from
+the SMTP 250 to the `* n EXISTS` that announces the message (for the peer: Postfix's 250 means
+queued, so it includes the queue, the LMTP hand-over and Dovecot's IDLE notification). Low load is
+1 sender x 100 messages, load is 20 senders (the smtp-accept connection count) x 25 messages.
+imap-mix (Benchmarks/imap_mix.py): 20 clients, each logged in to its own account whose INBOX holds
+the first 200 corpus messages, each looping for 15 s over SELECT, FETCH of the last 50 headers
+(`BODY.PEEK[HEADER.FIELDS (...)] FLAGS`), FETCH of one whole message, STORE +FLAGS (\Seen),
+SEARCH UNSEEN, SEARCH FROM, APPEND of a 3 KB message, UID STORE \Deleted + EXPUNGE of it and a
+short IDLE; ops/s over all clients and p99 per command, plain IMAP then IMAPS (implicit TLS),
+Facteur and Dovecot alternating. One asyncio client process drives both servers identically (it
+shares the 2 cores with the server under test). `--only a,b` runs a subset of the scenarios.
 """
 
 
@@ -346,12 +425,23 @@ def main():
     parser.add_argument("--imap-messages", type=int, default=10_000)
     parser.add_argument("--imap-runs", type=int, default=3)
     parser.add_argument("--idle-connections", type=int, default=1000)
+    parser.add_argument("--latency-messages", type=int, default=25,
+                        help="delivery-latency: messages per sender under load (4x that at low load)")
+    parser.add_argument("--mix-clients", type=int, default=20)
+    parser.add_argument("--mix-messages", type=int, default=200, help="imap-mix: corpus messages in each INBOX")
+    parser.add_argument("--mix-seconds", type=float, default=15, help="imap-mix: length of each run")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", default=",".join(SCENARIOS),
+                        help=f"comma-separated scenarios to run (default all: {','.join(SCENARIOS)})")
     parser.add_argument("--work-dir", type=Path, help="an empty directory to work in (default: a new temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--command", default=" ".join(sys.argv), help="the command line recorded in RESULTS.md")
     args = parser.parse_args()
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    unknown = only - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(sorted(unknown))}; known: {', '.join(SCENARIOS)}")
 
     started = time.monotonic()
     # A thousand idle IMAP connections need descriptors in this process and in the servers it starts.
@@ -370,21 +460,36 @@ def main():
             f"median {sorted(sizes)[len(sizes) // 2]} B")
         messages = [(corpus / f"{i:05d}.eml").read_bytes() for i in range(len(sizes))]
         rng = imap_large_mailbox.random.Random(11)
-        imap_messages = [imap_large_mailbox.make_message(i, rng) for i in range(args.imap_messages)]
+        imap_count = args.imap_messages if "imap-large" in only else 0
+        imap_messages = [imap_large_mailbox.make_message(i, rng) for i in range(imap_count)]
         imap_mbox = work / "imap.mbox"
         imap_mbox.write_bytes(b"".join(mboxrd(message) for message in imap_messages))
 
+        mix_users = [MIX_USER_PATTERN.format(n=n) for n in range(1, args.mix_clients + 1)] if "imap-mix" in only else []
+        latency_users = ([LATENCY_USER_PATTERN.format(n=n) for n in range(1, args.connections + 1)]
+                         if "delivery-latency" in only else [])
+        extra_users = mix_users + latency_users
+        mix_messages = messages[:args.mix_messages]
         facteur = Facteur(args.facteur, work / "facteur")
-        for user in LOAD_USERS + [POP_USER, IMAP_USER, IDLE_USER]:
+        for user in LOAD_USERS + [POP_USER, IMAP_USER, IDLE_USER] + extra_users:
             facteur.add_user(user)
         start = time.monotonic()
         facteur.cli("import", POP_USER, "--format", "mbox", str(corpus / "corpus.mbox"))
         log(f"facteur import --format mbox: {len(sizes)} messages in {time.monotonic() - start:.2f}s")
         start = time.monotonic()
-        facteur.cli("import", IMAP_USER, "--format", "mbox", str(imap_mbox))
+        if imap_messages:
+            facteur.cli("import", IMAP_USER, "--format", "mbox", str(imap_mbox))
         facteur.cli("import", IDLE_USER, "--format", "mbox", str(corpus / "corpus.mbox"))
         log(f"facteur import --format mbox: {len(imap_messages)} + {len(sizes)} messages for IMAP in "
             f"{time.monotonic() - start:.2f}s")
+        if mix_users:
+            start = time.monotonic()
+            mix_mbox = work / "mix.mbox"
+            mix_mbox.write_bytes(b"".join(mboxrd(message) for message in mix_messages))
+            for user in mix_users:
+                facteur.cli("import", user, "--format", "mbox", str(mix_mbox))
+            log(f"facteur import --format mbox: {len(mix_users)} x {len(mix_messages)} messages for imap-mix in "
+                f"{time.monotonic() - start:.2f}s")
         facteur.start()
         log(f"facteur up: {facteur.ports}")
 
@@ -392,8 +497,10 @@ def main():
             skip["dovecot"] = "skipped: dovecot not installed"
         else:
             try:
-                dovecot = Dovecot(work / "dovecot", LOAD_USERS + [POP_USER, IMAP_USER, IDLE_USER],
+                dovecot = Dovecot(work / "dovecot", LOAD_USERS + [POP_USER, IMAP_USER, IDLE_USER] + extra_users,
                                   imap=True, hibernate=True)
+                for user in mix_users:
+                    dovecot.write_maildir(user, mix_messages)
                 dovecot.write_maildir(POP_USER, messages)
                 dovecot.write_maildir(IMAP_USER, imap_messages)
                 dovecot.write_maildir(IDLE_USER, messages)
@@ -408,7 +515,7 @@ def main():
             skip["postfix"] = "skipped: postfix not installed"
         else:
             try:
-                postfix = Postfix(work / "postfix", LOAD_USERS, dovecot.lmtp_port)
+                postfix = Postfix(work / "postfix", LOAD_USERS + latency_users, dovecot.lmtp_port)
                 postfix.start()
                 log(f"postfix up: smtpd {postfix.smtp_port} -> dovecot lmtp {dovecot.lmtp_port}")
             except Exception as error:
@@ -417,8 +524,12 @@ def main():
         for name, reason in skip.items():
             log(f"{name}: {reason}")
 
-        rows += scenario_smtp(facteur, postfix, dovecot, skip, args)
-        rows += scenario_lmtp(facteur, dovecot, skip, args)
+        if "smtp" in only:
+            rows += scenario_smtp(facteur, postfix, dovecot, skip, args)
+        if "lmtp" in only:
+            rows += scenario_lmtp(facteur, dovecot, skip, args)
+        if "delivery-latency" in only:
+            rows += scenario_latency(facteur, postfix, dovecot, skip, args)
         stored = stored_count(facteur.ports["pop3"])
         check = (f"check: Facteur's mailboxes hold {stored} of the {sum(FACTEUR_ACCEPTED)} messages it accepted "
                  f"(POP3 STAT)")
@@ -429,10 +540,15 @@ def main():
             check += (f"; Dovecot's Maildirs hold {in_maildirs} of the {sum(DOVECOT_EXPECTED)} messages Postfix "
                       f"and Dovecot accepted")
         log(check)
-        rows += scenario_pop3(facteur, dovecot, skip, corpus, len(sizes), args)
-        rows += scenario_imap_large(facteur, dovecot, skip, len(imap_messages), args)
-        rows += scenario_imap_idle(facteur, dovecot, skip, args)
-        if stored != sum(FACTEUR_ACCEPTED) or not peer_ok:
+        if "pop3" in only:
+            rows += scenario_pop3(facteur, dovecot, skip, corpus, len(sizes), args)
+        if "imap-large" in only:
+            rows += scenario_imap_large(facteur, dovecot, skip, len(imap_messages), args)
+        if "imap-mix" in only:
+            rows += scenario_imap_mix(facteur, dovecot, skip, args)
+        if "imap-idle" in only:
+            rows += scenario_imap_idle(facteur, dovecot, skip, args)
+        if rows and (stored != sum(FACTEUR_ACCEPTED) or not peer_ok):
             rows[0].note = "MISMATCH: " + check
     finally:
         for server in (postfix, dovecot, facteur):

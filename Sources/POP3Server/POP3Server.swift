@@ -83,6 +83,11 @@ public final class POP3Server: Sendable {
             maxCommandLineLength: configuration.maxCommandLineLength,
             maxSASLLineLength: configuration.maxSASLLineLength,
             idleTimeout: configuration.idleTimeout, tlsContext: configuration.tlsContext)
+        // A RETR hands over a store read (1 MiB) at a time: with NIO's default 64 KiB high water
+        // mark the session waited for the socket to drain almost empty before preparing the next
+        // read, so the socket idled meanwhile. Still bounded: about 2 MiB queued per connection.
+        try channel.syncOptions?.setOption(.writeBufferWaterMark,
+                                          value: .init(low: 512 * 1024, high: 2 * 1024 * 1024))
         let sync = channel.pipeline.syncOperations
         if configuration.implicitTLS, let tlsContext = configuration.tlsContext {
             try sync.addHandler(NIOSSLServerHandler(context: tlsContext))

@@ -7,8 +7,9 @@ import Darwin
 #endif
 
 /// An open blob file read sequentially. `@unchecked Sendable`: the stream that owns it calls
-/// `next` strictly one call after another (AsyncThrowingStream's unfolding closure), always on the
-/// store's file queue, so `fd` and `offset` are never touched concurrently.
+/// `next` strictly one call after another (the first on the reader that opened it, the rest from
+/// AsyncThrowingStream's unfolding closure on the store's file queue), so `fd` and `offset` are
+/// never touched concurrently.
 final class BlobFileReader: @unchecked Sendable {
     private var fd: Int32
     private var offset = 0
@@ -22,6 +23,9 @@ final class BlobFileReader: @unchecked Sendable {
 
     deinit { close() }
 
+    /// Everything was read (the file is closed then): a consumer can stop without one more call.
+    var isAtEnd: Bool { offset >= expectedSize }
+
     /// The next `count` octets or fewer; nil at the end. A file shorter than recorded is an error,
     /// never silently short data.
     func next(_ count: Int) throws(StoreError) -> [UInt8]? {
@@ -30,14 +34,21 @@ final class BlobFileReader: @unchecked Sendable {
             return nil
         }
         let wanted = min(count, expectedSize - offset)
-        var chunk = [UInt8](repeating: 0, count: wanted)
-        let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, off_t(offset)) }
+        let start = offset
+        let descriptor = fd
+        var read = 0
+        // Uninitialised: pread fills it, and zeroing a MiB per chunk first was wasted work.
+        let chunk = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, initialized in
+            let got = pread(descriptor, buffer.baseAddress, wanted, off_t(start))
+            read = got
+            initialized = max(got, 0)
+        }
         guard read > 0 else {
             close()
             throw .backend("blob file is shorter than recorded")
         }
         offset += read
-        if read < wanted { chunk.removeLast(wanted - read) }
+        if offset >= expectedSize { close() }
         return chunk
     }
 

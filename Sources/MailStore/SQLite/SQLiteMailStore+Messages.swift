@@ -81,22 +81,28 @@ extension SQLiteMailStore {
 
     public func messageChunks(_ message: StoredMessage, chunkSize: Int) async throws
         -> AsyncThrowingStream<[UInt8], any Error> {
-        let found = try await contentLocation(message)
         let chunkSize = max(chunkSize, 4096)
-        var head = [UInt8](found.prefix)
-        if let inline = found.inline { head.append(contentsOf: inline) }
-        var file: BlobFileReader?
-        if found.inline == nil, found.size > 0 {
-            let url = try blobFiles.url(for: found.sha256)
-            file = try await onFileQueue { try BlobFileReader(url: url, expectedSize: found.size) }
+        let files = blobFiles
+        // One trip to the store's threads finds the content, opens its file and reads the first
+        // chunk: a message up to `chunkSize` costs one hop, not four (lookup, open, read, end).
+        // Reading a file on the reader's thread is store work off the event loops (DESIGN.md rule 5).
+        let opened = try await read { db -> (head: [UInt8], file: BlobFileReader?, first: [UInt8]?)? in
+            guard let found = try Self.contentLocation(db, message) else { return nil }
+            var head = [UInt8](found.prefix)
+            if let inline = found.inline { head.append(contentsOf: inline) }
+            guard found.inline == nil, found.size > 0 else { return (head, nil, nil) }
+            let file = try BlobFileReader(url: try files.url(for: found.sha256), expectedSize: found.size)
+            return (head, file, try file.next(chunkSize))
         }
-        let source = MessageChunkSource(head: head, file: file, chunkSize: chunkSize)
+        guard let opened else { throw StoreError.notFound("message \(message.id)") }
+        let source = MessageChunkSource(head: opened.head, file: opened.file, firstFileChunk: opened.first,
+                                        chunkSize: chunkSize)
         let store = self
         return AsyncThrowingStream(unfolding: {
-            // The prefix and inline content are small and already in memory; file reads go to
-            // the file queue, one chunk per request from the consumer.
-            if let chunk = source.nextHeadChunk() { return chunk }
-            guard let file = source.file else { return nil }
+            // The prefix, inline content and first file chunk are already in memory; later file
+            // reads go to the file queue, one chunk per request from the consumer.
+            if let chunk = source.nextBufferedChunk() { return chunk }
+            guard let file = source.file, !file.isAtEnd else { return nil }
             return try await store.onFileQueue { try file.next(chunkSize) }
         })
     }
@@ -118,16 +124,22 @@ extension SQLiteMailStore {
     /// Where a message's bytes are: its prefix, and its content inline or in a blob file.
     private func contentLocation(_ message: StoredMessage) async throws
         -> (prefix: Data, sha256: String, inline: Data?, size: Int) {
-        let found = try await read { db -> (prefix: Data, sha256: String, inline: Data?, size: Int)? in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT m.prefix, m.content_sha256, b.data, b.size FROM messages m
-                JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
-                """, arguments: [message.id]) else { return nil }
-            let prefix: Data? = row["prefix"]
-            return (prefix ?? Data(), row["content_sha256"], row["data"], Int(clamping: row["size"] as Int64))
-        }
+        let found = try await read { db in try Self.contentLocation(db, message) }
         guard let found else { throw StoreError.notFound("message \(message.id)") }
         return found
+    }
+
+    /// The lookup behind `contentLocation`, for callers already on a reader.
+    private static func contentLocation(_ db: Database, _ message: StoredMessage) throws
+        -> (prefix: Data, sha256: String, inline: Data?, size: Int)? {
+        // Cached: parsing this statement anew showed up in a POP3 download's profile (one per RETR).
+        let statement = try db.cachedStatement(sql: """
+            SELECT m.prefix, m.content_sha256, b.data, b.size FROM messages m
+            JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [message.id]) else { return nil }
+        let prefix: Data? = row["prefix"]
+        return (prefix ?? Data(), row["content_sha256"], row["data"], Int(clamping: row["size"] as Int64))
     }
 
     /// RFC 7162 §3.1: a message whose flags really change gets a new MODSEQ, above every MODSEQ
@@ -283,19 +295,26 @@ private struct BlobRowInfo: Sendable {
 private final class MessageChunkSource: @unchecked Sendable {
     private let head: [UInt8]
     private var headOffset = 0
+    private var firstFileChunk: [UInt8]?
     let file: BlobFileReader?
     let chunkSize: Int
 
-    init(head: [UInt8], file: BlobFileReader?, chunkSize: Int) {
+    init(head: [UInt8], file: BlobFileReader?, firstFileChunk: [UInt8]?, chunkSize: Int) {
         self.head = head
         self.file = file
+        self.firstFileChunk = firstFileChunk
         self.chunkSize = chunkSize
     }
 
-    func nextHeadChunk() -> [UInt8]? {
-        guard headOffset < head.count else { return nil }
-        let end = min(headOffset + chunkSize, head.count)
-        defer { headOffset = end }
-        return Array(head[headOffset..<end])
+    /// The head in `chunkSize` pieces (handed over whole when it fits: no copy), then the file
+    /// chunk read while opening.
+    func nextBufferedChunk() -> [UInt8]? {
+        if headOffset < head.count {
+            let end = min(headOffset + chunkSize, head.count)
+            defer { headOffset = end }
+            return headOffset == 0 && end == head.count ? head : Array(head[headOffset..<end])
+        }
+        defer { firstFileChunk = nil }
+        return firstFileChunk
     }
 }

@@ -2,9 +2,18 @@
 // more "." in front, and the response ends with CRLF "." CRLF.
 
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Stuffs a message as it is copied into output buffers, chunk by chunk, remembering across
 /// chunks whether the next byte starts a line. Never holds a copy of the message.
+///
+/// Why memchr: only the byte after each LF can need a dot, so the scan jumps from LF to LF with
+/// the C library's vectorised search and copies the runs between them whole; a byte-by-byte loop
+/// was the largest CPU cost of a POP3 download.
 public struct POP3DotStuffer: Sendable {
     private var atLineStart = true
 
@@ -13,21 +22,29 @@ public struct POP3DotStuffer: Sendable {
     /// Appends `bytes` to `buffer`, doubling every "." that starts a line.
     public mutating func append(_ bytes: ArraySlice<UInt8>, to buffer: inout ByteBuffer) {
         bytes.withUnsafeBufferPointer { chunk in
-            var runStart = 0
-            var index = 0
+            guard let base = chunk.baseAddress, !chunk.isEmpty else { return }
             let count = chunk.count
-            while index < count {
-                let byte = chunk[index]
-                if atLineStart && byte == UInt8(ascii: ".") {
-                    // Flush the run up to here, then the extra dot; the original dot starts the next run.
-                    buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: chunk[runStart..<index])))
-                    buffer.writeInteger(UInt8(ascii: "."))
-                    runStart = index
-                }
-                atLineStart = byte == UInt8(ascii: "\n")
-                index += 1
+            let dot = UInt8(ascii: ".")
+            // Most messages need no stuffing at all: one reservation, then whole runs.
+            buffer.reserveCapacity(minimumWritableBytes: count + 16)
+            if atLineStart && base[0] == dot {
+                buffer.writeInteger(dot)
             }
-            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: chunk[runStart..<count])))
+            var runStart = 0
+            var searchFrom = 0
+            while searchFrom < count,
+                  let found = memchr(base + searchFrom, Int32(UInt8(ascii: "\n")), count - searchFrom) {
+                let lineStart = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+                if lineStart < count && base[lineStart] == dot {
+                    // The run up to the line start, then the extra dot; the original dot starts the next run.
+                    buffer.writeBytes(UnsafeRawBufferPointer(start: base + runStart, count: lineStart - runStart))
+                    buffer.writeInteger(dot)
+                    runStart = lineStart
+                }
+                searchFrom = lineStart
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(start: base + runStart, count: count - runStart))
+            atLineStart = base[count - 1] == UInt8(ascii: "\n")
         }
     }
 

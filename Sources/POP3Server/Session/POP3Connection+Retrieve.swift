@@ -38,8 +38,10 @@ extension POP3Connection {
         if logger.logLevel <= .trace { logger.trace("S: \(status)") }
 
         let allocator = channel.channel.allocator
-        // Room for the chunk plus a little stuffing, so most chunks never reallocate.
-        let capacity = chunkSize + chunkSize / 16 + 64
+        // Room for a whole store read plus a little stuffing (most messages fit in one), so the
+        // stuffer rarely reallocates.
+        let readSize = max(chunkSize, Self.storeReadSize)
+        let capacity = min(entry.message.size, readSize) + readSize / 16 + 64
         var out = allocator.buffer(capacity: capacity)
         status.encode(into: &out)
         var stuffer = POP3DotStuffer()
@@ -49,7 +51,14 @@ extension POP3Connection {
                 stuffer.append(chunk[...], to: &out)
                 sent += chunk.count
                 if out.readableBytes >= chunkSize {
-                    try await outbound.write(.send(out, then: .more))
+                    // Each store read goes out as `chunkSize` slices of one buffer (no copies),
+                    // handed over in one call: one hop to the event loop and one flush per read,
+                    // not per slice.
+                    var pieces: [POP3OutboundInstruction] = []
+                    while out.readableBytes > 0, let piece = out.readSlice(length: min(chunkSize, out.readableBytes)) {
+                        pieces.append(.send(piece, then: .more))
+                    }
+                    try await outbound.write(contentsOf: pieces)
                     out = allocator.buffer(capacity: capacity)
                 }
             }

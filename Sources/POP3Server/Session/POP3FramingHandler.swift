@@ -71,7 +71,9 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .send(let bytes, let next):
             switch next {
             case .more:
-                context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+                // NIOAsyncChannel flushes after each batch it hands us: a RETR's slices leave in
+                // one writev, not one syscall each.
+                context.write(wrapOutboundOut(bytes), promise: promise)
             case .close:
                 closing = true
                 paused = true

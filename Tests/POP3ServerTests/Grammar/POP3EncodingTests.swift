@@ -43,6 +43,39 @@ import Testing
         #expect(Self.stuff(chunks) == expected)
     }
 
+    /// The byte-at-a-time definition the fast (memchr) stuffer must match, whatever the chunking.
+    static func referenceStuff(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var atLineStart = true
+        for byte in bytes {
+            if atLineStart && byte == UInt8(ascii: ".") { out.append(byte) }
+            out.append(byte)
+            atLineStart = byte == UInt8(ascii: "\n")
+        }
+        if !atLineStart { out += Array("\r\n".utf8) }
+        return out + Array(".\r\n".utf8)
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 64, 4096])
+    func fastStuffingMatchesTheByteByByteDefinition(chunkSize: Int) {
+        // Seeded, so a failure repeats: dots, CR, LF and letters in every order, split everywhere.
+        var generator = StuffingTestGenerator(seed: UInt64(chunkSize))
+        let alphabet = Array(".\r\na".utf8)
+        for _ in 0..<50 {
+            let bytes = (0..<Int(generator.next() % 300)).map { _ in alphabet[Int(generator.next() % 4)] }
+            var stuffer = POP3DotStuffer()
+            var buffer = ByteBuffer()
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + chunkSize)
+                stuffer.append(bytes[start..<end], to: &buffer)
+                start = end
+            }
+            stuffer.finish(into: &buffer)
+            #expect(Array(buffer.readableBytesView) == Self.referenceStuff(bytes))
+        }
+    }
+
     @Test(arguments: [
         ("H: 1\r\nI: 2\r\n\r\nb1\r\nb2\r\nb3\r\n", 0, "H: 1\r\nI: 2\r\n\r\n"),
         ("H: 1\r\nI: 2\r\n\r\nb1\r\nb2\r\nb3\r\n", 2, "H: 1\r\nI: 2\r\n\r\nb1\r\nb2\r\n"),
@@ -55,5 +88,18 @@ import Testing
         let bytes = Array(message.utf8)
         let length = POP3MessageExtent.topLength(of: bytes, bodyLines: lines)
         #expect(String(decoding: bytes[..<length], as: UTF8.self) == expected)
+    }
+}
+
+/// A tiny seeded generator (SplitMix64): reproducible test data without Foundation.
+private struct StuffingTestGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }
