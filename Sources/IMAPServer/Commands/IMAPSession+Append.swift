@@ -91,6 +91,7 @@ extension IMAPSession {
             if case .notFound = failure { return .done(.no("No such mailbox", code: .tryCreate)) }
             return .done(storeFailure(failure, command: "APPEND"))
         }
+        if selected?.mailbox.id == mailbox.id { selectedMailboxGrew = true }
         guard let appended = IMAPSequenceSet(compacting: uids) else { return .done(.ok("APPEND completed")) }
         return .done(.ok("APPEND completed", code: .appendUID(uidValidity: uidValidity, uids: appended)))
     }

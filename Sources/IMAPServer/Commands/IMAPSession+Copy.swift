@@ -25,7 +25,10 @@ extension IMAPSession {
            let destination = IMAPSequenceSet(compacting: outcome.destinationUIDs) {
             code = .copyUID(uidValidity: outcome.uidValidity, source: source, destination: destination)
         }
-        guard move else { return .done(.ok("COPY completed", code: code)) }
+        guard move else {
+            if destination.id == view.mailbox.id { selectedMailboxGrew = true }
+            return .done(.ok("COPY completed", code: code))
+        }
         // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs.
         if let code { queue(.untagged(.state(.ok("Moved", code: code)))) }
         let removed = view.remove(expunged: outcome.sourceUIDs)

@@ -74,6 +74,10 @@ struct IMAPSession {
     var keepStreamedLiteral = false
     /// SEARCHRES `$` (RFC 5182): the UIDs of the last SEARCH ... RETURN (SAVE).
     var savedSearch: [UInt32]?
+    /// Set by a command that added messages to the selected mailbox itself (APPEND, COPY into
+    /// it): its updates are read from the store at once rather than when the change hub has
+    /// caught up, so the EXISTS comes before the tagged OK (RFC 9051 §6.3.12).
+    var selectedMailboxGrew = false
     /// Untagged responses of the command in progress, written with its completion (or earlier
     /// when it grows past `flushThreshold`).
     var pending: ByteBuffer
@@ -226,7 +230,10 @@ struct IMAPSession {
         var result = "ok"
         switch outcome {
         case .done(let status):
-            if status.kind == .ok, case .selected = state { try await queueUpdates(allowExpunge: Self.allowsExpunge(command.kind)) }
+            if status.kind == .ok, case .selected = state {
+                try await queueUpdates(allowExpunge: Self.allowsExpunge(command.kind), force: selectedMailboxGrew)
+            }
+            selectedMailboxGrew = false
             result = status.kind.rawValue.lowercased()
             queue(.tagged(tag: command.tag, status))
             consecutiveErrors = status.kind == .bad ? consecutiveErrors + 1 : 0

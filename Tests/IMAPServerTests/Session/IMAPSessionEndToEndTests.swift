@@ -138,6 +138,28 @@ struct IMAPSessionEndToEndTests {
         }
     }
 
+    // RFC 9051 §6.3.12: the session's own APPEND (or COPY) into the selected mailbox is announced
+    // before its tagged OK, every time, not only when the change hub happens to have caught up.
+    @Test("APPEND and COPY into the selected mailbox send EXISTS before the tagged OK")
+    func appendToSelectedMailboxAnnouncesExists() async throws {
+        let fixture = try await IMAPFixture.make()
+        defer { fixture.tearDown() }
+        try await fixture.deliver(sample)
+        try await fixture.withServer { _, port in
+            let client = try await fixture.client(port: port)
+            _ = try await client.command("s", "SELECT INBOX")
+            let message = "Subject: mine\r\n\r\nhello\r\n"
+            for round in 1...10 {
+                try await client.send("a\(round) APPEND INBOX {\(message.utf8.count)+}\r\n\(message)\r\n")
+                let reply = try await client.reply("a\(round)")
+                #expect(reply.tagged.hasPrefix("a\(round) OK [APPENDUID "))
+                #expect(reply.untagged.contains("* \(round + 1) EXISTS"), "round \(round): \(reply.untagged)")
+            }
+            let copy = try await client.command("c", "COPY 1 INBOX")
+            #expect(copy.untagged.contains("* 12 EXISTS"), "\(copy.untagged)")
+        }
+    }
+
     @Test("COPY and MOVE answer COPYUID; MOVE expunges from the source")
     func copyAndMove() async throws {
         let fixture = try await IMAPFixture.make()
