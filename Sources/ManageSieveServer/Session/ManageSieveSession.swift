@@ -22,7 +22,7 @@ struct ManageSieveSession {
     enum State {
         case nonAuthenticated
         /// AUTHENTICATE sent a challenge; the next command line is the client's response.
-        case awaitingSASLResponse(ManageSieveSASLExchange)
+        case awaitingSASLResponse(SASLExchange)
         case authenticated(Account)
     }
 
@@ -140,13 +140,7 @@ struct ManageSieveSession {
         case .authenticate(let mechanism, let initialResponse):
             return try await authenticate(mechanism: mechanism, initialResponse: initialResponse, outbound)
         case .unauthenticate:
-            // RFC 5804 §2.14.1: only in authenticated state; never fails there.
-            guard case .authenticated = state else { return try await clientError(.no("not authenticated"), outbound) }
-            state = .nonAuthenticated
-            logger[metadataKey: "account"] = nil
-            try await outbound.write(.setLiteralLimit(configuration.maxUnauthenticatedLiteralSize))
-            try await send(.ok("Unauthenticate completed"), outbound)
-            return .next
+            return try await unauthenticate(outbound)
         case .haveSpace, .putScript, .listScripts, .setActive, .getScript, .deleteScript, .renameScript,
              .checkScript:
             guard case .authenticated(let account) = state else {
@@ -175,10 +169,11 @@ struct ManageSieveSession {
         var owner: String?
         if case .authenticated(let account) = state { owner = account.address }
         let startTLS = !tlsActive && owner == nil && configuration.tlsContext != nil
-        // RFC 5804 §1.7: the SASL list "can be empty if and only if STARTTLS is also advertised".
+        // RFC 5804 §1.7: the SASL list "can be empty if and only if STARTTLS is also advertised";
+        // SCRAM-SHA-256 is always usable, so it never is.
         return ManageSieveCapabilities(
             implementation: "Facteur ManageSieve",
-            saslMechanisms: startTLS && !credentialsAllowed ? [] : ManageSieveSASLExchange.mechanisms,
+            saslMechanisms: offeredMechanisms,
             sieveExtensions: SieveExtension.capabilityString(configuration.compilerOptions.extensions),
             startTLS: startTLS,
             maxRedirects: configuration.compilerOptions.limits.maximumRedirects,

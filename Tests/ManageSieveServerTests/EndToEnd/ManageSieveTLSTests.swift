@@ -14,8 +14,8 @@ struct ManageSieveTLSTests {
             let client = try await ManageSieveTestClient.connect(port: port)
             let before = try await client.response()
             #expect(before.lines.contains("\"STARTTLS\""))
-            // RFC 5804 §1.7: an empty SASL list only together with STARTTLS.
-            #expect(before.lines.contains("\"SASL\" \"\""))
+            // PLAIN and LOGIN wait for TLS; SCRAM never shows the password, so it stays offered.
+            #expect(before.lines.contains("\"SASL\" \"SCRAM-SHA-256\""))
             let refused = try await client.command("AUTHENTICATE \"PLAIN\" \"\(ManageSieveFixture.plain())\"")
             #expect(refused.final == "NO (ENCRYPT-NEEDED) \"credentials are only accepted over TLS; use STARTTLS first\"")
             // Pipelined after STARTTLS in plaintext: must be discarded, never answered (CVE-2011-0411).
@@ -26,7 +26,7 @@ struct ManageSieveTLSTests {
             let after = try await client.response()
             #expect(after.final == "OK \"TLS negotiation successful\"")
             #expect(!after.lines.contains("\"STARTTLS\""))
-            #expect(after.lines.contains("\"SASL\" \"PLAIN\""))
+            #expect(after.lines.contains("\"SASL\" \"PLAIN LOGIN SCRAM-SHA-256\""))
             #expect(try await client.command("STARTTLS").final == "NO \"TLS already active\"")
             #expect(try await client.command("AUTHENTICATE \"PLAIN\" \"\(ManageSieveFixture.plain())\"").final == "OK \"Authenticated\"")
             #expect(try await client.command("PUTSCRIPT \"s\" \"keep;\"").final == "OK \"script stored\"")
