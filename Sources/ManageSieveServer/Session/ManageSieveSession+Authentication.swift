@@ -20,6 +20,8 @@ extension ManageSieveSession {
 
     /// The SASL capability (RFC 5804 §1.7): the mechanisms usable now, never empty since SCRAM is
     /// always among them.
+    // todo(rfc): RFC 5804 §2.1 "MUST implement the SCRAM-SHA-1 SASL mechanism": Facteur offers
+    // SCRAM-SHA-256 (RFC 7677) in every protocol instead (issue 6); SHA-1 clients use PLAIN over TLS.
     var offeredMechanisms: [String] {
         SASLServer.Mechanism.allCases.filter(mechanismAllowed).map(\.rawValue)
     }
@@ -40,6 +42,9 @@ extension ManageSieveSession {
             return try await clientError(
                 .no("credentials are only accepted over TLS; use STARTTLS first", code: .encryptNeeded), outbound)
         }
+        // RFC 5804 §2.1 refuses an initial response to a mechanism that challenges first; LOGIN's
+        // "Username:" is informative only and clients send the name up front (draft-murchison-sasl-login
+        // §2), as IMAP and POP3 accept too.
         var decoded: [UInt8]?
         if let initialResponse {
             // RFC 5804 §2.1: an empty response is an empty string; anything else is base64.
@@ -111,6 +116,7 @@ extension ManageSieveSession {
     private mutating func loggedIn(_ account: Account, additionalData: [UInt8]?,
                                    _ outbound: Outbound) async throws -> Continuation {
         state = .authenticated(account)
+        hasAuthenticated = true
         // Scripts may now arrive: literals up to the script limit (set before the OK is written,
         // so a pipelined PUTSCRIPT is framed with it).
         try await outbound.write(.setLiteralLimit(configuration.maxScriptSize))

@@ -41,6 +41,9 @@ struct ManageSieveSession {
     var tlsActive = false
     var errors = 0
     var authFailures = 0
+    /// An AUTHENTICATE has succeeded on this connection (UNAUTHENTICATE does not undo it): RFC 5804
+    /// §1.7 STARTTLS "SHOULD NOT be advertised once STARTTLS or AUTHENTICATE command completes".
+    var hasAuthenticated = false
 
     init(channel: Channel, dependencies: ManageSieveServer.SessionDependencies, logger: Logger, remoteAddress: String) {
         self.channel = channel
@@ -153,7 +156,7 @@ struct ManageSieveSession {
 
     /// RFC 5804 §2.2: OK, TLS, then the capabilities again (without STARTTLS).
     private mutating func startTLS(_ outbound: Outbound) async throws -> Continuation {
-        if case .authenticated = state { return try await clientError(.no("STARTTLS is only valid before AUTHENTICATE"), outbound) }
+        if hasAuthenticated { return try await clientError(.no("STARTTLS is only valid before AUTHENTICATE"), outbound) }
         if tlsActive { return try await clientError(.no("TLS already active"), outbound) }
         guard configuration.tlsContext != nil else { return try await clientError(.no("STARTTLS not available"), outbound) }
         try await send(.ok("Begin TLS negotiation now"), then: .startTLS, outbound)
@@ -168,7 +171,7 @@ struct ManageSieveSession {
     var capabilities: ManageSieveCapabilities {
         var owner: String?
         if case .authenticated(let account) = state { owner = account.address }
-        let startTLS = !tlsActive && owner == nil && configuration.tlsContext != nil
+        let startTLS = !tlsActive && !hasAuthenticated && configuration.tlsContext != nil
         // RFC 5804 §1.7: the SASL list "can be empty if and only if STARTTLS is also advertised";
         // SCRAM-SHA-256 is always usable, so it never is.
         return ManageSieveCapabilities(

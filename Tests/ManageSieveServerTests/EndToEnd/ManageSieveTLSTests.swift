@@ -34,6 +34,25 @@ struct ManageSieveTLSTests {
         }
     }
 
+    @Test func noStartTLSOnceAuthenticatedEvenAfterUnauthenticate() async throws {
+        let fixture = try await ManageSieveFixture.make()
+        defer { fixture.tearDown() }
+        let tls = try TestCertificate.makeServerContext()
+        try await fixture.withServer(fixture.configuration(tls: tls)) { _, port in
+            let client = try await ManageSieveTestClient.connect(port: port)
+            #expect(try await client.response().lines.contains("\"STARTTLS\""))
+            // Loopback may log in without TLS under the default policy.
+            #expect(try await client.command("AUTHENTICATE \"PLAIN\" \"\(ManageSieveFixture.plain())\"").status == "OK")
+            #expect(!(try await client.command("CAPABILITY").lines.contains("\"STARTTLS\"")))
+            // RFC 5804 §1.7: STARTTLS is not offered "once STARTTLS or AUTHENTICATE command completes".
+            #expect(try await client.command("UNAUTHENTICATE").status == "OK")
+            let after = try await client.command("CAPABILITY")
+            #expect(!after.lines.contains("\"STARTTLS\""))
+            #expect(after.lines.contains("\"SASL\" \"PLAIN LOGIN SCRAM-SHA-256\""))
+            #expect(try await client.command("STARTTLS").final == "NO \"STARTTLS is only valid before AUTHENTICATE\"")
+        }
+    }
+
     @Test func defaultPolicyAllowsPlaintextOnLoopbackOnly() {
         let policy = ManageSieveServer.Configuration.tlsOrLoopback
         #expect(policy("127.0.0.1", false))
