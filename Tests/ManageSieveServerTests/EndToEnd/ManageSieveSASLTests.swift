@@ -133,9 +133,9 @@ struct ManageSieveSASLTests {
             _ = try await client.response()
             let wrong = ManageSieveFixture.plain(ManageSieveFixture.address, "wrong")
             let clock = ContinuousClock()
-            let first = clock.now
+            // The first failure has no delay to wait (not asserted as a bound: hashing under a
+            // loaded test run alone can take longer than the delay).
             #expect(try await client.command("AUTHENTICATE \"PLAIN\" \"\(wrong)\"").final == "NO \"authentication failed\"")
-            #expect(clock.now - first < .milliseconds(300))
             // The second failure waits the delay the first one earned, and locks the address out.
             let second = clock.now
             let scram = SCRAMTestClient(user: ManageSieveFixture.address, password: "wrong")
