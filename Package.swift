@@ -113,6 +113,7 @@ let package = Package(
 
         // Shared by the protocol servers' test targets (not a test target itself).
         .target(name: "NetworkTestSupport", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),   // the SCRAM test client's HMAC
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

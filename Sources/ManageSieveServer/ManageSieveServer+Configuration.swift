@@ -17,8 +17,9 @@ extension ManageSieveServer {
         public var hostname: String
         /// Enables STARTTLS (RFC 5804 §2.2) when set.
         public var tlsContext: NIOSSLContext?
-        /// Whether AUTHENTICATE is accepted from `remoteAddress` with or without TLS (DESIGN.md
-        /// rule 4). Refused logins get "NO (ENCRYPT-NEEDED)".
+        /// Whether PLAIN and LOGIN, which carry the password, are accepted from `remoteAddress`
+        /// with or without TLS (DESIGN.md rule 4); refused ones get "NO (ENCRYPT-NEEDED)".
+        /// SCRAM-SHA-256 never reveals the password and is accepted everywhere.
         public var allowPlaintextAuth: @Sendable (_ remoteAddress: String, _ tls: Bool) -> Bool
         /// What PUTSCRIPT and CHECKSCRIPT compile with: the same as delivery, so a script that
         /// uploads also runs. Its extensions are the SIEVE capability, its redirect limit MAXREDIRECTS.

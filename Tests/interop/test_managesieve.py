@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from conftest import Facteur, message
+from test_sasl import ScramClient
 
 SCRIPT = ('require ["fileinto", "mailbox"];\r\n'
           'if header :contains "subject" "newsletter" {\r\n  fileinto :create "News";\r\n}\r\n')
@@ -95,7 +96,7 @@ def test_raw_client_starttls_upload_and_delivery(sieve):
     assert b'"STARTTLS"' in capabilities and b'"VERSION" "1.0"' in capabilities
     # The certificate in the data directory names the configured hostname.
     after, final = client.starttls(certificate(sieve), "mx.facteur.test")
-    assert final.startswith(b"OK") and b'"STARTTLS"' not in after and b'"SASL" "PLAIN"' in after
+    assert final.startswith(b"OK") and b'"STARTTLS"' not in after and b'"SASL" "PLAIN LOGIN SCRAM-SHA-256"' in after
     _, ok = client.command(b'AUTHENTICATE "PLAIN" ' + literal(plain()))
     assert ok.startswith(b"OK"), ok
     _, bad = client.command(b'PUTSCRIPT "broken" ' + literal(b"#comment\r\nInvalidSieveCommand;\r\n"))
@@ -172,4 +173,99 @@ def test_sieve_connect_reports_compile_errors_and_bad_passwords(sieve, workdir):
     assert upload.returncode != 0
     assert "2:1:" in upload.stdout + upload.stderr
     wrong = run_sieve_connect(sieve, "--list", stdin="wrong\n")
+    assert wrong.returncode != 0
+
+
+def unquote(line: bytes) -> bytes:
+    """A challenge line: a quoted string, or a literal that SieveClient.line() already inlined."""
+    if line.startswith(b'"') and line.endswith(b'"'):
+        return line[1:-1]
+    if line.startswith(b"{"):
+        return line.split(b"\r\n", 1)[1]
+    return line
+
+
+def sieve_scram(client: SieveClient, user: str, password: str, initial_response: bool = True):
+    """AUTHENTICATE "SCRAM-SHA-256" with the SCRAM client of test_sasl; returns (final line, verified)."""
+    scram = ScramClient(user, password)
+    first = base64.b64encode(scram.first())
+    if initial_response:
+        client.send(b'AUTHENTICATE "SCRAM-SHA-256" "' + first + b'"\r\n')
+    else:
+        client.send(b'AUTHENTICATE "SCRAM-SHA-256"\r\n')
+        assert client.line() == b'""'   # RFC 5804 §2.1: the empty challenge is an empty string
+        client.send(literal(first) + b"\r\n")
+    challenge = client.line()
+    if challenge.split(b" ")[0] in (b"NO", b"BYE"):
+        return challenge, False
+    final = base64.b64encode(scram.final(base64.b64decode(unquote(challenge))))
+    _, done = client.command(b'"' + final + b'"')
+    # RFC 5804 §2.1: the server-final-message comes in the SASL response code of the OK.
+    prefix = b'OK (SASL "'
+    if not done.startswith(prefix):
+        return done, False
+    server_final = base64.b64decode(done[len(prefix):done.index(b'"', len(prefix))])
+    return done, scram.verify(server_final)
+
+
+def test_scram_sha256_from_python(sieve):
+    # Keys are made by `facteur user add`: SCRAM works before any password login.
+    client = SieveClient(sieve.ports["managesieve"])
+    capabilities, _ = client.response()
+    assert b'"SASL" "PLAIN LOGIN SCRAM-SHA-256"' in capabilities   # loopback: passwords allowed too
+    final, verified = sieve_scram(client, "alice@example.test", "wrong")
+    assert final == b'NO "authentication failed"' and not verified
+    final, verified = sieve_scram(client, "alice@example.test", "secret", initial_response=False)
+    assert final.startswith(b"OK") and verified, final
+    listing, ok = client.command(b"CAPABILITY")
+    assert b'"OWNER" "alice@example.test"' in listing and ok.startswith(b"OK")
+    assert client.command(b'PUTSCRIPT "sort" ' + literal(SCRIPT.encode()))[1].startswith(b"OK")
+    assert client.command(b"UNAUTHENTICATE")[1].startswith(b"OK")
+    assert client.command(b"LISTSCRIPTS")[1].startswith(b"NO")
+    final, verified = sieve_scram(client, "alice@example.test", "secret")
+    assert verified, final
+    assert client.command(b"LISTSCRIPTS")[0] == [b'"sort"']
+    client.close()
+
+
+@pytest.fixture
+def strict_sieve(workdir):
+    """plaintext_auth = "never": passwords only over TLS, even from this machine."""
+    server = Facteur(workdir, listeners=("managesieve",),
+                     extra_config='\n[security]\nplaintext_auth = "never"\n')
+    server.cli("domain", "add", "example.test")
+    server.cli("user", "add", "alice@example.test", "--password-stdin", stdin="secret\n")
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_plaintext_never_offers_scram_before_starttls_and_plain_after(strict_sieve):
+    client = SieveClient(strict_sieve.ports["managesieve"])
+    capabilities, _ = client.response()
+    assert b'"SASL" "SCRAM-SHA-256"' in capabilities and b'"STARTTLS"' in capabilities
+    _, refused = client.command(b'AUTHENTICATE "PLAIN" "' + plain() + b'"')
+    assert refused.startswith(b"NO (ENCRYPT-NEEDED)"), refused
+    final, verified = sieve_scram(client, "alice@example.test", "secret")
+    assert verified, final
+    client.close()
+
+    client = SieveClient(strict_sieve.ports["managesieve"])
+    client.response()
+    after, _ = client.starttls(certificate(strict_sieve), "mx.facteur.test")
+    assert b'"SASL" "PLAIN LOGIN SCRAM-SHA-256"' in after
+    assert client.command(b'AUTHENTICATE "PLAIN" "' + plain() + b'"')[1].startswith(b"OK")
+    client.close()
+
+
+@sieve_connect
+def test_sieve_connect_plain_over_starttls_when_plaintext_is_never(strict_sieve, workdir):
+    local = workdir / "filters.sieve"
+    local.write_text(SCRIPT.replace("\r\n", "\n"))
+    upload = run_sieve_connect(strict_sieve, "--authmech", "PLAIN", "--localsieve", str(local),
+                               "--remotesieve", "filters", "--upload")
+    assert upload.returncode == 0, upload.stdout + upload.stderr
+    listing = run_sieve_connect(strict_sieve, "--authmech", "PLAIN", "--list")
+    assert listing.returncode == 0 and "filters" in listing.stdout, listing.stdout + listing.stderr
+    wrong = run_sieve_connect(strict_sieve, "--authmech", "PLAIN", "--list", stdin="wrong\n")
     assert wrong.returncode != 0

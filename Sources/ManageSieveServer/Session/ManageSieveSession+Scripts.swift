@@ -64,12 +64,19 @@ extension ManageSieveSession {
         guard ManageSieveScriptName.isValid(name) else { return Self.invalidName }
         guard size <= configuration.maxScriptSize else { return Self.tooLarge(configuration.maxScriptSize) }
         return await storeCall("HAVESPACE") {
-            let scripts = try await $0.sieveScripts(accountID: account.id)
-            if !scripts.contains(where: { $0.name == name }) && scripts.count >= configuration.maxScripts {
+            if try await wouldExceedScriptLimit(name: name, account: account, in: $0) {
                 return Self.tooMany(configuration.maxScripts)
             }
             return .ok("putscript would succeed")
         }
+    }
+
+    /// Whether storing a script named `name` adds one past the listener's limit (a replacement
+    /// never does). HAVESPACE and PUTSCRIPT ask the same question, so an OK to HAVESPACE is not
+    /// followed by a refusal for the same reason (RFC 5804 §2.5).
+    private func wouldExceedScriptLimit(name: String, account: Account, in store: any MailStore) async throws -> Bool {
+        let scripts = try await store.sieveScripts(accountID: account.id)
+        return !scripts.contains(where: { $0.name == name }) && scripts.count >= configuration.maxScripts
     }
 
     /// RFC 5804 §2.6: validate with the same compiler delivery uses; "Any script that fails the
@@ -82,6 +89,11 @@ extension ManageSieveSession {
         case .invalid(let refusal): return refusal
         }
         return await storeCall("PUTSCRIPT") {
+            // RFC 5804 §2.6 with §1.3 QUOTA/MAXSCRIPTS. The store enforces its own (higher) bound
+            // inside its transaction, so a race between two sessions cannot pass that one.
+            if try await wouldExceedScriptLimit(name: name, account: account, in: $0) {
+                return Self.tooMany(configuration.maxScripts)
+            }
             try await $0.putSieveScript(accountID: account.id, name: name, content: source)
             return .ok("script stored")
         }

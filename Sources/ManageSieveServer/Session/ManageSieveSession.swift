@@ -22,7 +22,7 @@ struct ManageSieveSession {
     enum State {
         case nonAuthenticated
         /// AUTHENTICATE sent a challenge; the next command line is the client's response.
-        case awaitingSASLResponse(ManageSieveSASLExchange)
+        case awaitingSASLResponse(SASLExchange)
         case authenticated(Account)
     }
 
@@ -41,6 +41,9 @@ struct ManageSieveSession {
     var tlsActive = false
     var errors = 0
     var authFailures = 0
+    /// An AUTHENTICATE has succeeded on this connection (UNAUTHENTICATE does not undo it): RFC 5804
+    /// §1.7 STARTTLS "SHOULD NOT be advertised once STARTTLS or AUTHENTICATE command completes".
+    var hasAuthenticated = false
 
     init(channel: Channel, dependencies: ManageSieveServer.SessionDependencies, logger: Logger, remoteAddress: String) {
         self.channel = channel
@@ -140,13 +143,7 @@ struct ManageSieveSession {
         case .authenticate(let mechanism, let initialResponse):
             return try await authenticate(mechanism: mechanism, initialResponse: initialResponse, outbound)
         case .unauthenticate:
-            // RFC 5804 §2.14.1: only in authenticated state; never fails there.
-            guard case .authenticated = state else { return try await clientError(.no("not authenticated"), outbound) }
-            state = .nonAuthenticated
-            logger[metadataKey: "account"] = nil
-            try await outbound.write(.setLiteralLimit(configuration.maxUnauthenticatedLiteralSize))
-            try await send(.ok("Unauthenticate completed"), outbound)
-            return .next
+            return try await unauthenticate(outbound)
         case .haveSpace, .putScript, .listScripts, .setActive, .getScript, .deleteScript, .renameScript,
              .checkScript:
             guard case .authenticated(let account) = state else {
@@ -159,7 +156,7 @@ struct ManageSieveSession {
 
     /// RFC 5804 §2.2: OK, TLS, then the capabilities again (without STARTTLS).
     private mutating func startTLS(_ outbound: Outbound) async throws -> Continuation {
-        if case .authenticated = state { return try await clientError(.no("STARTTLS is only valid before AUTHENTICATE"), outbound) }
+        if hasAuthenticated { return try await clientError(.no("STARTTLS is only valid before AUTHENTICATE"), outbound) }
         if tlsActive { return try await clientError(.no("TLS already active"), outbound) }
         guard configuration.tlsContext != nil else { return try await clientError(.no("STARTTLS not available"), outbound) }
         try await send(.ok("Begin TLS negotiation now"), then: .startTLS, outbound)
@@ -174,11 +171,12 @@ struct ManageSieveSession {
     var capabilities: ManageSieveCapabilities {
         var owner: String?
         if case .authenticated(let account) = state { owner = account.address }
-        let startTLS = !tlsActive && owner == nil && configuration.tlsContext != nil
-        // RFC 5804 §1.7: the SASL list "can be empty if and only if STARTTLS is also advertised".
+        let startTLS = !tlsActive && !hasAuthenticated && configuration.tlsContext != nil
+        // RFC 5804 §1.7: the SASL list "can be empty if and only if STARTTLS is also advertised";
+        // SCRAM-SHA-256 is always usable, so it never is.
         return ManageSieveCapabilities(
             implementation: "Facteur ManageSieve",
-            saslMechanisms: startTLS && !credentialsAllowed ? [] : ManageSieveSASLExchange.mechanisms,
+            saslMechanisms: offeredMechanisms,
             sieveExtensions: SieveExtension.capabilityString(configuration.compilerOptions.extensions),
             startTLS: startTLS,
             maxRedirects: configuration.compilerOptions.limits.maximumRedirects,

@@ -56,11 +56,12 @@ final class ManageSieveFixture {
 
     /// Runs `body` against a running server, then shuts it down and waits for `run()` to return.
     func withServer(_ configuration: ManageSieveServer.Configuration, throttle: LoginThrottle? = nil,
+                    metrics: CountingMetricsFactory? = nil,
                     _ body: (ManageSieveServer, Int) async throws -> Void) async throws {
         var logger = Logger(label: "test.managesieve")
         logger.logLevel = .critical
         let server = ManageSieveServer(configuration: configuration, store: store, authenticator: authenticator,
-                                       logger: logger, loginThrottle: throttle)
+                                       logger: logger, metricsFactory: metrics, loginThrottle: throttle)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.localAddress().port ?? 0

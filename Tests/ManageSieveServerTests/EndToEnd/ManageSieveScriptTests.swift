@@ -100,8 +100,11 @@ struct ManageSieveScriptTests {
             #expect(try await client.command("PUTSCRIPT \"b\" \"keep;\"").status == "OK")
             #expect(try await client.command("HAVESPACE \"c\" 10").final == "NO (QUOTA/MAXSCRIPTS) \"at most 2 scripts per account\"")
             #expect(try await client.command("HAVESPACE \"a\" 10").status == "OK")   // a replacement
-            // The store's own limit (100) is higher; the listener's is what the client sees.
-            #expect(try await client.command("PUTSCRIPT \"c\" \"keep;\"").status == "OK")
+            // The listener's limit (below the store's 100) holds for PUTSCRIPT as for HAVESPACE.
+            #expect(try await client.command("PUTSCRIPT \"c\" \"keep;\"").final
+                    == "NO (QUOTA/MAXSCRIPTS) \"at most 2 scripts per account\"")
+            #expect(try await client.command("PUTSCRIPT \"a\" \"discard;\"").final == "OK \"script stored\"")
+            #expect(try await fixture.store.sieveScripts(accountID: fixture.account.id).map(\.name) == ["a", "b"])
             // A literal over the limit is skipped unread; the session goes on.
             let huge = "# " + String(repeating: "x", count: 3000) + "\r\nkeep;\r\n"
             #expect(try await client.command("PUTSCRIPT \"d\" \(Self.literal(huge))").final

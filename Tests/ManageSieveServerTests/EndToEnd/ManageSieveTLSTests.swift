@@ -14,8 +14,8 @@ struct ManageSieveTLSTests {
             let client = try await ManageSieveTestClient.connect(port: port)
             let before = try await client.response()
             #expect(before.lines.contains("\"STARTTLS\""))
-            // RFC 5804 §1.7: an empty SASL list only together with STARTTLS.
-            #expect(before.lines.contains("\"SASL\" \"\""))
+            // PLAIN and LOGIN wait for TLS; SCRAM never shows the password, so it stays offered.
+            #expect(before.lines.contains("\"SASL\" \"SCRAM-SHA-256\""))
             let refused = try await client.command("AUTHENTICATE \"PLAIN\" \"\(ManageSieveFixture.plain())\"")
             #expect(refused.final == "NO (ENCRYPT-NEEDED) \"credentials are only accepted over TLS; use STARTTLS first\"")
             // Pipelined after STARTTLS in plaintext: must be discarded, never answered (CVE-2011-0411).
@@ -26,11 +26,30 @@ struct ManageSieveTLSTests {
             let after = try await client.response()
             #expect(after.final == "OK \"TLS negotiation successful\"")
             #expect(!after.lines.contains("\"STARTTLS\""))
-            #expect(after.lines.contains("\"SASL\" \"PLAIN\""))
+            #expect(after.lines.contains("\"SASL\" \"PLAIN LOGIN SCRAM-SHA-256\""))
             #expect(try await client.command("STARTTLS").final == "NO \"TLS already active\"")
             #expect(try await client.command("AUTHENTICATE \"PLAIN\" \"\(ManageSieveFixture.plain())\"").final == "OK \"Authenticated\"")
             #expect(try await client.command("PUTSCRIPT \"s\" \"keep;\"").final == "OK \"script stored\"")
             #expect(try await client.command("LOGOUT").status == "OK")
+        }
+    }
+
+    @Test func noStartTLSOnceAuthenticatedEvenAfterUnauthenticate() async throws {
+        let fixture = try await ManageSieveFixture.make()
+        defer { fixture.tearDown() }
+        let tls = try TestCertificate.makeServerContext()
+        try await fixture.withServer(fixture.configuration(tls: tls)) { _, port in
+            let client = try await ManageSieveTestClient.connect(port: port)
+            #expect(try await client.response().lines.contains("\"STARTTLS\""))
+            // Loopback may log in without TLS under the default policy.
+            #expect(try await client.command("AUTHENTICATE \"PLAIN\" \"\(ManageSieveFixture.plain())\"").status == "OK")
+            #expect(!(try await client.command("CAPABILITY").lines.contains("\"STARTTLS\"")))
+            // RFC 5804 §1.7: STARTTLS is not offered "once STARTTLS or AUTHENTICATE command completes".
+            #expect(try await client.command("UNAUTHENTICATE").status == "OK")
+            let after = try await client.command("CAPABILITY")
+            #expect(!after.lines.contains("\"STARTTLS\""))
+            #expect(after.lines.contains("\"SASL\" \"PLAIN LOGIN SCRAM-SHA-256\""))
+            #expect(try await client.command("STARTTLS").final == "NO \"STARTTLS is only valid before AUTHENTICATE\"")
         }
     }
 
