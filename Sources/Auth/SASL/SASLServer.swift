@@ -1,5 +1,5 @@
-// The one SASL layer of every protocol (IMAP AUTHENTICATE, POP3 AUTH; SMTP AUTH and ManageSieve
-// next): which mechanisms exist, and the throttle and failure delay that every one of them obeys.
+// The one SASL layer of every protocol (IMAP AUTHENTICATE, POP3 AUTH, ManageSieve AUTHENTICATE;
+// SMTP AUTH next): which mechanisms exist, and the throttle and failure delay that every one of them obeys.
 import MailStore
 
 /// Makes SASL exchanges and checks plain passwords, with the login throttle applied the same way
