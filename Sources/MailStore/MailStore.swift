@@ -100,6 +100,9 @@ public protocol MailStore: Sendable {
     /// Octets `range` of the message as a client reads it (prefix + content), clamped to its size
     /// (an empty or out-of-bounds range gives no bytes). Reads only those octets: BODY[]<start.len>.
     func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8]
+    /// The same for many messages in one store trip, in request order: FETCH of the headers of a
+    /// batch of messages (a client's message list) costs one read, not one per message.
+    func messageBytes(_ requests: [MessageRangeRequest]) async throws -> [[UInt8]]
     /// RFC 4315 / RFC 9051 §6.4.7: copies the existing `uids` of `source` (others are skipped) to
     /// `destination`, sharing the stored content, keeping flags and internal date, with new UIDs
     /// in source UID order. Durable before it returns; all or nothing. Throws `.overQuota` when
@@ -136,4 +139,25 @@ public protocol MailStore: Sendable {
     func changes() -> AsyncStream<MailboxChange>
     /// Throws when the database does not answer.
     func checkHealth() async throws
+}
+
+/// One message and the octets of it wanted (see `MailStore.messageBytes(_:)`).
+public struct MessageRangeRequest: Sendable {
+    public var message: StoredMessage
+    public var range: Range<Int>
+
+    public init(message: StoredMessage, range: Range<Int>) {
+        self.message = message
+        self.range = range
+    }
+}
+
+extension MailStore {
+    /// One read per message: correct for any backend; SQLite answers the batch in one trip.
+    public func messageBytes(_ requests: [MessageRangeRequest]) async throws -> [[UInt8]] {
+        var results: [[UInt8]] = []
+        results.reserveCapacity(requests.count)
+        for request in requests { results.append(try await messageBytes(request.message, range: request.range)) }
+        return results
+    }
 }

@@ -75,6 +75,7 @@ extension MailStoreBehaviour {
         let account = try await makeAccount("alice@example.test")
         let prefix = Array("Return-Path: <sender@remote.test>\r\n".utf8)
         let p = prefix.count
+        var batches: [(message: StoredMessage, ranges: [Range<Int>], expected: [[UInt8]])] = []
         for content in [Self.content("Subject: small\r\n\r\nsmall body\r\n"), Self.randomContent(bytes: 70 * 1024 + 3)] {
             for messagePrefix in [prefix, []] {
                 let appended = try await appendOne(account, content, prefix: messagePrefix)
@@ -85,17 +86,29 @@ extension MailStoreBehaviour {
                     0..<n, 0..<5, 0..<p, p - 3..<p + 4, p..<p + 10, 3..<p - 3, n - 5..<n,
                     n - 5..<n + 100, n..<n + 10, n + 10..<n + 20, 5..<5, -3..<4, 1_000..<40_000, 0..<Int.max,
                 ]
+                var expected: [[UInt8]] = []
                 for range in ranges {
                     let lower = min(max(range.lowerBound, 0), n)
                     let upper = min(max(range.upperBound, lower), n)
                     let bytes = try await store.messageBytes(stored, range: range)
                     #expect(bytes == Array(whole[lower..<upper]), "range \(range) of \(n) octets")
+                    expected.append(Array(whole[lower..<upper]))
                 }
+                batches.append((stored, ranges, expected))
             }
         }
+        // The batch form (FETCH of a message list) reads the same octets in request order, mixing
+        // bodies kept in the database with bodies kept in files.
+        let requests = batches.flatMap { batch in batch.ranges.map { MessageRangeRequest(message: batch.message, range: $0) } }
+        #expect(try await store.messageBytes(requests) == batches.flatMap(\.expected))
+        #expect(try await store.messageBytes([MessageRangeRequest]()).isEmpty)
         let gone = try await appendOne(account, Self.content("expunged"))
         let goneStored = try #require(await store.message(mailboxID: gone.mailboxID, uid: gone.uid))
         _ = try await store.expunge(mailboxID: gone.mailboxID, uids: [gone.uid])
         await expectError(.notFound("")) { _ = try await store.messageBytes(goneStored, range: 0..<4) }
+        await expectError(.notFound("")) {
+            _ = try await store.messageBytes([MessageRangeRequest(message: batches[0].message, range: 0..<4),
+                                              MessageRangeRequest(message: goneStored, range: 0..<4)])
+        }
     }
 }

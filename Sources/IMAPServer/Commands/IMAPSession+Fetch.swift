@@ -77,8 +77,9 @@ extension IMAPSession {
             return .done(.ok("FETCH completed"))
         }
 
-        let responder = IMAPFetchResponder(encoder: encoder, reader: MailStoreMessageReader(store: store),
-                                           chunkSize: configuration.fetchChunkSize)
+        let storeReader = MailStoreMessageReader(store: store)
+        var responder = IMAPFetchResponder(encoder: encoder, reader: storeReader, chunkSize: configuration.fetchChunkSize)
+        let readsHeaders = IMAPFetchResponder.readsMessageHeader(attributes)
         let marksSeen = !view.readOnly && IMAPFetchResponder.setsSeen(attributes)
         var start = 0
         while start < live.count {
@@ -100,6 +101,10 @@ extension IMAPSession {
                     }
                     messages = messages.map { byUIDs[$0.uid] ?? $0 }
                 }
+            }
+            if readsHeaders && messages.count > 1 {
+                responder = IMAPFetchResponder(encoder: encoder, reader: try await prefetchHeaders(of: messages, base: storeReader),
+                                               chunkSize: configuration.fetchChunkSize)
             }
             for message in messages {
                 guard let number = view.sequenceNumber(ofUID: message.uid) else { continue }
@@ -140,5 +145,21 @@ extension IMAPSession {
         let planner = VanishedPlanner(requested: set, sinceModSeq: modSeq, logFloor: floor,
                                       highestAssignedUID: highestAssigned, matchedThrough: matchedThrough)
         return planner.vanished(logged: logged, present: view.uids)
+    }
+
+    /// The headers of a batch of messages in one store trip, for a FETCH that lists them.
+    private func prefetchHeaders(of messages: [StoredMessage], base: MailStoreMessageReader) async throws
+        -> PrefetchedMessageReader {
+        let locating = IMAPFetchResponder(encoder: encoder, reader: base)
+        var requests: [MessageRangeRequest] = []
+        for message in messages {
+            if let range = try await locating.headerRange(of: message) {
+                requests.append(MessageRangeRequest(message: message, range: range))
+            }
+        }
+        let bytes = try await store.messageBytes(requests)
+        var prefetched: [Int64: (range: Range<Int>, bytes: [UInt8])] = [:]
+        for (request, octets) in zip(requests, bytes) { prefetched[request.message.id] = (request.range, octets) }
+        return PrefetchedMessageReader(base: base, prefetched: prefetched)
     }
 }

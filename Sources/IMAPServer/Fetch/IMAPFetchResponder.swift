@@ -78,6 +78,33 @@ public struct IMAPFetchResponder: Sendable {
         }
     }
 
+    /// True when an attribute reads the message's own header (BODY[HEADER], BODY[HEADER.FIELDS
+    /// (...)], BODY[HEADER.FIELDS.NOT (...)], RFC822.HEADER): the session then reads the headers
+    /// of a whole batch in one store trip (`headerRange`, `PrefetchedMessageReader`).
+    public static func readsMessageHeader(_ attributes: [IMAPFetchAttribute]) -> Bool {
+        attributes.contains { attribute in
+            switch attribute {
+            case .rfc822Header: return true
+            case .bodySection(let section, _, _):
+                guard section.part.isEmpty else { return false }
+                switch section.text {
+                case .header, .headerFields, .headerFieldsNot: return true
+                default: return false
+                }
+            default: return false
+            }
+        }
+    }
+
+    /// The octets of `message` that its header occupies as the client sees it (prefix included),
+    /// from the summary stored at delivery; the same range the header sections are cut from.
+    public func headerRange(of message: StoredMessage) async throws -> Range<Int>? {
+        let summary = try await reader.summary(of: message)
+        let locator = IMAPSectionLocator(summary: summary, prefixLength: message.prefixLength, size: message.size)
+        guard case .octets(let range) = locator.locate(IMAPSection(text: .header)) else { return nil }
+        return range
+    }
+
     /// RFC 8474 §5.1: the same content gives the same EMAILID, so copies (which share the stored
     /// content) keep it, as the RFC asks.
     public static func emailID(of message: StoredMessage) -> String {

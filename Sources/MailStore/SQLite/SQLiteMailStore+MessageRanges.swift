@@ -5,35 +5,53 @@ import GRDB
 
 extension SQLiteMailStore {
     public func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8] {
-        let requested = range
-        let found = try await read { db -> RangeRead? in
-            // Cached statements: FETCH and SEARCH call this for every message of a mailbox.
-            let lookup = try db.cachedStatement(sql: """
-                SELECT m.prefix, m.content_sha256, b.size, b.data IS NULL AS on_disk FROM messages m
-                JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
-                """)
-            guard let row = try Row.fetchOne(lookup, arguments: [message.id]) else { return nil }
-            let storedPrefix: Data? = row["prefix"]
-            let prefix = [UInt8](storedPrefix ?? Data())
-            let contentSize = Int(clamping: row["size"] as Int64)
-            let plan = RangePlan(requested: requested, prefixLength: prefix.count, contentSize: contentSize)
-            var head = [UInt8]()
-            if !plan.prefixPart.isEmpty { head = Array(prefix[plan.prefixPart]) }
-            let onDisk: Bool = row["on_disk"]
-            if !plan.contentPart.isEmpty, !onDisk {
-                // substr on a BLOB counts bytes, from 1.
-                let slice = try db.cachedStatement(sql: "SELECT substr(data, ?, ?) FROM blobs WHERE sha256 = ?")
-                let data = try Data.fetchOne(slice, arguments: [plan.contentPart.lowerBound + 1, plan.contentPart.count,
-                                                                row["content_sha256"] as String]) ?? Data()
-                guard data.count == plan.contentPart.count else {
-                    throw StoreError.backend("inline blob is shorter than recorded")
-                }
-                head.append(contentsOf: data)
-                return RangeRead(bytes: head, fileRange: nil, sha256: "", contentSize: contentSize)
+        let found = try await read { db in try Self.readRange(db, message, range) }
+        return try await completed(found, message)
+    }
+
+    /// One read transaction for the whole batch; only parts kept in blob files are read after it.
+    public func messageBytes(_ requests: [MessageRangeRequest]) async throws -> [[UInt8]] {
+        if requests.isEmpty { return [] }
+        if requests.count == 1 { return [try await messageBytes(requests[0].message, range: requests[0].range)] }
+        let found = try await read { db in try requests.map { try Self.readRange(db, $0.message, $0.range) } }
+        var results: [[UInt8]] = []
+        results.reserveCapacity(requests.count)
+        for (read, request) in zip(found, requests) { results.append(try await completed(read, request.message)) }
+        return results
+    }
+
+    /// The prefix part and any inline content part, read inside the caller's transaction.
+    private static func readRange(_ db: Database, _ message: StoredMessage, _ requested: Range<Int>) throws -> RangeRead? {
+        // Cached statements: FETCH and SEARCH call this for every message of a mailbox.
+        let lookup = try db.cachedStatement(sql: """
+            SELECT m.prefix, m.content_sha256, b.size, b.data IS NULL AS on_disk FROM messages m
+            JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
+            """)
+        guard let row = try Row.fetchOne(lookup, arguments: [message.id]) else { return nil }
+        let storedPrefix: Data? = row["prefix"]
+        let prefix = [UInt8](storedPrefix ?? Data())
+        let contentSize = Int(clamping: row["size"] as Int64)
+        let plan = RangePlan(requested: requested, prefixLength: prefix.count, contentSize: contentSize)
+        var head = [UInt8]()
+        if !plan.prefixPart.isEmpty { head = Array(prefix[plan.prefixPart]) }
+        let onDisk: Bool = row["on_disk"]
+        if !plan.contentPart.isEmpty, !onDisk {
+            // substr on a BLOB counts bytes, from 1.
+            let slice = try db.cachedStatement(sql: "SELECT substr(data, ?, ?) FROM blobs WHERE sha256 = ?")
+            let data = try Data.fetchOne(slice, arguments: [plan.contentPart.lowerBound + 1, plan.contentPart.count,
+                                                            row["content_sha256"] as String]) ?? Data()
+            guard data.count == plan.contentPart.count else {
+                throw StoreError.backend("inline blob is shorter than recorded")
             }
-            return RangeRead(bytes: head, fileRange: onDisk && !plan.contentPart.isEmpty ? plan.contentPart : nil,
-                             sha256: row["content_sha256"], contentSize: contentSize)
+            head.append(contentsOf: data)
+            return RangeRead(bytes: head, fileRange: nil, sha256: "", contentSize: contentSize)
         }
+        return RangeRead(bytes: head, fileRange: onDisk && !plan.contentPart.isEmpty ? plan.contentPart : nil,
+                         sha256: row["content_sha256"], contentSize: contentSize)
+    }
+
+    /// Adds the part kept in a blob file, read on the file queue, to what the transaction read.
+    private func completed(_ found: RangeRead?, _ message: StoredMessage) async throws -> [UInt8] {
         guard let found else { throw StoreError.notFound("message \(message.id)") }
         guard let fileRange = found.fileRange else { return found.bytes }
         let files = blobFiles
