@@ -1,9 +1,9 @@
 // i;ascii-casemap (RFC 4790 §9.2): how SORT and THREAD compare strings.
+// todo(rfc): RFC 5256 §7 asks for i;unicode-casemap (RFC 5051); ASCII case-mapping agrees with it
+// on ASCII text only.
 
 /// Case-maps ASCII letters and compares octets; non-ASCII octets compare as they are. Public so
 /// tests and other modules can build keys the server would.
-// todo(rfc): RFC 5256 §7 asks for i;unicode-casemap (RFC 5051); ASCII case-mapping agrees with it
-// on ASCII text only.
 public enum SortCollation {
     /// The octet with a-z mapped to A-Z.
     @inline(__always)
