@@ -73,9 +73,12 @@ public final class DeliveryPipeline: Sendable {
             case .local(let accounts, _):
                 // Refuse early only when every account is already full; a list with one full
                 // member still reaches the others.
+                // Full means either RFC 9208 resource is used up: STORAGE or MESSAGE.
                 let allFull = accounts.allSatisfy { recipient in
-                    guard let quota = recipient.account.quotaBytes else { return false }
-                    return recipient.account.usedBytes >= quota
+                    let account = recipient.account
+                    if let quota = account.quotaBytes, account.usedBytes >= quota { return true }
+                    if let limit = account.quotaMessages, account.messageCount >= limit { return true }
+                    return false
                 }
                 return allFull ? .overQuota : nil
             }

@@ -20,6 +20,9 @@ public protocol MailStore: Sendable {
     func accounts(domain: String?) async throws -> [Account]
     func setPasswordHash(address: String, hash: String) async throws
     func setQuota(address: String, bytes: Int64?) async throws
+    /// The MESSAGE quota (RFC 9208 §5.2): most messages the account may hold; nil: unlimited.
+    /// Delivery, APPEND and COPY past it fail with `.overQuota`; existing messages stay.
+    func setMessageQuota(address: String, messages: Int64?) async throws
 
     // Credentials beyond the password hash. `setPasswordHash` clears the SCRAM keys: keys of an
     // old password must never outlive it.

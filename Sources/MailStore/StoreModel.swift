@@ -22,14 +22,17 @@ public struct Account: Sendable, Equatable, Codable {
     public var quotaBytes: Int64?        // nil: unlimited
     public var usedBytes: Int64          // sum of RFC822.SIZE over the account's messages
     public var messageCount: Int64
+    /// Most messages the account may hold (RFC 9208 MESSAGE resource); nil: unlimited.
+    public var quotaMessages: Int64?
     public init(id: AccountID, address: String, passwordHash: String, quotaBytes: Int64?,
-                usedBytes: Int64, messageCount: Int64) {
+                usedBytes: Int64, messageCount: Int64, quotaMessages: Int64? = nil) {
         self.id = id
         self.address = address
         self.passwordHash = passwordHash
         self.quotaBytes = quotaBytes
         self.usedBytes = usedBytes
         self.messageCount = messageCount
+        self.quotaMessages = quotaMessages
     }
 }
 

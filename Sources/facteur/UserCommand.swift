@@ -53,7 +53,8 @@ struct UserCommand: AsyncParsableCommand {
             let (_, store) = try await openAdministration(options)
             for account in try await store.administration.users(domain: domain) {
                 let quota = account.quotaBytes.map(String.init) ?? "unlimited"
-                print("\(account.address)\t\(account.messageCount) messages\t\(account.usedBytes) bytes\tquota \(quota)")
+                let messageQuota = account.quotaMessages.map(String.init) ?? "unlimited"
+                print("\(account.address)\t\(account.messageCount) messages\t\(account.usedBytes) bytes\tquota \(quota)\tmessage quota \(messageQuota)")
             }
         }
     }
@@ -72,17 +73,46 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Quota: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set an account's quota in bytes (K, M, G suffixes), or 'none'.")
+        static let configuration = CommandConfiguration(
+            abstract: "Set an account's quotas: storage in bytes (K, M, G suffixes) and message count, or 'none'.",
+            discussion: "'facteur user quota ADDRESS 10M' (the older form) sets the storage quota alone.")
         @OptionGroup var options: ConfigOptions
         @Argument var address: String
-        @Argument var bytes: String
+        @Argument(help: "Storage quota (same as --storage).") var bytes: String?
+        @Option(name: .long, help: "Storage quota in bytes (K, M, G suffixes) or 'none'.") var storage: String?
+        @Option(name: .long, help: "Most messages the account may hold, or 'none'.") var messages: String?
+
+        func validate() throws {
+            if bytes != nil && storage != nil { throw ValidationError("give the storage quota once: BYTES or --storage") }
+            if bytes == nil && storage == nil && messages == nil {
+                throw ValidationError("nothing to set: give --storage and/or --messages")
+            }
+        }
+
         func run() async throws {
-            let quota = try parseQuotaArgument(bytes)
+            let storageQuota = try (bytes ?? storage).map(parseQuotaArgument)
+            let messageQuota = try messages.map(parseMessageQuotaArgument)
             let (_, store) = try await openAdministration(options)
-            try await store.administration.setQuota(address: address, bytes: quota)
-            print("quota of \(address): \(quota.map(String.init) ?? "unlimited")")
+            if let storageQuota {
+                try await store.administration.setQuota(address: address, bytes: storageQuota)
+                print("quota of \(address): \(storageQuota.map(String.init) ?? "unlimited")")
+            }
+            if let messageQuota {
+                try await store.administration.setMessageQuota(address: address, messages: messageQuota)
+                print("message quota of \(address): \(messageQuota.map(String.init) ?? "unlimited")")
+            }
         }
     }
+}
+
+/// A message count, or 'none'/'unlimited': no K/M suffixes, a count is not a size.
+func parseMessageQuotaArgument(_ text: String) throws -> Int64? {
+    let lower = text.lowercased()
+    if lower == "none" || lower == "unlimited" { return nil }
+    guard let value = Int64(lower), value >= 0 else {
+        throw ValidationError("message quota '\(text)' is not a number of messages or 'none'")
+    }
+    return value
 }
 
 /// The CLI face of `Administration.parseQuota`: a usage error rather than a thrown description.

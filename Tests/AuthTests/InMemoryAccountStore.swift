@@ -80,6 +80,7 @@ actor InMemoryAccountStore: MailStore {
     func account(id: AccountID) async throws -> Account? { throw unused() }
     func accounts(domain: String?) async throws -> [Account] { throw unused() }
     func setQuota(address: String, bytes: Int64?) async throws { throw unused() }
+    func setMessageQuota(address: String, messages: Int64?) async throws { throw unused() }
     func addAlias(address: String, targets: [String]) async throws { throw unused() }
     func removeAlias(address: String) async throws { throw unused() }
     func alias(address: String) async throws -> Alias? { throw unused() }

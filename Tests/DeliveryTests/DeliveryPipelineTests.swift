@@ -65,6 +65,23 @@ import Testing
         #expect(await fixture.pipeline.check(recipient: "nobody@example.test") == .unknownUser)
         #expect(await fixture.pipeline.check(recipient: "alice@remote.test") == .notLocalDomain)
     }
+
+    @Test func messageQuotaRefusesAtRcptOnceFullAndAtDataWhenItWouldOverflow() async throws {
+        let fixture = try await DeliveryFixture()
+        defer { fixture.cleanUp() }
+        try await fixture.store.setMessageQuota(address: "bob@example.test", messages: 1)
+        func deliver() async -> [RecipientOutcome] {
+            await fixture.pipeline.deliver(InboundMessage(
+                bytes: DeliveryFixture.message(), reversePath: "s@remote.test",
+                recipients: ["bob@example.test"], trace: DeliveryFixture.trace()))
+        }
+        #expect(await fixture.pipeline.check(recipient: "bob@example.test") == nil)
+        #expect(await deliver() == [.delivered])
+        // RFC 9208 MESSAGE resource used up: refused before the data, and at the data as well.
+        #expect(await fixture.pipeline.check(recipient: "bob@example.test") == .overQuota)
+        #expect(await deliver() == [.failed(.overQuota)])
+        #expect(try await fixture.inbox("bob@example.test").count == 1)
+    }
 }
 
 @Suite struct DeliveryEnvelopeTests {

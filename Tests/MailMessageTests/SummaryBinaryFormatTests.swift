@@ -2,13 +2,13 @@ import Foundation
 import Testing
 @testable import MailMessage
 
-@Suite("MessageSummary binary stored form (format 2)")
+@Suite("MessageSummary binary stored form (formats 2 and 3)")
 struct SummaryBinaryFormatTests {
     @Test func everyCorpusMessageRoundTrips() throws {
         for (index, message) in SummaryCorpus.all.enumerated() {
             let summary = MessageParser.parse(message).summary
             let data = summary.encoded()
-            #expect(data.first == 2, "message \(index) was not stored in the binary form")
+            #expect(data.first == MessageSummary.binaryVersion, "message \(index) was not stored in the binary form")
             #expect(try MessageSummary.decode(data) == summary, "message \(index)")
             #expect(try MessageSummary.decode(bytes: Array(data)) == summary, "message \(index)")
         }
@@ -39,7 +39,7 @@ struct SummaryBinaryFormatTests {
         for message in SummaryCorpus.all {
             let summary = MessageParser.parse(message).summary
             let json = String(decoding: summary.jsonEncoded(), as: UTF8.self)
-                .replacingOccurrences(of: "\"v\":2", with: "\"v\":1")
+                .replacingOccurrences(of: "\"v\":\(MessageSummary.formatVersion)", with: "\"v\":1")
             #expect(json.hasPrefix("{") && json.contains("\"v\":1"))
             #expect(try MessageSummary.decode(Data(json.utf8)) == summary)
         }
@@ -74,7 +74,7 @@ struct SummaryBinaryFormatTests {
     @Test func newerFormatIsRefused() throws {
         var bytes = Array(MessageParser.parse(MIMETreeTests.simple).summary.encoded())
         bytes[0] = MessageSummary.binaryVersion + 1
-        #expect(throws: SummaryDecodingError.malformed("summary format 3 is newer than this build")) {
+        #expect(throws: SummaryDecodingError.malformed("summary format \(MessageSummary.binaryVersion + 1) is newer than this build")) {
             try MessageSummary.decode(bytes: bytes)
         }
     }

@@ -22,7 +22,7 @@ struct SummaryTests {
         #expect(throws: (any Error).self) { try MessageSummary.decode(Data("{}".utf8)) }
         #expect(throws: (any Error).self) { try MessageSummary.decode(Data([0xFF, 0x00])) }
         var json = String(decoding: MessageParser.parse(MIMETreeTests.simple).summary.jsonEncoded(), as: UTF8.self)
-        json = json.replacingOccurrences(of: "\"v\":2", with: "\"v\":99")
+        json = json.replacingOccurrences(of: "\"v\":\(MessageSummary.formatVersion)", with: "\"v\":99")
         #expect(json.contains("\"v\":99"))
         #expect(throws: (any Error).self) { try MessageSummary.decode(Data(json.utf8)) }
     }

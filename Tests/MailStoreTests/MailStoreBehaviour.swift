@@ -93,12 +93,14 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
     case moveExpungesFromTheSource, copyAndMoveStayInTheAccount, copyAndMovePublishChanges
     case messageIndexFollowsUIDsAndModSeqs, messagesForManyUIDs, messageBytesReadsRanges
     case conditionalFlagUpdateSkipsNewerMessages
+    case messageQuotaCountsMessages
 
     var testDescription: String { rawValue }
 
     func run(_ behaviour: MailStoreBehaviour) async throws {
         switch self {
         case .conditionalFlagUpdateSkipsNewerMessages: try await behaviour.conditionalFlagUpdateSkipsNewerMessages()
+        case .messageQuotaCountsMessages: try await behaviour.messageQuotaCountsMessages()
         case .domains: try await behaviour.domains()
         case .accounts: try await behaviour.accounts()
         case .aliases: try await behaviour.aliases()

@@ -121,6 +121,11 @@ public struct Administration: Sendable {
         try await store.setQuota(address: address, bytes: bytes)
     }
 
+    /// The RFC 9208 MESSAGE quota: most messages the account may hold; nil: unlimited.
+    public func setMessageQuota(address: String, messages: Int64?) async throws {
+        try await store.setMessageQuota(address: address, messages: messages)
+    }
+
     // MARK: Aliases
 
     /// `@domain` as the address sets the domain's catch-all (one target).

@@ -98,6 +98,18 @@ extension IMAPSession {
         case .uidSearch(let search):
             guard selected != nil else { return notSelected() }
             return try await self.search(search, tag: tag, byUID: true)
+        case .sort(let sort):
+            guard selected != nil else { return notSelected() }
+            return try await self.sort(sort, byUID: false)
+        case .uidSort(let sort):
+            guard selected != nil else { return notSelected() }
+            return try await self.sort(sort, byUID: true)
+        case .thread(let thread):
+            guard selected != nil else { return notSelected() }
+            return try await self.thread(thread, byUID: false)
+        case .uidThread(let thread):
+            guard selected != nil else { return notSelected() }
+            return try await self.thread(thread, byUID: true)
         case .fetch(let set, let attributes, let modifiers):
             guard selected != nil else { return notSelected() }
             return try await fetch(set, attributes, modifiers: modifiers, byUID: false, outbound)
@@ -128,7 +140,17 @@ extension IMAPSession {
         case .unauthenticate:
             guard account != nil else { return notAuthenticated() }
             return try await unauthenticate(outbound)
-        case .getQuota, .getQuotaRoot, .compress:
+        // RFC 9208 §4: authenticated state.
+        case .getQuota(let root):
+            guard let account else { return notAuthenticated() }
+            return try await getQuota(root, account: account)
+        case .getQuotaRoot(let name):
+            guard let account else { return notAuthenticated() }
+            return try await getQuotaRoot(name, account: account)
+        case .setQuota:
+            guard account != nil else { return notAuthenticated() }
+            return setQuota()
+        case .compress:
             return .done(.bad("\(Self.metricName(command.kind)) is not supported", code: .cannot))
         }
     }
@@ -172,6 +194,10 @@ extension IMAPSession {
         case .uidExpunge: return "UID EXPUNGE"
         case .search: return "SEARCH"
         case .uidSearch: return "UID SEARCH"
+        case .sort: return "SORT"
+        case .uidSort: return "UID SORT"
+        case .thread: return "THREAD"
+        case .uidThread: return "UID THREAD"
         case .fetch: return "FETCH"
         case .uidFetch: return "UID FETCH"
         case .store: return "STORE"
@@ -182,6 +208,7 @@ extension IMAPSession {
         case .uidMove: return "UID MOVE"
         case .getQuota: return "GETQUOTA"
         case .getQuotaRoot: return "GETQUOTAROOT"
+        case .setQuota: return "SETQUOTA"
         case .compress: return "COMPRESS"
         case .unauthenticate: return "UNAUTHENTICATE"
         }

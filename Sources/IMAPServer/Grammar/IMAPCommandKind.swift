@@ -46,6 +46,12 @@ public enum IMAPCommandKind: Sendable, Equatable {
     case uidExpunge(IMAPSequenceSet)
     case search(IMAPSearchCommand)
     case uidSearch(IMAPSearchCommand)
+    /// RFC 5256 §3 (and RFC 5957 keys).
+    case sort(IMAPSortCommand)
+    case uidSort(IMAPSortCommand)
+    /// RFC 5256 §3.
+    case thread(IMAPThreadCommand)
+    case uidThread(IMAPThreadCommand)
     case fetch(IMAPSequenceSet, [IMAPFetchAttribute], modifiers: [IMAPFetchModifier])
     case uidFetch(IMAPSequenceSet, [IMAPFetchAttribute], modifiers: [IMAPFetchModifier])
     /// `unchangedSince` from `(UNCHANGEDSINCE n)` (RFC 7162 §3.1.3).
@@ -62,10 +68,23 @@ public enum IMAPCommandKind: Sendable, Equatable {
     case getQuota(String)
     /// RFC 9208 §4.3.
     case getQuotaRoot(IMAPMailboxName)
+    /// RFC 9208 §4.4: the root and its `(resource limit)` pairs, names uppercased.
+    case setQuota(String, [IMAPQuotaLimit])
     /// RFC 4978: the mechanism, uppercased ("DEFLATE").
     case compress(String)
     /// RFC 8437.
     case unauthenticate
+}
+
+/// One `resource-name resource-limit` pair of SETQUOTA (RFC 9208 §4.4).
+public struct IMAPQuotaLimit: Sendable, Hashable {
+    public var resource: String
+    public var limit: UInt64
+
+    public init(_ resource: String, limit: UInt64) {
+        self.resource = resource
+        self.limit = limit
+    }
 }
 
 /// One `field value` pair of the ID command (RFC 2971 §3.3); value nil for NIL.

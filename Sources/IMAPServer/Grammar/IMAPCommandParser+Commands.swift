@@ -64,6 +64,8 @@ extension IMAPParseCursor {
         case "UNSELECT": return .unselect
         case "EXPUNGE": return .expunge
         case "SEARCH": return .search(try parseSearchArguments())
+        case "SORT": return .sort(try parseSortArguments())
+        case "THREAD": return .thread(try parseThreadArguments())
         case "FETCH":
             let (set, attributes, modifiers) = try parseFetchArguments()
             return .fetch(set, attributes, modifiers: modifiers)
@@ -86,14 +88,27 @@ extension IMAPParseCursor {
             // getquotaroot    = "GETQUOTAROOT" SP mailbox                  (RFC 9208 §7)
             try expectSpace()
             return .getQuotaRoot(try parseMailbox())
+        case "SETQUOTA":
+            // setquota        = "SETQUOTA" SP quota-root-name SP setquota-list
+            // setquota-list   = "(" [setquota-resource *(SP setquota-resource)] ")"
+            // setquota-resource = resource-name SP resource-limit             (RFC 9208 §7)
+            try expectSpace()
+            let root = try parseAstringText("a quota root")
+            try expectSpace()
+            let limits = try parseParenthesizedList(allowEmpty: true, what: "quota limits") { (cursor: inout IMAPParseCursor) throws(IMAPParseError) -> IMAPQuotaLimit in
+                let name = try cursor.parseAtom("a resource name").uppercased()
+                try cursor.expectSpace()
+                return IMAPQuotaLimit(name, limit: try cursor.parseNumber64())
+            }
+            return .setQuota(root, limits)
         case "COMPRESS":
             // compress        = "COMPRESS" SP algorithm                    (RFC 4978 §4)
             try expectSpace()
             return .compress(try parseAtom("a compression algorithm").uppercased())
         case "UNAUTHENTICATE": return .unauthenticate
-        case "SETQUOTA", "SORT", "THREAD", "NOTIFY", "REPLACE", "GETMETADATA", "SETMETADATA",
+        case "NOTIFY", "REPLACE", "GETMETADATA", "SETMETADATA",
              "GETACL", "SETACL", "DELETEACL", "LISTRIGHTS", "MYRIGHTS", "ESEARCH", "UIDBATCHES":
-            // todo(rfc): RFC 9208 SETQUOTA, RFC 5256 SORT/THREAD, RFC 5465 NOTIFY, RFC 8508 REPLACE,
+            // todo(rfc): RFC 5465 NOTIFY, RFC 8508 REPLACE,
             // RFC 5464 METADATA, RFC 4314 ACL, RFC 7377 MULTISEARCH.
             throw IMAPParseError(.unsupported, "\(name) is not supported", offset: start)
         default:
@@ -126,10 +141,10 @@ extension IMAPParseCursor {
         case "EXPUNGE":
             try expectSpace()
             return .uidExpunge(try parseSequenceSet())
-        case "SORT", "THREAD":
-            throw IMAPParseError(.unsupported, "UID \(name) is not supported", offset: start)
+        case "SORT": return .uidSort(try parseSortArguments())
+        case "THREAD": return .uidThread(try parseThreadArguments())
         default:
-            throw IMAPParseError(.syntax, "UID must be followed by COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE", offset: start)
+            throw IMAPParseError(.syntax, "UID must be followed by COPY, MOVE, FETCH, SEARCH, SORT, THREAD, STORE or EXPUNGE", offset: start)
         }
     }
 

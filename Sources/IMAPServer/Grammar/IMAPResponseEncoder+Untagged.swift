@@ -58,6 +58,15 @@ extension IMAPResponseEncoder {
             if let modSequence, !numbers.isEmpty { buffer.writeString(" (MODSEQ \(modSequence))") }
         case .esearch(let esearch):
             writeESearch(esearch, into: &buffer)
+        // sort-data       = "SORT" *(SP nz-number)                           (RFC 5256 §5)
+        case .sort(let numbers):
+            buffer.writeString("SORT")
+            for number in numbers { buffer.writeString(" \(number)") }
+        // thread-data     = "THREAD" [SP 1*thread-list]                      (RFC 5256 §5)
+        case .thread(let list):
+            buffer.writeString("THREAD")
+            if !list.items.isEmpty { buffer.writeString(" ") }
+            buffer.writeString(list.encoded)
         case .namespace(let namespace):
             // namespace-response = "NAMESPACE" SP namespace SP namespace SP namespace
             buffer.writeString("NAMESPACE ")

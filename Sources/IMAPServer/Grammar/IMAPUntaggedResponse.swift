@@ -25,6 +25,10 @@ public enum IMAPUntaggedResponse: Sendable, Equatable {
     /// IMAP4rev1 `* SEARCH 2 3 6` with CONDSTORE's `(MODSEQ n)` (RFC 7162 §3.1.5).
     case search([UInt32], modSequence: UInt64?)
     case esearch(IMAPESearchResponse)
+    /// `* SORT 2 3 6` (RFC 5256 §4).
+    case sort([UInt32])
+    /// `* THREAD (2)(3 6 (4 23)(44 7 96))` (RFC 5256 §4), flat so a deep thread never recurses.
+    case thread(IMAPThreadList)
     case namespace(IMAPNamespaceResponse)
     /// RFC 2971: nil sends NIL.
     case id([IMAPIDParameter]?)

@@ -28,6 +28,13 @@ extension IMAPSession {
         "PREVIEW",             // RFC 8970 (computed at delivery)
         "CREATE-SPECIAL-USE",  // RFC 6154 §3
         "UNAUTHENTICATE",      // RFC 8437
+        "SORT",                // RFC 5256
+        "SORT=DISPLAY",        // RFC 5957
+        "THREAD=ORDEREDSUBJECT", // RFC 5256
+        "THREAD=REFERENCES",   // RFC 5256
+        "QUOTA",               // RFC 9208 (no QUOTASET: SETQUOTA is refused)
+        "QUOTA=RES-STORAGE",   // RFC 9208 §5.1
+        "QUOTA=RES-MESSAGE",   // RFC 9208 §5.2
     ]
 
     var capabilities: [String] {

@@ -1,17 +1,18 @@
 import Foundation
 
-// The binary stored form of a summary (format version 2), read for every message of a FETCH or
+// The binary stored form of a summary (format versions 2 and 3), read for every message of a FETCH or
 // SEARCH, so it is decoded by hand in a few microseconds. Layout, in order ("int" is a zigzag
 // varint, "count" a varint, "str" a count then UTF-8, "str?" a varint length + 1 with 0 for nil):
 //
-//   summary   = version-byte(2) headerLength:int totalSize:int preview:str? envelope body search
+//   summary   = version-byte(3) headerLength:int totalSize:int preview:str? envelope body search
 //   envelope  = date:str? subject:str? from:addresses sender:same-or-addresses
 //               replyTo:same-or-addresses to:addresses cc:addresses bcc:addresses
 //               inReplyTo:str? messageID:str?
 //   addresses = count address*            same-or-addresses = 0 (equal to from) / count+1 address*
 //   address   = kind-byte(0 mailbox, 1 group start, 2 group end) displayName:str? route:str?
 //               localPart:str? domain:str?
-//   search    = subject:str from:str to:str cc:str bcc:str messageID:str date
+//   search    = subject:str from:str to:str cc:str bcc:str messageID:str date references:str
+//               (references only from version 3 on; version 2 rows end after the date)
 //   date      = 0 (nil) / 1 seconds:int offset:int / 2 bits:fixed64 offset:int
 //               (seconds since 2001-01-01, as Date stores them; bits when they are not whole)
 //   body      = see BodyStructure+Binary.swift
@@ -32,6 +33,7 @@ extension MessageSummary {
         writer.write(envelope)
         writer.write(bodyStructure, depth: 0)
         writer.write(search)
+        writer.string(search.references)
         return writer.exceededDepth ? nil : writer.bytes
     }
 
@@ -48,7 +50,8 @@ extension MessageSummary {
     static func decodeBinary(_ bytes: UnsafeBufferPointer<UInt8>) throws(SummaryDecodingError) -> MessageSummary {
         var reader = SummaryReader(bytes)
         let version = try reader.byte()
-        guard version == binaryVersion else {
+        // Version 2 is version 3 without the trailing References (RFC 5256 THREAD input).
+        guard version == binaryVersion || version == 2 else {
             throw .malformed(version > binaryVersion ? "summary format \(version) is newer than this build"
                                                      : "unknown summary format \(version)")
         }
@@ -57,7 +60,8 @@ extension MessageSummary {
         let preview = try reader.optionalString()
         let envelope = try reader.envelope()
         let body = try reader.bodyStructure(depth: 0)
-        let search = try reader.searchText()
+        var search = try reader.searchText()
+        if version >= 3 { search.references = try reader.string() }
         guard reader.isAtEnd else { throw .malformed("trailing bytes") }
         return MessageSummary(envelope: envelope, bodyStructure: body, headerLength: headerLength,
                               totalSize: totalSize, preview: preview, search: search)

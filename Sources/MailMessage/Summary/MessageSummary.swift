@@ -5,8 +5,9 @@ import Foundation
 /// RFC822.SIZE and SEARCH are answered from this without parsing the message again.
 public struct MessageSummary: Codable, Sendable, Equatable {
     /// Version of the stored form, so a later format can tell old rows apart: 1 was JSON, 2 is the
-    /// binary form whose first byte is this number.
-    public static let formatVersion = 2
+    /// binary form whose first byte is this number, 3 adds the References header (for THREAD)
+    /// at the end; version 2 rows still decode, with no references.
+    public static let formatVersion = 3
 
     public var envelope: Envelope
     /// Root of the MIME tree; its `headerRange` is the message header, `bodyRange` the text.

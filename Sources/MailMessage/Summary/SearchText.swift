@@ -11,9 +11,17 @@ public struct SearchText: Sendable, Codable, Equatable {
     public var messageID: String
     /// The parsed Date header (nil when absent or unparsable).
     public var sentDate: MessageDate?
+    /// The References header as written (its last `maximumReferencesOctets`), for THREAD=REFERENCES
+    /// (RFC 5256 §3) without reading the message; empty when absent. Rows of summary format 2
+    /// have none.
+    public var references: String
+
+    /// A References header longer than this keeps its tail: the parent and nearest ancestors
+    /// are last (RFC 5322 §3.6.4), and a cut first id is dropped when parsed, for it lacks its "<".
+    public static let maximumReferencesOctets = 8 * 1024
 
     public init(subject: String = "", from: String = "", to: String = "", cc: String = "", bcc: String = "",
-                messageID: String = "", sentDate: MessageDate? = nil) {
+                messageID: String = "", sentDate: MessageDate? = nil, references: String = "") {
         self.subject = subject
         self.from = from
         self.to = to
@@ -21,11 +29,14 @@ public struct SearchText: Sendable, Codable, Equatable {
         self.bcc = bcc
         self.messageID = messageID
         self.sentDate = sentDate
+        let bytes = references.utf8
+        self.references = bytes.count <= Self.maximumReferencesOctets ? references
+            : String(decoding: bytes.suffix(Self.maximumReferencesOctets), as: UTF8.self)
     }
 
     public init(header: HeaderFields) {
         // One pass over the fields; only fields carrying encoded words pay for decoding.
-        var subject: String?, messageID: String?, date: String?
+        var subject: String?, messageID: String?, date: String?, references: String?
         var from: [String] = [], to: [String] = [], cc: [String] = [], bcc: [String] = []
         for field in header where !field.isMalformed {
             switch field.name.utf8.count {
@@ -36,16 +47,17 @@ public struct SearchText: Sendable, Codable, Equatable {
             case 4 where field.hasName("Date") && date == nil: date = field.value
             case 7 where field.hasName("Subject") && subject == nil: subject = EncodedWord.decode(field.value)
             case 10 where field.hasName("Message-ID") && messageID == nil: messageID = field.value
+            case 10 where field.hasName("References") && references == nil: references = field.value
             default: break
             }
         }
         self.init(subject: subject ?? "", from: from.joined(separator: "\n"), to: to.joined(separator: "\n"),
                   cc: cc.joined(separator: "\n"), bcc: bcc.joined(separator: "\n"), messageID: messageID ?? "",
-                  sentDate: date.flatMap(MessageDate.init(parsing:)))
+                  sentDate: date.flatMap(MessageDate.init(parsing:)), references: references ?? "")
     }
 
     enum CodingKeys: String, CodingKey {
-        case subject = "s", from = "f", to = "t", cc = "c", bcc = "b", messageID = "m", sentDate = "d"
+        case subject = "s", from = "f", to = "t", cc = "c", bcc = "b", messageID = "m", sentDate = "d", references = "r"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,13 +68,14 @@ public struct SearchText: Sendable, Codable, Equatable {
                   cc: try container.decodeIfPresent(String.self, forKey: .cc) ?? "",
                   bcc: try container.decodeIfPresent(String.self, forKey: .bcc) ?? "",
                   messageID: try container.decodeIfPresent(String.self, forKey: .messageID) ?? "",
-                  sentDate: try container.decodeIfPresent(MessageDate.self, forKey: .sentDate))
+                  sentDate: try container.decodeIfPresent(MessageDate.self, forKey: .sentDate),
+                  references: try container.decodeIfPresent(String.self, forKey: .references) ?? "")
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         for (value, key) in [(subject, CodingKeys.subject), (from, .from), (to, .to), (cc, .cc), (bcc, .bcc),
-                             (messageID, .messageID)] where !value.isEmpty {
+                             (messageID, .messageID), (references, .references)] where !value.isEmpty {
             try container.encode(value, forKey: key)
         }
         try container.encodeIfPresent(sentDate, forKey: .sentDate)

@@ -29,6 +29,8 @@ struct AppendBatchWriter: Sendable {
     private struct AccountState {
         let quotaBytes: Int64?
         let usedBytes: Int64
+        let quotaMessages: Int64?
+        let messageCount: Int64
         var addedBytes: Int64 = 0
         var addedCount: Int64 = 0
     }
@@ -65,6 +67,11 @@ struct AppendBatchWriter: Sendable {
                 let size = Int64(prepared.size)
                 if request.enforceQuota, let quota = account.quotaBytes,
                    account.usedBytes + account.addedBytes + size > quota {
+                    throw StoreError.overQuota(accountID: request.accountID)
+                }
+                // RFC 9208 §5.2: the MESSAGE resource counts every message of the account.
+                if request.enforceQuota, let limit = account.quotaMessages,
+                   account.messageCount + account.addedCount + 1 > limit {
                     throw StoreError.overQuota(accountID: request.accountID)
                 }
                 guard mailbox.uidNext < Int64(UInt32.max) else {
@@ -143,11 +150,12 @@ struct AppendBatchWriter: Sendable {
     private func loadAccount(_ db: Database, _ id: AccountID,
                              into accounts: inout [AccountID: AccountState]) throws -> AccountState {
         if let cached = accounts[id] { return cached }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT quota_bytes, used_bytes FROM accounts WHERE id = ?"),
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT quota_bytes, used_bytes, quota_messages, message_count FROM accounts WHERE id = ?"),
                                          arguments: [id]) else {
             throw StoreError.notFound("account \(id)")
         }
-        let state = AccountState(quotaBytes: row["quota_bytes"], usedBytes: row["used_bytes"])
+        let state = AccountState(quotaBytes: row["quota_bytes"], usedBytes: row["used_bytes"],
+                                 quotaMessages: row["quota_messages"], messageCount: row["message_count"])
         accounts[id] = state
         return state
     }

@@ -47,7 +47,7 @@ struct MessageTransfer {
             if (row["system_flags"] as Int64) & MessageFlags.seenBit == 0 { unseen += 1 }
             references[row["content_sha256"], default: 0] += 1
         }
-        if !isMove { try checkQuota(db, accountID: accountID, adding: bytes) }
+        if !isMove { try checkQuota(db, accountID: accountID, adding: bytes, messages: count) }
         var uidNext: Int64 = destination["uid_next"]
         guard uidNext >= 1, uidNext + count <= Int64(UInt32.max) else { throw StoreError.backend("mailbox UID space exhausted") }
         var modSeq: Int64 = destination["highest_modseq"]
@@ -107,13 +107,20 @@ struct MessageTransfer {
     }
 
     /// COPY adds to the account's usage, so it obeys the quota as APPEND does: all or nothing.
-    private func checkQuota(_ db: Database, accountID: AccountID, adding bytes: Int64) throws {
-        guard let account = try Row.fetchOne(db, sql: "SELECT quota_bytes, used_bytes FROM accounts WHERE id = ?",
+    private func checkQuota(_ db: Database, accountID: AccountID, adding bytes: Int64, messages: Int64) throws {
+        guard let account = try Row.fetchOne(db, sql: """
+                SELECT quota_bytes, used_bytes, quota_messages, message_count FROM accounts WHERE id = ?
+                """,
                                              arguments: [accountID]) else {
             throw StoreError.notFound("account \(accountID)")
         }
         let quota: Int64? = account["quota_bytes"]
         if let quota, (account["used_bytes"] as Int64) + bytes > quota {
+            throw StoreError.overQuota(accountID: accountID)
+        }
+        // RFC 9208 §5.2: copies are new messages for the MESSAGE resource too.
+        let messageQuota: Int64? = account["quota_messages"]
+        if let messageQuota, (account["message_count"] as Int64) + messages > messageQuota {
             throw StoreError.overQuota(accountID: accountID)
         }
     }

@@ -111,6 +111,16 @@ extension SQLiteMailStore {
         }
     }
 
+    public func setMessageQuota(address: String, messages: Int64?) async throws {
+        let key = try AddressKey(address)
+        try Self.checkQuota(messages)
+        try await write { db in
+            try db.execute(sql: "UPDATE accounts SET quota_messages = ? WHERE address_key = ?", arguments: [messages, key.key])
+            guard db.changesCount > 0 else { throw StoreError.notFound("account \(key.address)") }
+            return WriteResult(value: ())
+        }
+    }
+
     static func checkPasswordHash(_ hash: String) throws(StoreError) {
         // The hash itself never goes into an error message.
         guard hash.utf8.count <= maxPasswordHashBytes,

@@ -132,6 +132,11 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // RFC 9208 §5.2 MESSAGE resource: an optional cap on the number of messages per account,
+        // beside the storage cap of v1 (NULL: unlimited).
+        migrator.registerMigration("v7-message-quota") { db in
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN quota_messages INTEGER")
+        }
         return migrator
     }
 }

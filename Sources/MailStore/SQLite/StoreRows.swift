@@ -4,11 +4,12 @@ import Foundation
 import GRDB
 
 enum StoreRows {
-    static let accountColumns = "id, address, password_hash, quota_bytes, used_bytes, message_count"
+    static let accountColumns = "id, address, password_hash, quota_bytes, used_bytes, message_count, quota_messages"
 
     static func account(_ row: Row) -> Account {
         Account(id: row["id"], address: row["address"], passwordHash: row["password_hash"],
-                quotaBytes: row["quota_bytes"], usedBytes: row["used_bytes"], messageCount: row["message_count"])
+                quotaBytes: row["quota_bytes"], usedBytes: row["used_bytes"], messageCount: row["message_count"],
+                quotaMessages: row["quota_messages"])
     }
 
     static let aliasColumns = "address, targets"
