@@ -115,7 +115,7 @@ extension SieveFilter {
                                                         content: reply.message, origin: .sieveVacation,
                                                         accountID: run.accountID))
             disposition.memory.append(SieveMemoryRecord(accountID: run.accountID, key: key, period: vacation.period,
-                                                        mode: .restart))
+                                                        mode: .restart, at: run.receivedAt))
             logger.info("sieve vacation reply queued", metadata: ["to": "\(to)"])
         }
     }

@@ -110,7 +110,7 @@ struct SieveFilter: Sendable {
         // RFC 7352 §3.1: recorded only once delivery succeeded (the pipeline writes these after the append).
         disposition.memory += duplicates.filter { $0.period > 0 }.map {
             SieveMemoryRecord(accountID: accountID, key: SieveDeliveryContext.memoryKey($0), period: $0.period,
-                              mode: $0.fromLast ? .extend : .keepFirst)
+                              mode: $0.fromLast ? .extend : .keepFirst, at: receivedAt)
         }
         return disposition
     }

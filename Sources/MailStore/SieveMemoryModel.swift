@@ -47,14 +47,17 @@ public struct SieveMemoryRecord: Sendable, Hashable {
 
     public var accountID: AccountID
     public var key: SieveMemoryKey
-    /// Seconds the entry counts from now (bounded by the caller).
+    /// Seconds the entry counts from `at` (bounded by the caller).
     public var period: Int
     public var mode: Mode
+    /// The delivery's clock (its received time), so the record and later lookups agree on "now".
+    public var at: Date
 
-    public init(accountID: AccountID, key: SieveMemoryKey, period: Int, mode: Mode) {
+    public init(accountID: AccountID, key: SieveMemoryKey, period: Int, mode: Mode, at: Date) {
         self.accountID = accountID
         self.key = key
         self.period = period
         self.mode = mode
+        self.at = at
     }
 }

@@ -24,7 +24,7 @@ extension SQLiteMailStore {
                 ids.append(db.lastInsertedRowID)
             }
             for record in memory {
-                try Self.remember(db, record, now: now)
+                try Self.remember(db, record)
             }
             for accountID in Set(memory.map(\.accountID)) {
                 try db.execute(sql: """
@@ -36,7 +36,8 @@ extension SQLiteMailStore {
         }
     }
 
-    private static func remember(_ db: Database, _ record: SieveMemoryRecord, now: Double) throws {
+    private static func remember(_ db: Database, _ record: SieveMemoryRecord) throws {
+        let now = record.at.timeIntervalSince1970
         let expires = now + Double(max(0, record.period))
         let arguments: StatementArguments = [record.accountID, record.key.kind.rawValue, record.key.handle, record.key.key]
         let existing = try Row.fetchOne(db, sql: """
