@@ -23,8 +23,16 @@ extension SieveFilter {
                 targets.append((await destination(mailbox, create: create, context: context, accountID: accountID,
                                                   logger: logger), flags))
             case .redirect(let address, _):
-                // SieveLimits.maximumRedirects was enforced by the interpreter.
-                if !redirects.contains(address) { redirects.append(address) }
+                // The interpreter bounds each script's redirects; this bounds the global and the
+                // user's script together (a loop amplifier otherwise).
+                if redirects.count >= SieveLimits.default.maximumRedirects {
+                    logger.notice("sieve redirect dropped: too many for one message; kept in INBOX",
+                                  metadata: ["to": "\(address)"])
+                    // RFC 5228 §2.10.6: an action that cannot be carried out falls back to the keep.
+                    targets.append((.inbox, []))
+                } else if !redirects.contains(address) {
+                    redirects.append(address)
+                }
             case .vacation(let vacation):
                 vacations.append(vacation)
             case .reject(let reason, _):

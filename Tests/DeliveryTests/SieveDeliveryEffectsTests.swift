@@ -284,3 +284,16 @@ import Testing
                 == [.rejected(reason: "Message refused by the recipient's mail filter")])
     }
 }
+
+@Suite struct SieveRedirectLimitTests {
+    @Test func redirectsOfTheGlobalAndTheUsersScriptAreBoundedTogether() async throws {
+        let fixture = try await DeliveryFixture(globalScripts: true)
+        defer { fixture.cleanUp() }
+        try fixture.writeGlobal((1...4).map { "redirect \"g\($0)@remote.test\";" }.joined(separator: "\n"))
+        try await fixture.activate("redirect \"mine@remote.test\";", for: "alice@example.test")
+        #expect(await fixture.deliver(to: ["alice@example.test"]) == [.delivered])
+        #expect(try await fixture.queued().count == 4)
+        // The redirect that could not be done falls back to INBOX: the user's mail is not lost.
+        #expect(try await fixture.inbox("alice@example.test").count == 1)
+    }
+}
