@@ -11,10 +11,18 @@ public struct DeliveryConfiguration: Sendable {
     /// How many compiled Sieve scripts delivery keeps (one per active script in use); a miss
     /// costs one compile.
     public var sieveCacheCapacity: Int
+    /// `[sieve] before`: a script the administrator runs before every user's script (e.g. spam to
+    /// Junk); nil for none. Read on each delivery, so edits apply without a restart.
+    public var sieveBeforePath: String?
+    /// `[sieve] global_dir`: where `include :global "NAME"` finds `NAME.sieve` (RFC 6609 §3.2).
+    public var sieveGlobalDirectory: String?
 
     public init(hostname: String, recipientDelimiter: Character? = "+", maxAliasDepth: Int = 10,
-                maxExpandedAccounts: Int = 1_000, sieveCacheCapacity: Int = 256) {
+                maxExpandedAccounts: Int = 1_000, sieveCacheCapacity: Int = 256, sieveBeforePath: String? = nil,
+                sieveGlobalDirectory: String? = nil) {
         self.sieveCacheCapacity = sieveCacheCapacity
+        self.sieveBeforePath = sieveBeforePath
+        self.sieveGlobalDirectory = sieveGlobalDirectory
         self.hostname = hostname
         self.recipientDelimiter = recipientDelimiter
         self.maxAliasDepth = maxAliasDepth

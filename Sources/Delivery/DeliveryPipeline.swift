@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import MailStore
 import Metrics
+import Sieve
 
 public struct InboundMessage: Sendable {
     public var bytes: [UInt8]
@@ -12,14 +13,20 @@ public struct InboundMessage: Sendable {
     /// `check`) and the DSN parameters.
     public var envelope: DeliveryEnvelope
     public var trace: ReceptionTrace
+    /// True when each recipient gets its own reply after the data (LMTP, RFC 2033 §4.2), so a
+    /// Sieve reject can refuse one recipient alone (RFC 5429 §2.1.1). With SMTP's single reply a
+    /// reject is given at DATA only when every recipient refuses; otherwise the sender gets a
+    /// rejection notice (RFC 5429 §2.1.2).
+    public var repliesPerRecipient: Bool
 
     public var reversePath: String { envelope.reversePath }
     public var recipients: [String] { envelope.recipients.map(\.address) }
 
-    public init(bytes: [UInt8], envelope: DeliveryEnvelope, trace: ReceptionTrace) {
+    public init(bytes: [UInt8], envelope: DeliveryEnvelope, trace: ReceptionTrace, repliesPerRecipient: Bool = false) {
         self.bytes = bytes
         self.envelope = envelope
         self.trace = trace
+        self.repliesPerRecipient = repliesPerRecipient
     }
 
     public init(bytes: [UInt8], reversePath: String, recipients: [String], trace: ReceptionTrace) {
@@ -42,6 +49,9 @@ public enum DeliveryFailure: Error, Sendable, Equatable {
 public enum RecipientOutcome: Sendable, Equatable {
     case delivered
     case failed(DeliveryFailure)
+    /// RFC 5429: the recipient's Sieve script refused the message; `reason` is US-ASCII, ready for
+    /// a `550 5.7.1` reply.
+    case rejected(reason: String)
 }
 
 public final class DeliveryPipeline: Sendable {
@@ -59,7 +69,10 @@ public final class DeliveryPipeline: Sendable {
         self.configuration = configuration
         self.resolver = RecipientResolver(store: store, configuration: configuration)
         self.filter = SieveFilter(store: store, cache: SieveScriptCache(capacity: configuration.sieveCacheCapacity),
-                                  hostname: configuration.hostname)
+                                  hostname: configuration.hostname,
+                                  globals: SieveGlobalScripts(beforePath: configuration.sieveBeforePath,
+                                                              directory: configuration.sieveGlobalDirectory,
+                                                              maximumSize: SieveLimits.default.maximumScriptSize))
         self.logger = logger
     }
 
@@ -137,13 +150,18 @@ public final class DeliveryPipeline: Sendable {
             singleRecipient: message.recipients.count == 1 ? message.recipients[0] : nil)
         let prepared = MessagePreparer.prepare(Array(received.utf8) + message.bytes)
 
-        // 3. Each account's Sieve script picks its copies (INBOX when it has none).
-        var copiesOfTarget: [[DeliveryCopy]] = []
+        // 3. Each account's Sieve scripts pick its copies (INBOX when it has none), what to queue
+        //    and whether it refuses the message.
+        var dispositions: [SieveDisposition] = []
         for target in targets {
-            copiesOfTarget.append(await filter.copies(
+            dispositions.append(await filter.disposition(
                 for: target.recipient, envelope: message.envelope, recipientIndex: target.index,
                 prepared: prepared, receivedAt: message.trace.receivedAt, logger: logger))
         }
+        let refused = refusals(dispositions, targets: targets,
+                               accountsOfRecipient: accountsOfRecipient, message: message, prepared: prepared,
+                               logger: logger)
+        let copiesOfTarget = dispositions.map(\.copies)
 
         // 4. One append call for every copy: one transaction shared with concurrent deliveries.
         var requests: [AppendRequest] = []
@@ -227,7 +245,9 @@ public final class DeliveryPipeline: Sendable {
         var stored: [AccountID: Result<Void, StoreError>] = [:]
         for (targetIndex, target) in targets.enumerated() {
             let accountResults = resultsOfTarget[targetIndex]
-            if accountResults.isEmpty {
+            if refused.atProtocol[targetIndex] != nil {
+                continue    // refused in the reply (RFC 5429 §2.1.1): nothing stored, nothing queued
+            } else if accountResults.isEmpty {
                 logger.info("discarded by sieve", metadata: ["account": "\(target.recipient.account.address)"])
                 stored[target.recipient.account.id] = .success(())
             } else if accountResults.contains(where: { if case .success = $0 { true } else { false } }) {
@@ -237,8 +257,18 @@ public final class DeliveryPipeline: Sendable {
             }
         }
 
+        // Redirects, vacation replies, rejection notices and Sieve's records, committed before
+        // the reply: an acknowledged message's redirect is never lost (a failure here makes the
+        // sender retry, which may store a second copy but loses nothing).
+        await commitEffects(dispositions, notices: refused.notices, targets: targets,
+                            stored: &stored, logger: logger)
+
         // 5. A recipient is delivered when any account it reaches stored the message.
         for index in message.recipients.indices where !accountsOfRecipient[index].isEmpty {
+            if let reason = refused.recipients[index] {
+                outcomes[index] = .rejected(reason: reason)
+                continue
+            }
             let accountResults = accountsOfRecipient[index].compactMap { stored[$0] }
             if accountResults.contains(where: { if case .success = $0 { return true } else { return false } }) {
                 outcomes[index] = .delivered

@@ -1,6 +1,7 @@
-// Step 3 of the path of a message (DESIGN.md): the recipient's active Sieve script decides where
-// the account's copies go. Whatever goes wrong (no script, a script that does not compile, a
-// run-time error, a store failure) ends in INBOX: a filter bug never loses a message.
+// Step 3 of the path of a message (DESIGN.md): the administrator's global script, then the
+// recipient's active Sieve script, decide where the account's copies go and what is queued.
+// Whatever goes wrong (no script, a script that does not compile, a run-time error, a store
+// failure) ends in INBOX: a filter bug never loses a message.
 import Foundation
 import Logging
 import MailStore
@@ -10,154 +11,212 @@ struct SieveFilter: Sendable {
     let store: any MailStore
     let cache: SieveScriptCache
     let hostname: String
-    /// The words logged for actions that need an outbound queue (the README says the same).
-    static let notSent = "not sent: outbound delivery is not available yet"
+    let globals: SieveGlobalScripts
     /// Compile and run-time errors logged per message; more are noise.
     static let loggedErrors = 3
+    /// The cache key owner of administrator scripts (no account has a negative id).
+    static let globalAccountID: AccountID = -1
+    /// Runs per script: each pass may discover one more level of include or a duplicate key to
+    /// look up; beyond this the unknowns count as absent.
+    static let maximumPasses = 2 + SieveLimits.default.maximumIncludeDepth
 
-    /// The copies to store for one account reached by `recipient`.
-    func copies(for recipient: ResolvedRecipient, envelope: DeliveryEnvelope, recipientIndex: Int,
-                prepared: PreparedMessage, receivedAt: Date, logger baseLogger: Logger) async -> [DeliveryCopy] {
-        let keep = [DeliveryCopy.inbox(prepared)]
+    /// What one account reached by `recipient` gets: copies to store, messages to queue, records
+    /// to keep, or a rejection.
+    func disposition(for recipient: ResolvedRecipient, envelope: DeliveryEnvelope, recipientIndex: Int,
+                     prepared: PreparedMessage, receivedAt: Date, logger baseLogger: Logger) async -> SieveDisposition {
+        let keep = SieveDisposition.keep(prepared)
         var logger = baseLogger
         logger[metadataKey: "account"] = "\(recipient.account.address)"
-        let active: ActiveSieveScript?
+        let accountID = recipient.account.id
+
+        let globalScript = compiledGlobalScript(logger: logger)
+        var userScript: SieveScript?
         do {
-            active = try await store.activeSieveScript(accountID: recipient.account.id)
+            if let active = try await store.activeSieveScript(accountID: accountID) {
+                logger[metadataKey: "sieve.script"] = "\(active.name)"
+                switch cache.script(accountID: accountID, source: active.content) {
+                case .success(let compiled):
+                    userScript = compiled
+                case .failure(let errors):
+                    logger.warning("sieve script does not compile; implicit keep",
+                                   metadata: ["errors": "\(Self.summary(errors.errors))"])
+                }
+            }
         } catch {
             logger.error("sieve script lookup failed; implicit keep", metadata: ["error": "\(error)"])
-            return keep
         }
-        guard let active else { return keep }
-        logger[metadataKey: "sieve.script"] = "\(active.name)"
+        guard globalScript != nil || userScript != nil else { return keep }
 
-        let script: SieveScript
-        switch cache.script(accountID: recipient.account.id, source: active.content) {
-        case .success(let compiled):
-            script = compiled
-        case .failure(let errors):
-            logger.warning("sieve script does not compile; implicit keep",
-                           metadata: ["errors": "\(Self.summary(errors.errors))"])
-            return keep
-        }
         let mailboxNames: Set<String>
         do {
-            mailboxNames = Set(try await store.mailboxes(accountID: recipient.account.id).map(\.name))
+            mailboxNames = Set(try await store.mailboxes(accountID: accountID).map(\.name))
         } catch {
             logger.error("mailbox list failed; implicit keep", metadata: ["error": "\(error)"])
             return keep
         }
-
-        let context = SieveDeliveryContext(mailboxNames: mailboxNames, receivedAt: receivedAt)
         let envelopeRecipient = envelope.recipients.indices.contains(recipientIndex) ? envelope.recipients[recipientIndex] : nil
         // RFC 5228 §5.4: "to" is the RCPT TO of this delivery; the account's own address (or the
         // ORCPT) is passed as the original recipient so vacation counts it as the user's.
         let original = envelopeRecipient?.originalRecipient ?? recipient.account.address
-        let sieveEnvelope = SieveEnvelope(
-            from: envelope.reversePath, to: recipient.originalRecipient,
-            originalRecipient: original == recipient.originalRecipient ? nil : original,
-            detail: recipient.detail)
-        let result = SieveInterpreter.run(
-            script, message: SieveMessage(bytes: prepared.content.bytes, parsed: prepared.parsed),
-            envelope: sieveEnvelope,
+        let run = SieveRun(
+            message: SieveMessage(bytes: prepared.content.bytes, parsed: prepared.parsed),
+            envelope: SieveEnvelope(from: envelope.reversePath, to: recipient.originalRecipient,
+                                    originalRecipient: original == recipient.originalRecipient ? nil : original,
+                                    detail: recipient.detail),
             options: SieveInterpreter.Options(environment: ["host": hostname, "domain": hostname, "name": "Facteur",
                                                             "phase": "during"]),
-            context: context)
-        if !result.errors.isEmpty {
-            // RFC 5228 §2.10.6: the interpreter has reduced the actions to the implicit keep.
-            logger.warning("sieve run-time error; implicit keep", metadata: ["errors": "\(Self.summary(result.errors))"])
-        }
-        return await carryOut(result.actions, context: context, accountID: recipient.account.id,
-                              prepared: prepared, logger: logger)
-    }
+            mailboxNames: mailboxNames, receivedAt: receivedAt, accountID: accountID)
 
-    private func carryOut(_ actions: [SieveAction], context: SieveDeliveryContext, accountID: AccountID,
-                          prepared: PreparedMessage, logger: Logger) async -> [DeliveryCopy] {
-        var targets: [(mailbox: MailboxSelector, flags: [String])] = []
-        var editor: HeaderEditor?
-        var keepAnyway = false
-        for action in actions {
-            switch action {
-            case .keep(let flags, _):
-                targets.append((.inbox, flags))
-            case .fileinto(let mailbox, let flags, let create, _):
-                targets.append((await destination(mailbox, create: create, context: context, accountID: accountID,
-                                                  logger: logger), flags))
-            case .redirect(let address, let copy):
-                logger.notice("sieve redirect \(Self.notSent)", metadata: ["to": "\(address)"])
-                // RFC 5228 §2.10.6: an action that cannot be carried out falls back to the implicit keep.
-                if !copy { keepAnyway = true }
-            case .vacation(let vacation):
-                logger.notice("sieve vacation \(Self.notSent)", metadata: ["handle": "\(vacation.handle)"])
-            case .reject(_, let extended):
-                // todo(sieve): RFC 5429 reject needs the SMTP reply path (ereject) or an MDN sender;
-                // until then the message is kept so nothing is lost.
-                logger.notice("sieve \(extended ? "ereject" : "reject") not performed (needs the SMTP reply path); kept")
-                keepAnyway = true
-            case .discard:
-                break   // RFC 5228 §4.4: only cancels the implicit keep.
-            case .addHeader(let name, let value, let last):
-                var edited = editor ?? HeaderEditor(prepared.content.bytes)
-                edited.add(name: name, value: value, last: last)
-                editor = edited
-            case .deleteHeader(let name, let occurrence):
-                var edited = editor ?? HeaderEditor(prepared.content.bytes)
-                edited.delete(name: name, occurrence: occurrence)
-                editor = edited
-            }
-        }
-        if keepAnyway { targets.append((.inbox, [])) }
-
-        // One copy per mailbox (fileinto "INBOX" and keep are the same place, RFC 5228 §2.10.3);
-        // flags asked for the same mailbox are merged.
-        var merged: [(mailbox: MailboxSelector, flags: [String])] = []
-        for target in targets {
-            if let index = merged.firstIndex(where: { Self.sameMailbox($0.mailbox, target.mailbox) }) {
-                for flag in target.flags where !merged[index].flags.contains(where: { $0.caseInsensitiveCompare(flag) == .orderedSame }) {
-                    merged[index].flags.append(flag)
-                }
+        // The global script first (Pigeonhole's sieve_before convention, RFC 6609 §3.1 "global"
+        // scripts): its actions accumulate with the user's, and the user's script runs unless the
+        // global one executed `stop`. The implicit keep applies when neither script cancelled it.
+        var knowledge = SieveDeliveryContext.Knowledge()
+        var actions: [SieveAction] = []
+        var duplicates: [SieveDuplicateKey] = []
+        var implicitKeep = true
+        var keepFlags: [String] = []
+        var runUser = true
+        if let globalScript {
+            let result = await execute(globalScript, run, knowledge: &knowledge, logger: logger)
+            if result.errors.isEmpty {
+                actions += result.actions.filter { !Self.isImplicitKeep($0) }
+                keepFlags = Self.implicitKeepFlags(result.actions)
+                implicitKeep = result.implicitKeep
+                duplicates += result.duplicateRecords
+                runUser = !result.stopped
             } else {
-                merged.append(target)
+                logger.warning("global sieve script run-time error; skipped",
+                               metadata: ["errors": "\(Self.summary(result.errors))"])
             }
         }
-        // The edited header is this account's own content (RFC 5293): parse it again so the
-        // stored summary's byte ranges match.
-        let content = editor.map { MessagePreparer.prepare($0.bytes) } ?? prepared
-        return merged.map { DeliveryCopy(mailbox: $0.mailbox, flags: $0.flags, prepared: content) }
+        if runUser, let userScript {
+            let result = await execute(userScript, run, knowledge: &knowledge, logger: logger)
+            if result.errors.isEmpty {
+                actions += result.actions.filter { !Self.isImplicitKeep($0) }
+                keepFlags = Self.implicitKeepFlags(result.actions)
+                implicitKeep = implicitKeep && result.implicitKeep
+                duplicates += result.duplicateRecords
+            } else {
+                // RFC 5228 §2.10.6: the user's actions are dropped and the message kept.
+                logger.warning("sieve run-time error; implicit keep", metadata: ["errors": "\(Self.summary(result.errors))"])
+                implicitKeep = true
+                keepFlags = []
+            }
+        }
+        if implicitKeep { actions.append(.keep(flags: keepFlags, implicit: true)) }
+
+        var disposition = await carryOut(actions, run: run, recipient: recipient, envelope: envelope,
+                                          prepared: prepared, logger: logger)
+        // RFC 7352 §3.1: recorded only once delivery succeeded (the pipeline writes these after the append).
+        disposition.memory += duplicates.filter { $0.period > 0 }.map {
+            SieveMemoryRecord(accountID: accountID, key: SieveDeliveryContext.memoryKey($0), period: $0.period,
+                              mode: $0.fromLast ? .extend : .keepFirst, at: receivedAt)
+        }
+        return disposition
     }
 
-    /// RFC 5228 §4.1: a missing mailbox is a run-time error (implicit keep, so INBOX); RFC 5490
-    /// §3.2: with :create it is created first.
-    private func destination(_ mailbox: String, create: Bool, context: SieveDeliveryContext, accountID: AccountID,
-                             logger: Logger) async -> MailboxSelector {
-        if mailbox.uppercased() == "INBOX" { return .inbox }
-        if context.mailboxExists(mailbox) { return .name(mailbox) }
-        guard create else {
-            logger.notice("sieve fileinto: no such mailbox; filed into INBOX", metadata: ["mailbox": "\(mailbox)"])
-            return .inbox
+    /// The inputs every pass of every script of one delivery shares.
+    struct SieveRun: Sendable {
+        var message: SieveMessage
+        var envelope: SieveEnvelope
+        var options: SieveInterpreter.Options
+        var mailboxNames: Set<String>
+        var receivedAt: Date
+        var accountID: AccountID
+    }
+
+    /// Runs `script`, fetching what a pass asked and did not know (duplicate records, included
+    /// scripts) and running again until nothing new is asked.
+    private func execute(_ script: SieveScript, _ run: SieveRun, knowledge: inout SieveDeliveryContext.Knowledge,
+                         logger: Logger) async -> SieveResult {
+        var result = SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [], implicitKeep: true)
+        for _ in 0..<Self.maximumPasses {
+            let context = SieveDeliveryContext(mailboxNames: run.mailboxNames, receivedAt: run.receivedAt,
+                                               knowledge: knowledge)
+            result = SieveInterpreter.run(script, message: run.message, envelope: run.envelope, options: run.options,
+                                          context: context)
+            let misses = context.misses
+            if misses.isEmpty { break }
+            await fetch(misses, accountID: run.accountID, into: &knowledge, logger: logger)
         }
+        return result
+    }
+
+    private func fetch(_ misses: SieveDeliveryContext.Misses, accountID: AccountID,
+                       into knowledge: inout SieveDeliveryContext.Knowledge, logger: Logger) async {
+        if !misses.duplicates.isEmpty {
+            let found: [SieveMemoryKey: SieveMemoryEntry]
+            do {
+                found = try await store.sieveMemory(accountID: accountID, keys: Array(misses.duplicates))
+            } catch {
+                // RFC 7352 §3.1: a wrong "true" must never happen; "not a duplicate" is the safe answer.
+                logger.error("sieve duplicate lookup failed; treated as new", metadata: ["error": "\(error)"])
+                found = [:]
+            }
+            for key in misses.duplicates { knowledge.duplicates[key] = .some(found[key]) }
+        }
+        for key in misses.scripts {
+            let source: String?
+            let owner: AccountID
+            switch key.location {
+            case .personal:
+                owner = accountID
+                do {
+                    source = try await store.sieveScript(accountID: accountID, name: key.name)
+                } catch {
+                    logger.error("sieve include lookup failed", metadata: ["script": "\(key.name)", "error": "\(error)"])
+                    source = nil
+                }
+            case .global:
+                owner = Self.globalAccountID
+                source = globals.source(named: key.name)
+            }
+            var compiled: SieveScript?
+            if let source {
+                switch cache.script(accountID: owner, source: source) {
+                case .success(let script):
+                    compiled = script
+                case .failure(let errors):
+                    // RFC 6609 §3.2: an included script that does not compile fails the run.
+                    logger.warning("included sieve script does not compile",
+                                   metadata: ["script": "\(key.name)", "errors": "\(Self.summary(errors.errors))"])
+                }
+            }
+            knowledge.scripts[key] = .some(compiled)
+        }
+    }
+
+    /// The administrator's before-script, compiled; nil when none is set or it is broken (logged).
+    private func compiledGlobalScript(logger: Logger) -> SieveScript? {
+        let source: String?
         do {
-            try await store.createMailbox(accountID: accountID, name: mailbox, specialUse: nil)
-            return .name(mailbox)
-        } catch StoreError.alreadyExists {
-            return .name(mailbox)   // created by a concurrent delivery
+            source = try globals.beforeSource()
         } catch {
-            logger.notice("sieve fileinto :create failed; filed into INBOX",
-                          metadata: ["mailbox": "\(mailbox)", "error": "\(error)"])
-            return .inbox
+            logger.error("global sieve script unreadable; skipped",
+                         metadata: ["path": "\(globals.beforePath ?? "")", "error": "\(error)"])
+            return nil
+        }
+        guard let source else { return nil }
+        switch cache.script(accountID: Self.globalAccountID, source: source) {
+        case .success(let script):
+            return script
+        case .failure(let errors):
+            logger.error("global sieve script does not compile; skipped",
+                         metadata: ["path": "\(globals.beforePath ?? "")", "errors": "\(Self.summary(errors.errors))"])
+            return nil
         }
     }
 
-    private static func sameMailbox(_ lhs: MailboxSelector, _ rhs: MailboxSelector) -> Bool {
-        switch (lhs, rhs) {
-        case (.inbox, .inbox): true
-        case (.name(let a), .name(let b)): a == b
-        case (.id(let a), .id(let b)): a == b
-        default: false
-        }
+    private static func isImplicitKeep(_ action: SieveAction) -> Bool {
+        if case .keep(_, true) = action { true } else { false }
     }
 
-    private static func summary(_ errors: [SieveError]) -> String {
+    private static func implicitKeepFlags(_ actions: [SieveAction]) -> [String] {
+        for case .keep(let flags, true) in actions { return flags }
+        return []
+    }
+
+    static func summary(_ errors: [SieveError]) -> String {
         errors.prefix(loggedErrors).map(\.description).joined(separator: "; ")
     }
 }

@@ -40,7 +40,10 @@ public struct FacteurApplication: Sendable {
         let tls = try TLSMaterial.load(configuration: configuration, logger: logger)
         logger.info("tls ready", metadata: ["tls.fingerprint": "\(tls.fingerprintSHA256)"])
         let pipeline = DeliveryPipeline(
-            store: handle.store, configuration: DeliveryConfiguration(hostname: configuration.hostname),
+            store: handle.store,
+            configuration: DeliveryConfiguration(hostname: configuration.hostname,
+                                                 sieveBeforePath: configuration.sieve.beforeScript,
+                                                 sieveGlobalDirectory: configuration.sieve.globalDirectory),
             logger: logger)
         let receiver = SMTPDeliveryAdapter(pipeline: pipeline)
         let authenticator = Authenticator(store: handle.store, hasher: PasswordHasher())

@@ -135,6 +135,21 @@ public protocol MailStore: Sendable {
     /// What delivery runs: the active script, or nil.
     func activeSieveScript(accountID: AccountID) async throws -> ActiveSieveScript?
 
+    // MARK: Outbound queue (DESIGN.md) and Sieve memory (RFC 7352, RFC 5230 §4.2)
+    /// Queues `messages` and records `memory` in one transaction, so a delivery's redirect and
+    /// its duplicate/vacation records commit together before the message is acknowledged.
+    /// Returns the new queue ids in order.
+    func enqueueOutbound(_ messages: [OutboundMessage], recording memory: [SieveMemoryRecord]) async throws -> [OutboundQueueID]
+    /// Every queued message, oldest first, without its bytes.
+    func outboundQueue() async throws -> [OutboundQueueEntry]
+    /// The bytes of one queued message, nil when there is none by that id.
+    func outboundContent(id: OutboundQueueID) async throws -> [UInt8]?
+    /// Throws `.notFound` when there is no such entry.
+    func removeOutbound(id: OutboundQueueID) async throws
+    /// The remembered entries among `keys` for the account (expired ones included: the caller
+    /// decides with its own period), keyed as asked.
+    func sieveMemory(accountID: AccountID, keys: [SieveMemoryKey]) async throws -> [SieveMemoryKey: SieveMemoryEntry]
+
     // MARK: Change feed and health
     /// Every committed append, flag change and expunge (COPY/MOVE publish appends in the
     /// destination, then MOVE's expunges in the source), in commit order, for as long as the stream

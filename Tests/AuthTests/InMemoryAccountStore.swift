@@ -128,6 +128,11 @@ actor InMemoryAccountStore: MailStore {
     func deleteSieveScript(accountID: AccountID, name: String) async throws { throw unused() }
     func renameSieveScript(accountID: AccountID, from: String, to: String) async throws { throw unused() }
     func activeSieveScript(accountID: AccountID) async throws -> ActiveSieveScript? { throw unused() }
+    func enqueueOutbound(_ messages: [OutboundMessage], recording memory: [SieveMemoryRecord]) async throws -> [OutboundQueueID] { throw unused() }
+    func outboundQueue() async throws -> [OutboundQueueEntry] { throw unused() }
+    func outboundContent(id: OutboundQueueID) async throws -> [UInt8]? { throw unused() }
+    func removeOutbound(id: OutboundQueueID) async throws { throw unused() }
+    func sieveMemory(accountID: AccountID, keys: [SieveMemoryKey]) async throws -> [SieveMemoryKey: SieveMemoryEntry] { throw unused() }
     nonisolated func changes() -> AsyncStream<MailboxChange> { AsyncStream { $0.finish() } }
     func checkHealth() async throws {}
 }

@@ -148,16 +148,6 @@ import Testing
         #expect(alice.contentSHA256 != bob.contentSHA256)
     }
 
-    @Test func redirectAndRejectAreNotPerformedAndTheMessageIsKept() async throws {
-        let fixture = try await DeliveryFixture()
-        defer { fixture.cleanUp() }
-        try await fixture.activate("redirect \"elsewhere@remote.test\";", for: "alice@example.test")
-        try await fixture.activate("require \"reject\"; reject \"no thanks\";", for: "bob@example.test")
-        #expect(await fixture.deliver(to: ["alice@example.test", "bob@example.test"]) == [.delivered, .delivered])
-        #expect(try await fixture.inbox("alice@example.test").count == 1)
-        #expect(try await fixture.inbox("bob@example.test").count == 1)
-    }
-
     @Test func fiftyRulesOverTwoHundredDeliveries() async throws {
         let fixture = try await DeliveryFixture()
         defer { fixture.cleanUp() }

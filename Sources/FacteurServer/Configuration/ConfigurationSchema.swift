@@ -163,6 +163,11 @@ enum ConfigurationSchema {
                 keys: [
                     "max_message_size": .positiveInteger(\.limits.maxMessageSize),
                 ]),
+            "sieve": ConfigurationSection(
+                keys: [
+                    "before": .optionalString(\.sieve.beforeScript),
+                    "global_dir": .optionalString(\.sieve.globalDirectory),
+                ]),
             "security": ConfigurationSection(
                 keys: [
                     "plaintext_auth": .choice(\.security.plaintextAuth),

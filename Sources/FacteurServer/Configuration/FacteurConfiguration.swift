@@ -15,6 +15,8 @@ public struct FacteurConfiguration: Sendable, Equatable {
     public var limits: Limits
     /// `[security]`: when credentials may travel in the clear, how failed logins are throttled.
     public var security: Security
+    /// `[sieve]`: the global script run before users' scripts and the `include :global` directory.
+    public var sieve = SieveSettings()
     /// The file this came from, for log lines; nil for development defaults.
     public var sourceFile: String?
 

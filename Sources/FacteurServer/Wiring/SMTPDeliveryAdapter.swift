@@ -22,11 +22,16 @@ struct SMTPDeliveryAdapter: SMTPReceiver {
             recipients: envelope.recipients.map {
                 DeliveryEnvelope.Recipient(address: $0.address, notify: $0.notify, originalRecipient: $0.originalRecipient)
             })
-        let outcomes = await pipeline.deliver(InboundMessage(bytes: message, envelope: stored, trace: trace))
+        // RFC 2033 §4.2: LMTP answers per recipient, so a Sieve reject refuses one recipient alone.
+        let outcomes = await pipeline.deliver(InboundMessage(bytes: message, envelope: stored, trace: trace,
+                                                             repliesPerRecipient: session.kind == .lmtp))
         return outcomes.map { outcome in
             switch outcome {
             case .delivered: return SMTPReply(250, "2.0.0", "Ok: stored as \(trace.traceID)")
             case .failed(let failure): return Self.reply(for: failure, atRecipient: false)
+            // RFC 5429 §2.1.1: "SHOULD use the 550 response code"; 5.7.1 is RFC 3463's "delivery
+            // not authorized, message refused".
+            case .rejected(let reason): return SMTPReply(550, "5.7.1", reason)
             }
         }
     }

@@ -137,6 +137,41 @@ enum SQLiteSchema {
         migrator.registerMigration("v7-message-quota") { db in
             try db.execute(sql: "ALTER TABLE accounts ADD COLUMN quota_messages INTEGER")
         }
+        // Mail waiting to leave (Sieve redirect, vacation replies, rejection notices) until the
+        // OutboundQueue sends it. Bodies are inline: they are bounded by the message size limit.
+        migrator.registerMigration("v8-outbound-queue") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbound_queue (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused, so a removed id stays gone
+                    created_at REAL NOT NULL,                -- seconds since 1970
+                    envelope_from TEXT NOT NULL,             -- '' for the null reverse-path
+                    recipients TEXT NOT NULL,                -- one address per line
+                    content BLOB NOT NULL,
+                    size INTEGER NOT NULL,
+                    origin TEXT NOT NULL,                    -- sieve-redirect, sieve-vacation, sieve-reject
+                    account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    last_error TEXT
+                );
+                CREATE INDEX outbound_queue_due ON outbound_queue(next_attempt_at);
+                """)
+        }
+        // RFC 7352 duplicate tracking and RFC 5230 §4.2 vacation "already replied" records.
+        migrator.registerMigration("v9-sieve-duplicates") { db in
+            try db.execute(sql: """
+                CREATE TABLE sieve_memory (
+                    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,                      -- duplicate | vacation
+                    handle TEXT NOT NULL,
+                    key TEXT NOT NULL,                       -- unique ID or sender address
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    PRIMARY KEY (account_id, kind, handle, key)
+                );
+                CREATE INDEX sieve_memory_expiry ON sieve_memory(account_id, expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -66,12 +66,16 @@ public struct SieveResult: Sendable, Hashable {
     public var implicitKeep: Bool
     /// Duplicate keys to record once delivery succeeded (RFC 7352 §3.1).
     public var duplicateRecords: [SieveDuplicateKey]
+    /// Whether the run ended with `stop` (RFC 5228 §3.3); delivery needs it to decide whether a
+    /// user's script runs after the administrator's global one (RFC 6609 §3.1 sieve_before convention).
+    public var stopped: Bool
 
     public init(actions: [SieveAction], errors: [SieveError], implicitKeep: Bool,
-                duplicateRecords: [SieveDuplicateKey] = []) {
+                duplicateRecords: [SieveDuplicateKey] = [], stopped: Bool = false) {
         self.actions = actions
         self.errors = errors
         self.implicitKeep = implicitKeep
         self.duplicateRecords = duplicateRecords
+        self.stopped = stopped
     }
 }

@@ -86,8 +86,9 @@ struct SieveExecution {
     }
 
     mutating func run() -> SieveResult {
+        let flow: Flow
         do {
-            _ = try runScript(rootScript)
+            flow = try runScript(rootScript)
         } catch {
             // RFC 5228 §2.10.6: on a runtime error, the implicit keep is taken and nothing else.
             return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [error.error], implicitKeep: true)
@@ -98,7 +99,7 @@ struct SieveExecution {
             final.append(.keep(flags: internalFlags, implicit: true))
         }
         return SieveResult(actions: final, errors: [], implicitKeep: !implicitKeepCancelled,
-                           duplicateRecords: duplicateRecords)
+                           duplicateRecords: duplicateRecords, stopped: flow == .stop)
     }
 
     mutating func runScript(_ script: SieveScript) throws(SieveRuntimeFailure) -> Flow {
