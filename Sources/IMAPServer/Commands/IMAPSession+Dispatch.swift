@@ -122,13 +122,22 @@ extension IMAPSession {
         case .uidMove(let set, let name):
             guard selected != nil else { return notSelected() }
             return try await copy(set, to: name, byUID: true, move: true)
+        case .replace(let number, let name, let message):
+            guard selected != nil else { return notSelected() }
+            return try await replace(number, with: message, in: name, byUID: false)
+        case .uidReplace(let uid, let name, let message):
+            guard selected != nil else { return notSelected() }
+            return try await replace(uid, with: message, in: name, byUID: true)
 
         // Parsed for later issues; not announced in CAPABILITY, so a client that sends them anyway
         // learns they are not available.
         case .unauthenticate:
             guard account != nil else { return notAuthenticated() }
             return try await unauthenticate(outbound)
-        case .getQuota, .getQuotaRoot, .compress:
+        case .compress(let mechanism):
+            guard account != nil else { return notAuthenticated() }
+            return startCompression(mechanism, tag: tag)
+        case .getQuota, .getQuotaRoot:
             return .done(.bad("\(Self.metricName(command.kind)) is not supported", code: .cannot))
         }
     }
@@ -180,6 +189,8 @@ extension IMAPSession {
         case .uidCopy: return "UID COPY"
         case .move: return "MOVE"
         case .uidMove: return "UID MOVE"
+        case .replace: return "REPLACE"
+        case .uidReplace: return "UID REPLACE"
         case .getQuota: return "GETQUOTA"
         case .getQuotaRoot: return "GETQUOTAROOT"
         case .compress: return "COMPRESS"
