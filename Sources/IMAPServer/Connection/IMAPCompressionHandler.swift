@@ -40,6 +40,10 @@ final class IMAPCompressionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Promises of writes that produced no compressed output yet: they complete with the next
     /// bytes that leave (at the latest the flush).
     private var waitingPromise: EventLoopPromise<Void>?
+    /// Octets were deflated since the last sync flush. A flush with nothing new sends nothing:
+    /// an empty sync flush would still cost 5 octets, and right after COMPRESS's OK (the async
+    /// writer's own flush) it would reach the client before it has switched on its inflater.
+    private var unflushed = false
 
     /// `pendingInput`: bytes the client sent after the COMPRESS command that the framing handler
     /// had already read; they are compressed (RFC 4978 §3) and are inflated first.
@@ -128,9 +132,11 @@ final class IMAPCompressionHandler: ChannelDuplexHandler, RemovableChannelHandle
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
+        let input = unwrapOutboundIn(data)
+        if input.readableBytes > 0 { unflushed = true }
         var output = context.channel.allocator.buffer(capacity: 0)
         do {
-            try deflater.deflate(unwrapOutboundIn(data), flush: false, into: &output)
+            try deflater.deflate(input, flush: false, into: &output)
         } catch {
             promise?.fail(error)
             fail(error, context: context)
@@ -145,6 +151,14 @@ final class IMAPCompressionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func flush(context: ChannelHandlerContext) {
         guard !failed else { return }
+        guard unflushed else {
+            if let waiting = combined(with: nil) {
+                context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: waiting)
+            }
+            context.flush()
+            return
+        }
+        unflushed = false
         var output = context.channel.allocator.buffer(capacity: 0)
         do {
             try deflater.deflate(context.channel.allocator.buffer(capacity: 0), flush: true, into: &output)

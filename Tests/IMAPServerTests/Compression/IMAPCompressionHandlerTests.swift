@@ -116,3 +116,19 @@ final class Completion: @unchecked Sendable {
         #expect(!channel.isActive)
     }
 }
+
+extension IMAPCompressionHandlerTests {
+    // Regression: the async writer's flush right after COMPRESS's OK sent an empty sync flush
+    // (00 00 00 ff ff) that reached the client before it had switched on its inflater.
+    @Test func aFlushWithNothingWrittenSendsNothing() throws {
+        let channel = EmbeddedChannel(handler: try IMAPCompressionHandler())
+        channel.flush()
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        channel.write(ByteBuffer(), promise: nil)
+        channel.flush()
+        var wire = ByteBuffer()
+        while var part = try channel.readOutbound(as: ByteBuffer.self) { wire.writeBuffer(&part) }
+        #expect(wire.readableBytes == 0)
+        _ = try channel.finish()
+    }
+}
