@@ -29,6 +29,9 @@ let package = Package(
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2",
                        providers: [.apt(["libargon2-dev"])]),
         .target(name: "CCrypt", path: "Sources/CCrypt", linkerSettings: [.linkedLibrary("crypt")]),
+        // zlib (Debian zlib1g-dev) for IMAP COMPRESS=DEFLATE (RFC 4978).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "MailMessage"),
         .target(name: "MailStore", dependencies: [
@@ -62,7 +65,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "IMAPServer", dependencies: [
-            "MailMessage", "MailStore", "Auth", "ProtocolListener",
+            "MailMessage", "MailStore", "Auth", "ProtocolListener", "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -138,7 +141,7 @@ let package = Package(
         ]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
         .testTarget(name: "IMAPServerTests", dependencies: [
-            "IMAPServer", "MailStore", "MailMessage", "NetworkTestSupport",
+            "IMAPServer", "MailStore", "MailMessage", "NetworkTestSupport", "CZlib",
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

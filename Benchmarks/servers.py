@@ -191,6 +191,10 @@ service imap-login {{
     ssl = yes
   }}
 }}
+protocol imap {{
+  # COMPRESS=DEFLATE (RFC 4978), for the compression interop tests and ratio.
+  mail_plugins = $mail_plugins zlib imap_zlib
+}}
 """
         self.conf.write_text(text)
 

@@ -134,6 +134,12 @@ extension IMAPSession {
         case .uidMove(let set, let name):
             guard selected != nil else { return notSelected() }
             return try await copy(set, to: name, byUID: true, move: true)
+        case .replace(let number, let name, let message):
+            guard selected != nil else { return notSelected() }
+            return try await replace(number, with: message, in: name, byUID: false)
+        case .uidReplace(let uid, let name, let message):
+            guard selected != nil else { return notSelected() }
+            return try await replace(uid, with: message, in: name, byUID: true)
 
         // Parsed for later issues; not announced in CAPABILITY, so a client that sends them anyway
         // learns they are not available.
@@ -150,8 +156,9 @@ extension IMAPSession {
         case .setQuota:
             guard account != nil else { return notAuthenticated() }
             return setQuota()
-        case .compress:
-            return .done(.bad("\(Self.metricName(command.kind)) is not supported", code: .cannot))
+        case .compress(let mechanism):
+            guard account != nil else { return notAuthenticated() }
+            return startCompression(mechanism, tag: tag)
         }
     }
 
@@ -206,6 +213,8 @@ extension IMAPSession {
         case .uidCopy: return "UID COPY"
         case .move: return "MOVE"
         case .uidMove: return "UID MOVE"
+        case .replace: return "REPLACE"
+        case .uidReplace: return "UID REPLACE"
         case .getQuota: return "GETQUOTA"
         case .getQuotaRoot: return "GETQUOTAROOT"
         case .setQuota: return "SETQUOTA"

@@ -37,6 +37,8 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// How long the last words before a close may take to leave: a client that stops reading,
         /// or never finishes a TLS handshake, must not hold the connection open.
         var closeTimeout: TimeAmount = .seconds(30)
+        /// zlib settings for COMPRESS=DEFLATE (RFC 4978).
+        var compression = IMAPCompressionHandler.Configuration()
     }
 
     private let configuration: Configuration
@@ -119,6 +121,9 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .startTLS:
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
                 startTLS(context: context)
+            case .startCompression:
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+                startCompression(context: context)
             case .command, .refuseLiteral, .idle, .saslResponse:
                 if bytes.readableBytes > 0 {
                     context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
@@ -252,6 +257,24 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             armTimer(context: context)   // the autologout timer also bounds the handshake
         }
         forwardPendingRead(context: context)
+    }
+
+    // RFC 4978 §3: the server compresses from right after the CRLF of the tagged OK (already
+    // written, synchronously, when this runs) and the client from its next command. The
+    // compression handler goes between TLS and us; bytes we already buffered came after the
+    // COMPRESS command, so they are compressed: the new handler inflates them first.
+    private func startCompression(context: ChannelHandlerContext) {
+        let leftover = buffer
+        buffer = ByteBuffer()
+        do {
+            let handler = try IMAPCompressionHandler(configuration: configuration.compression, pendingInput: leftover)
+            try context.pipeline.syncOperations.addHandler(handler, position: .before(self))
+        } catch {
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        resume(after: .command, context: context)
     }
 
     // MARK: Autologout timer (RFC 9051 §5.4)

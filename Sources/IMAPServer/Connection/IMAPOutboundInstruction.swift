@@ -22,6 +22,9 @@ public enum IMAPOutboundInstruction: Sendable, Equatable {
         /// Write the tagged OK, discard buffered plaintext, then start TLS on the live pipeline
         /// (RFC 9051 §6.2.1; CVE-2011-0411).
         case startTLS
+        /// Write the tagged OK uncompressed, then compress both directions from the next octet
+        /// on (RFC 4978 §3).
+        case startCompression
         /// Write, then close the connection.
         case close
     }

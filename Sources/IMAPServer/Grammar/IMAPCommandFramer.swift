@@ -194,7 +194,8 @@ public struct IMAPCommandFramer {
     }
 
     private mutating func announceLiteral(_ announced: (octets: UInt64, isSynchronizing: Bool, isBinary: Bool)) -> IMAPFramingEvent? {
-        let isAppend = head.command == "APPEND"
+        // RFC 8508 §3.4: REPLACE uploads a message like APPEND, so its literal has APPEND's limit.
+        let isAppend = head.command == "APPEND" || head.command == "REPLACE" || head.command == "UID REPLACE"
         let skip: State = announced.isSynchronizing ? .line : .discardLiteral(remaining: announced.octets)
         literalCount += 1
         if literalCount > configuration.maxLiteralsPerCommand {
@@ -226,7 +227,7 @@ public struct IMAPCommandFramer {
             tag: head.tag, command: head.command, octets: announced.octets,
             isSynchronizing: announced.isSynchronizing, isBinary: announced.isBinary, isStreamed: streams,
             index: literalCount - 1,
-            appendPrefix: isAppend && literalCount == 1 ? IMAPCommandFrame(buffered, streamedLiterals: []) : nil)
+            appendPrefix: head.command == "APPEND" && literalCount == 1 ? IMAPCommandFrame(buffered, streamedLiterals: []) : nil)
         if announced.isSynchronizing {
             state = .awaitingContinuation(announcement)
             return .continuationRequest(announcement)
@@ -306,6 +307,12 @@ public struct IMAPCommandFramer {
         let tag = String(decoding: line[..<space], as: UTF8.self)
         let rest = line[(space + 1)...]
         let name = rest.prefix { IMAPParseCursor.isKeywordChar($0) }.prefix(32)
-        return (tag, name.isEmpty ? nil : String(decoding: name.map(IMAPParseCursor.uppercased), as: UTF8.self))
+        let command = String(decoding: name.map(IMAPParseCursor.uppercased), as: UTF8.self)
+        // "UID REPLACE" uploads a message (RFC 8508 §3.3): named in full so it gets APPEND's limits.
+        if command == "UID" {
+            let next = rest.dropFirst(name.count + 1).prefix { IMAPParseCursor.isKeywordChar($0) }.prefix(32)
+            if String(decoding: next.map(IMAPParseCursor.uppercased), as: UTF8.self) == "REPLACE" { return (tag, "UID REPLACE") }
+        }
+        return (tag, name.isEmpty ? nil : command)
     }
 }

@@ -62,6 +62,10 @@ public enum IMAPCommandKind: Sendable, Equatable {
     /// RFC 6851.
     case move(IMAPSequenceSet, IMAPMailboxName)
     case uidMove(IMAPSequenceSet, IMAPMailboxName)
+    /// RFC 8508: the message (one number, or `*`) to replace, where the new one goes, and the
+    /// new one.
+    case replace(IMAPSequenceSet, IMAPMailboxName, IMAPAppendMessage)
+    case uidReplace(IMAPSequenceSet, IMAPMailboxName, IMAPAppendMessage)
 
     // Extensions parsed now, implemented later.
     /// RFC 9208 §4.2: the quota root name.

@@ -106,9 +106,12 @@ extension IMAPParseCursor {
             try expectSpace()
             return .compress(try parseAtom("a compression algorithm").uppercased())
         case "UNAUTHENTICATE": return .unauthenticate
-        case "NOTIFY", "REPLACE", "GETMETADATA", "SETMETADATA",
+        case "REPLACE":
+            let (number, mailbox, message) = try parseReplaceArguments()
+            return .replace(number, mailbox, message)
+        case "NOTIFY", "GETMETADATA", "SETMETADATA",
              "GETACL", "SETACL", "DELETEACL", "LISTRIGHTS", "MYRIGHTS", "ESEARCH", "UIDBATCHES":
-            // todo(rfc): RFC 5465 NOTIFY, RFC 8508 REPLACE,
+            // todo(rfc): RFC 5465 NOTIFY,
             // RFC 5464 METADATA, RFC 4314 ACL, RFC 7377 MULTISEARCH.
             throw IMAPParseError(.unsupported, "\(name) is not supported", offset: start)
         default:
@@ -138,13 +141,16 @@ extension IMAPParseCursor {
             let (set, mailbox) = try parseSetAndMailbox()
             return .uidMove(set, mailbox)
         case "SEARCH": return .uidSearch(try parseSearchArguments())
+        case "REPLACE":
+            let (uid, mailbox, message) = try parseReplaceArguments()
+            return .uidReplace(uid, mailbox, message)
         case "EXPUNGE":
             try expectSpace()
             return .uidExpunge(try parseSequenceSet())
         case "SORT": return .uidSort(try parseSortArguments())
         case "THREAD": return .uidThread(try parseThreadArguments())
         default:
-            throw IMAPParseError(.syntax, "UID must be followed by COPY, MOVE, FETCH, SEARCH, SORT, THREAD, STORE or EXPUNGE", offset: start)
+            throw IMAPParseError(.syntax, "UID must be followed by COPY, MOVE, FETCH, SEARCH, SORT, THREAD, STORE, EXPUNGE or REPLACE", offset: start)
         }
     }
 

@@ -45,7 +45,8 @@ public struct IMAPFramingError: Error, Sendable, Equatable, CustomStringConverti
     public var response: IMAPResponse {
         let status: IMAPStatusResponse
         switch kind {
-        case .literalTooLarge where command == "APPEND":
+        // RFC 8508 §3.4: REPLACE answers like APPEND.
+        case .literalTooLarge where command == "APPEND" || command == "REPLACE" || command == "UID REPLACE":
             status = IMAPStatusResponse(.no, code: .tooBig, text: description)
         case .literalTooLarge, .nonSynchronizingLiteralTooLarge:
             status = IMAPStatusResponse(.bad, code: .tooBig, text: description)

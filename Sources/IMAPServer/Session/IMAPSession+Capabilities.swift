@@ -6,9 +6,11 @@ extension IMAPSession {
         "LITERAL+",            // RFC 7888 (a superset of the LITERAL- that IMAP4rev2 requires)
         "ENABLE",              // RFC 5161
         "IDLE",                // RFC 2177
+        "COMPRESS=DEFLATE",    // RFC 4978
         "NAMESPACE",           // RFC 2342
         "UIDPLUS",             // RFC 4315
         "MOVE",                // RFC 6851
+        "REPLACE",             // RFC 8508
         "UNSELECT",            // RFC 3691
         "CHILDREN",            // RFC 3348
         "LIST-EXTENDED",       // RFC 5258

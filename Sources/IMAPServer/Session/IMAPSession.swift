@@ -58,6 +58,8 @@ struct IMAPSession {
     var state: State = .notAuthenticated
     var mode: Mode = .commands
     var tlsActive: Bool
+    /// COMPRESS=DEFLATE is on (RFC 4978): a second COMPRESS is refused.
+    var compressionActive = false
     /// After `ENABLE IMAP4rev2` (RFC 9051 §6.3.1): UTF-8 names, ESEARCH answers, no RECENT.
     var rev2Enabled = false
     /// RFC 7162 §3.1: after a CONDSTORE enabling command every untagged FETCH carries MODSEQ and
