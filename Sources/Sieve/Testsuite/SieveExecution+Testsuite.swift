@@ -212,6 +212,10 @@ extension SieveExecution {
                 _ = executeResult(suite)
                 return false
             }
+            // The next script sees this one's header edits (RFC 5293 §5), as at delivery.
+            let edited = editedMessageBytes()
+            actions.removeAll { if case .addHeader = $0 { true } else if case .deleteHeader = $0 { true } else { false } }
+            if edited != message.bytes { switchTo(SieveMessage(bytes: edited), envelope: envelope) }
             let keeps = !implicitKeepCancelled || actions.contains { if case .keep = $0 { true } else { false } }
             let last = position == paths.count - 1 || !keeps
             if !last { implicitKeepCancelled = true }    // the final script decides about the implicit keep
@@ -234,16 +238,7 @@ extension SieveExecution {
     /// message in INBOX (RFC 5228 §2.10.6) and makes the test false.
     private mutating func executeResult(_ suite: SieveTestsuiteState) -> Bool {
         var succeeded = true
-        // RFC 5293 §4-5: the stored and forwarded message carries the header edits.
-        var edited = SieveHeaderEditor(header: message.parsed.header)
-        for action in actions {
-            switch action {
-            case .addHeader(let name, let value, let last): edited.add(name, value: value, last: last)
-            case .deleteHeader(let name, let occurrence): _ = edited.delete(name) { found, _ in found == occurrence }
-            default: break
-            }
-        }
-        let bytes = edited.isEdited ? Self.render(edited, body: message) : message.bytes
+        let bytes = editedMessageBytes()
         var kept = false
         for action in actions {
             switch action {
@@ -281,6 +276,19 @@ extension SieveExecution {
         }
         context = suite.context
         return succeeded
+    }
+
+    /// RFC 5293 §4-5: the stored and forwarded message carries the result's header edits.
+    private func editedMessageBytes() -> [UInt8] {
+        var edited = SieveHeaderEditor(header: message.parsed.header)
+        for action in actions {
+            switch action {
+            case .addHeader(let name, let value, let last): edited.add(name, value: value, last: last)
+            case .deleteHeader(let name, let occurrence): _ = edited.delete(name) { found, _ in found == occurrence }
+            default: break
+            }
+        }
+        return edited.isEdited ? Self.render(edited, body: message) : message.bytes
     }
 
     private func redirect(_ bytes: [UInt8], to address: String, suite: SieveTestsuiteState) -> Bool {

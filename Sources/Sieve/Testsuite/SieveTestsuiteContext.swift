@@ -6,7 +6,8 @@ import Foundation
 struct SieveTestsuiteContext: SieveRuntimeContext {
     var mailboxes: Set<String>
     var duplicates: Set<String>
-    var directory: String
+    /// Where to look for included scripts: the folder of the script under test, then the test's.
+    var directories: [String]
     var compileOptions: SieveCompiler.Options
 
     func mailboxExists(_ name: String) -> Bool { mailboxes.contains(name) }
@@ -14,10 +15,17 @@ struct SieveTestsuiteContext: SieveRuntimeContext {
     func isDuplicate(_ key: SieveDuplicateKey) -> Bool { duplicates.contains(Self.duplicateKey(key)) }
 
     /// Pigeonhole's suite keeps personal includes in `included/` and global ones in
-    /// `included-global/` next to the test; a script beside the test file is found too.
+    /// `included-global/`; a script directly in the folder is found too.
     func includedScript(named name: String, location: SieveIncludeLocation) -> SieveScript? {
         guard !name.contains("/"), !name.isEmpty else { return nil }
         let folders = location == .global ? ["included-global", "global", ""] : ["included", "personal", ""]
+        for directory in directories {
+            if let script = includedScript(named: name, folders: folders, in: directory) { return script }
+        }
+        return nil
+    }
+
+    private func includedScript(named name: String, folders: [String], in directory: String) -> SieveScript? {
         for folder in folders {
             let base = folder.isEmpty ? directory : directory + "/" + folder
             for candidate in [base + "/" + name + ".sieve", base + "/" + name] {

@@ -25,6 +25,8 @@ final class SieveTestsuiteState {
     let directory: String
     var settings = SieveTestsuiteSettings()
     var compiled: SieveScript?
+    /// The folder of the last compiled script, where its includes are looked up first.
+    var scriptDirectory: String?
     /// Errors of the last compile or run, for test_error.
     var errors: [SieveError] = []
     var mailboxes: [String: [StoredMessage]] = ["INBOX": []]
@@ -61,7 +63,8 @@ final class SieveTestsuiteState {
     }
 
     var context: SieveTestsuiteContext {
-        SieveTestsuiteContext(mailboxes: Set(mailboxes.keys), duplicates: duplicates, directory: directory,
+        SieveTestsuiteContext(mailboxes: Set(mailboxes.keys), duplicates: duplicates,
+                              directories: [scriptDirectory, directory].compactMap { $0 },
                               compileOptions: compileOptions)
     }
 
@@ -73,7 +76,9 @@ final class SieveTestsuiteState {
     /// Compiles the script at `path` for the following test_script_run and test_error.
     func compile(_ path: String) -> Bool {
         compiled = nil
-        switch Self.readText(resolve(path), limit: settings.limits.maximumScriptSize) {
+        let file = resolve(path)
+        scriptDirectory = (file as NSString).deletingLastPathComponent
+        switch Self.readText(file, limit: settings.limits.maximumScriptSize) {
         case .failure(let problem):
             errors = [SieveError(line: 0, column: 0, message: problem.message)]
             return false
