@@ -38,8 +38,7 @@ extension SieveExecution {
                 throw failure("test_message: there is no such message")
             }
         case "test_mailbox_create":
-            let name = expand(command.string(at: 0))
-            if suite.mailboxes[name] == nil { suite.mailboxes[name] = [] }
+            suite.createMailbox(expand(command.string(at: 0)))
             context = suite.context
         default:
             throw failure("command '\(command.name)' is not supported at run time")
@@ -118,6 +117,8 @@ extension SieveExecution {
     }
 
     private mutating func resetResult(_ suite: SieveTestsuiteState) {
+        // Header edits belong to the result: a new one starts from the message as it was set.
+        header = SieveHeaderEditor(header: message.parsed.header)
         actions = []
         implicitKeepCancelled = false
         internalFlags = []
@@ -167,7 +168,7 @@ extension SieveExecution {
         throws(SieveRuntimeFailure) -> Bool {
         let index = invocation.number(at: 0)
         if let folder = invocation.tagString("folder") {
-            guard let stored = suite.mailboxes[expand(folder)], index >= 0, index < stored.count else { return false }
+            guard let stored = suite.messages(in: expand(folder)), index >= 0, index < stored.count else { return false }
             switchTo(SieveMessage(bytes: stored[index].bytes), envelope: envelope)
             internalFlags = stored[index].flags
             return true
@@ -247,7 +248,7 @@ extension SieveExecution {
                 succeeded = suite.store(bytes, flags: flags, in: "INBOX") && succeeded
             case .fileinto(let mailbox, let flags, let create, _):
                 // RFC 5490 §3.2: without :create a missing mailbox is an error.
-                guard suite.mailboxes[mailbox] != nil || create else {
+                guard suite.messages(in: mailbox) != nil || create else {
                     suite.errors.append(SieveError(currentPosition, "mailbox '\(mailbox)' does not exist"))
                     succeeded = false
                     continue

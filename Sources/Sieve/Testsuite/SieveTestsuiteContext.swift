@@ -10,7 +10,7 @@ struct SieveTestsuiteContext: SieveRuntimeContext {
     var directories: [String]
     var compileOptions: SieveCompiler.Options
 
-    func mailboxExists(_ name: String) -> Bool { mailboxes.contains(name) }
+    func mailboxExists(_ name: String) -> Bool { mailboxes.contains(SieveTestsuiteState.canonical(name)) }
 
     func isDuplicate(_ key: SieveDuplicateKey) -> Bool { duplicates.contains(Self.duplicateKey(key)) }
 

@@ -113,10 +113,21 @@ final class SieveTestsuiteState {
         return .success(text)
     }
 
+    /// RFC 3501 §5.1: INBOX is case-insensitive; other names are compared as written.
+    static func canonical(_ mailbox: String) -> String {
+        mailbox.lowercased() == "inbox" ? "INBOX" : mailbox
+    }
+
+    func messages(in mailbox: String) -> [StoredMessage]? { mailboxes[Self.canonical(mailbox)] }
+
+    func createMailbox(_ mailbox: String) {
+        if mailboxes[Self.canonical(mailbox)] == nil { mailboxes[Self.canonical(mailbox)] = [] }
+    }
+
     func store(_ bytes: [UInt8], flags: [String], in mailbox: String) -> Bool {
         guard storedCount < Self.maximumStoredMessages else { return false }
         storedCount += 1
-        mailboxes[mailbox, default: []].append(StoredMessage(bytes: bytes, flags: flags))
+        mailboxes[Self.canonical(mailbox), default: []].append(StoredMessage(bytes: bytes, flags: flags))
         return true
     }
 
