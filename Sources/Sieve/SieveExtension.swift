@@ -29,7 +29,7 @@ public enum SieveExtension: String, CaseIterable, Sendable, Hashable, Comparable
     case vndDovecotTestsuite = "vnd.dovecot.testsuite"
 
     /// What a server offers: every extension but the testsuite one, so code that enables "all of
-    /// them" never lets a user's script reach the test commands.
+    /// them" never lets a user's script reach the test commands. A new case is added here too.
     public static let allCases: [SieveExtension] = [
         .fileinto, .envelope, .encodedCharacter, .comparatorOctet, .comparatorASCIICasemap,
         .comparatorASCIINumeric, .imap4flags, .variables, .relational, .subaddress, .body, .copy, .reject,

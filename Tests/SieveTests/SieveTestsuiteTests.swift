@@ -87,6 +87,12 @@ struct SieveTestsuiteTests {
         #expect(report.outcomes.first?.line.contains("unknown command 'frop'") == true)
     }
 
+    @Test func aSuiteNeedingAnExtensionWeLackIsSkipped() {
+        let report = run("require \"enotify\";\ntest \"x\" { notify \"mailto:a@example.org\"; }")
+        #expect(report.skipped == 1 && report.failed == 0)
+        #expect(report.outcomes.first?.line.contains("unsupported extension 'enotify'") == true)
+    }
+
     @Test func aMissingFileFails() {
         let report = SieveTestsuite.run(fileAt: "/nonexistent/x.svtest")
         #expect(report.failed == 1)
