@@ -25,6 +25,17 @@ public enum SieveExtension: String, CaseIterable, Sendable, Hashable, Comparable
     case editheader                                 // RFC 5293
     case ihave                                      // RFC 5463
     case mailbox                                    // RFC 5490 §3
+    /// Dovecot Pigeonhole's test language; only `SieveTestsuite` offers it, never delivery or ManageSieve.
+    case vndDovecotTestsuite = "vnd.dovecot.testsuite"
+
+    /// What a server offers: every extension but the testsuite one, so code that enables "all of
+    /// them" never lets a user's script reach the test commands. A new case is added here too.
+    public static let allCases: [SieveExtension] = [
+        .fileinto, .envelope, .encodedCharacter, .comparatorOctet, .comparatorASCIICasemap,
+        .comparatorASCIINumeric, .imap4flags, .variables, .relational, .subaddress, .body, .copy, .reject,
+        .ereject, .vacation, .vacationSeconds, .date, .index, .include, .duplicate, .environment, .editheader,
+        .ihave, .mailbox,
+    ]
 
     /// Space-separated capability list in the form ManageSieve's SIEVE capability wants.
     public static func capabilityString(_ extensions: Set<SieveExtension>) -> String {

@@ -7,7 +7,7 @@ import Sieve
 struct SieveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sieve", abstract: "Work with Sieve filter scripts (RFC 5228) that sort mail at delivery.",
-        subcommands: [Check.self, Test.self, Put.self, List.self, Activate.self, Remove.self])
+        subcommands: [Check.self, Test.self, Testsuite.self, Put.self, List.self, Activate.self, Remove.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -91,6 +91,27 @@ struct SieveCommand: AsyncParsableCommand {
                 previous = byte
             }
             return output
+        }
+    }
+
+    /// Pigeonhole-format test files (vnd.dovecot.testsuite): how the engine's own tests are written.
+    struct Testsuite: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run Sieve test files in Dovecot Pigeonhole's .svtest format; one line per test, exit 1 on a failure.")
+        @Argument(help: "The .svtest files (paths inside them are relative to each file's folder).") var files: [String]
+
+        func run() throws {
+            var passed = 0, failed = 0, skipped = 0
+            for file in files {
+                let report = SieveTestsuite.run(fileAt: file)
+                if files.count > 1 { print("# \(file)") }
+                for outcome in report.outcomes { print(outcome.line) }
+                passed += report.passed
+                failed += report.failed
+                skipped += report.skipped
+            }
+            print("\(passed) passed, \(failed) failed, \(skipped) skipped")
+            if failed > 0 { throw ExitCode(1) }
         }
     }
 

@@ -3,9 +3,9 @@ import MailMessage
 /// Address parts for the address and envelope tests (RFC 5228 §2.7.4) and subaddress (RFC 5233 §4),
 /// built on MailMessage's RFC 5322 address parser.
 enum SieveAddress {
-    /// RFC 5233 §4: the separator between user and detail; "+" is what every deployment uses.
-    // todo(rfc): RFC 5233 §4 make the separator configurable (some sites use "-")
-    static let detailSeparator: Character = "+"
+    /// RFC 5233 §4: the separator between user and detail; "+" is what most deployments use, and
+    /// `SieveInterpreter.Options.recipientDelimiters` changes it (some sites use "-").
+    static let detailSeparator = "+"
 
     /// The single mailbox in `text`, or nil when it is not exactly one valid address.
     static func mailbox(_ text: String) -> (localPart: String, domain: String)? {
@@ -35,7 +35,7 @@ enum SieveAddress {
     /// The requested part, or nil when the part does not exist (RFC 5233 §4: :detail of an address
     /// without a separator does not match anything).
     static func part(_ part: SieveMatchSpec.AddressPart, localPart: String, domain: String?,
-                     explicitDetail: String? = nil) -> String? {
+                     explicitDetail: String? = nil, delimiters: String = detailSeparator) -> String? {
         switch part {
         case .all:
             guard let domain else { return localPart }
@@ -45,10 +45,10 @@ enum SieveAddress {
         case .domain:
             return domain ?? ""
         case .user:
-            guard let separator = localPart.firstIndex(of: detailSeparator) else { return localPart }
+            guard let separator = localPart.firstIndex(where: delimiters.contains) else { return localPart }
             return String(localPart[..<separator])
         case .detail:
-            guard let separator = localPart.firstIndex(of: detailSeparator) else { return explicitDetail }
+            guard let separator = localPart.firstIndex(where: delimiters.contains) else { return explicitDetail }
             return String(localPart[localPart.index(after: separator)...])
         }
     }

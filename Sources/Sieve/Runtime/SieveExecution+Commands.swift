@@ -72,6 +72,7 @@ extension SieveExecution {
             // RFC 5463 §5
             throw failure("script error: \(expand(command.string(at: 0)))")
         default:
+            if testsuite != nil { return try performTestsuiteCommand(command) }
             throw failure("command '\(command.name)' is not supported at run time")
         }
         return .next

@@ -35,7 +35,10 @@ extension SieveExecution {
                 for field in indexed(header.values(named: name), spec) {
                     for mailbox in SieveAddress.mailboxes(inHeaderValue: field) {
                         if let part = SieveAddress.part(spec.addressPart, localPart: mailbox.localPart,
-                                                        domain: mailbox.domain) { values.append(part) }
+                                                        domain: mailbox.domain,
+                                                        delimiters: options.recipientDelimiters) {
+                            values.append(part)
+                        }
                     }
                 }
             }
@@ -77,6 +80,7 @@ extension SieveExecution {
         case "duplicate":
             return duplicateTest(test)
         default:
+            if testsuite != nil { return try evaluateTestsuiteTest(test) }
             throw failure("test '\(test.name)' is not supported at run time")
         }
     }
@@ -109,7 +113,8 @@ extension SieveExecution {
             }
             let parts = SieveAddress.envelopeParts(address)
             if let value = SieveAddress.part(spec.addressPart, localPart: parts.localPart, domain: parts.domain,
-                                             explicitDetail: explicitDetail) {
+                                             explicitDetail: explicitDetail,
+                                             delimiters: options.recipientDelimiters) {
                 values.append(value)
             }
         }

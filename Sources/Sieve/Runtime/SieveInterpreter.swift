@@ -15,13 +15,17 @@ public enum SieveInterpreter {
         /// Bounds on vacation :days / :seconds (RFC 5230 §4.1, RFC 6131 §2).
         public var minimumVacationPeriod: Int
         public var maximumVacationPeriod: Int
+        /// Characters that separate user and detail (RFC 5233 §4); Postfix's recipient_delimiter.
+        public var recipientDelimiters: String
 
         public init(environment: [String: String] = [:], defaultDuplicatePeriod: Int = 7 * 86_400,
-                    minimumVacationPeriod: Int = 86_400, maximumVacationPeriod: Int = 90 * 86_400) {
+                    minimumVacationPeriod: Int = 86_400, maximumVacationPeriod: Int = 90 * 86_400,
+                    recipientDelimiters: String = "+") {
             self.environment = environment
             self.defaultDuplicatePeriod = defaultDuplicatePeriod
             self.minimumVacationPeriod = minimumVacationPeriod
             self.maximumVacationPeriod = maximumVacationPeriod
+            self.recipientDelimiters = recipientDelimiters
         }
     }
 
@@ -41,7 +45,8 @@ struct SieveRuntimeFailure: Error {
 /// The state of one run. A struct driven by mutating methods; include recursion is bounded by
 /// `SieveLimits.maximumIncludeDepth` and block nesting by the compile-time limit.
 struct SieveExecution {
-    enum Flow { case next, stop, returnFromScript }
+    /// `testEnded` unwinds a testsuite `test` block after test_fail or an unsupported setting.
+    enum Flow { case next, stop, returnFromScript, testEnded }
 
     /// Per-script variables (RFC 6609 §3.4: variables are local unless declared global).
     // todo(rfc): RFC 6609 §3.4 reject a global name that clashes with a local one already set
@@ -51,10 +56,13 @@ struct SieveExecution {
         var usesVariables: Bool
     }
 
-    let message: SieveMessage
-    let envelope: SieveEnvelope
-    let options: SieveInterpreter.Options
-    let context: any SieveRuntimeContext
+    // Variable only for the testsuite, whose test_set and test_message switch the message mid-run.
+    var message: SieveMessage
+    var envelope: SieveEnvelope
+    var options: SieveInterpreter.Options
+    var context: any SieveRuntimeContext
+    /// Set only when `SieveTestsuite` runs a .svtest file: the state its commands act on.
+    var testsuite: SieveTestsuiteState?
     let limits: SieveLimits
     let rootScript: SieveScript
 
@@ -138,7 +146,10 @@ struct SieveExecution {
         for name in current.globalNames { merged[name] = globals[name] }
         return merged.expand(text) { name in
             // RFC 6609 §3.4: the "global" namespace reaches global variables from any script.
-            name.hasPrefix("global.") ? globals[String(name.dropFirst(7))] : nil
+            if name.hasPrefix("global.") { return globals[String(name.dropFirst(7))] }
+            // The testsuite's "tst" namespace (tst.path: the folder of the .svtest file).
+            if let testsuite, name.hasPrefix("tst.") { return testsuite.namespaceValue(String(name.dropFirst(4))) }
+            return nil
         }
     }
 

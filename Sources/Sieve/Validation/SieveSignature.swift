@@ -68,7 +68,7 @@ struct SieveSignature: Sendable {
         Tag("originalzone", group: "zone"),
     ]
 
-    private static func positional(_ pairs: (ArgumentKind, String)...) -> [Positional] {
+    static func positional(_ pairs: (ArgumentKind, String)...) -> [Positional] {
         pairs.map { Positional(kind: $0.0, name: $0.1) }
     }
 
@@ -139,7 +139,7 @@ struct SieveSignature: Sendable {
             // RFC 5463 §5
             SieveSignature(name: "error", kind: .command, requires: .ihave, tags: [],
                            positional: [positional((.string, "message"))]),
-        ]
+        ] + testsuiteCommands
         return Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
     }()
 
@@ -194,7 +194,7 @@ struct SieveSignature: Sendable {
                            positional: [positional((.stringList, "capabilities"))]),
             SieveSignature(name: "mailboxexists", kind: .test, requires: .mailbox, tags: [],
                            positional: [positional((.stringList, "mailbox names"))]),
-        ]
+        ] + testsuiteTests
         return Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
     }()
 }

@@ -1,0 +1,1 @@
+redirect :copy "other@example.net";

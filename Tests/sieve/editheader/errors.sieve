@@ -1,0 +1,3 @@
+require "editheader";
+addheader "Bad Name" "x";
+deleteheader :last "x-tag";

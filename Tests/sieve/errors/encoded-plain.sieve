@@ -1,0 +1,5 @@
+if header :contains "subject" "${hex:24}" {
+    keep;
+} else {
+    discard;
+}

@@ -1,0 +1,3 @@
+require "frobnicate";
+keep;
+require "fileinto";

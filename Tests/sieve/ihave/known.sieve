@@ -1,0 +1,4 @@
+require "ihave";
+if ihave "fileinto" {
+    fileinto "Sorted";
+}

@@ -1,0 +1,4 @@
+require ["ihave", "fileinto"];
+if ihave "vnd.dovecot.testsuite" {
+    fileinto "Leak";
+}

@@ -1,0 +1,6 @@
+require "ihave";
+if ihave "vnd.example.teleport" {
+    teleport :now "mars";
+} else {
+    discard;
+}

@@ -1,0 +1,3 @@
+require ["imap4flags", "variables"];
+setflag "bad-name" "\\Seen";
+addflag;

@@ -1,0 +1,3 @@
+require "include";
+include "../etc/passwd";
+include :personal :global "x";

@@ -1,0 +1,5 @@
+require ["include", "fileinto"];
+if true {
+    return;
+}
+fileinto "Never";

@@ -1,0 +1,3 @@
+require ["include", "variables"];
+global "folder";
+set "folder" "Shared";

@@ -1,0 +1,3 @@
+require "include";
+include :optional "no-such-script";
+include "no-such-script";

@@ -1,0 +1,4 @@
+require ["fileinto", "mailbox"];
+if header :is "x-checked" "yes" {
+    fileinto :create "Marked";
+}
