@@ -83,6 +83,13 @@ public final class SQLiteMailStore: MailStore {
             throw StoreError(mapping: error)
         }
         let blobFiles = BlobFileStore(root: directory.appendingPathComponent("blobs"))
+        do {
+            // Messages stored before the full-text index existed (a no-op once they all are).
+            let indexed = try FullTextBackfill.run(pool: pool, blobFiles: blobFiles)
+            if indexed > 0 { logger.notice("full-text index built for stored messages", metadata: ["store.messages": "\(indexed)"]) }
+        } catch {
+            throw StoreError(mapping: error)
+        }
         let broadcaster = ChangeBroadcaster(bufferLimit: configuration.changeBufferLimit)
         self.blobFiles = blobFiles
         self.broadcaster = broadcaster
