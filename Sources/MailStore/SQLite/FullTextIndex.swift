@@ -59,8 +59,10 @@ enum FullTextIndex {
     /// UIDs of the mailbox that may match: index hits, plus every message the index does not cover.
     static func candidates(_ db: Database, mailboxID: MailboxID, query: String) throws -> Set<UInt32> {
         var uids = Set<UInt32>()
+        // CROSS JOIN fixes the order: run the MATCH once, then look up each hit. Left to itself
+        // the planner walks the mailbox and runs the MATCH per message (1.2 s for 10,000).
         let hits = try Int64.fetchCursor(db.cachedStatement(sql: """
-            SELECT m.uid FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+            SELECT m.uid FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid
             WHERE messages_fts MATCH ? AND m.mailbox_id = ?
             """), arguments: [query, mailboxID])
         while let uid = try hits.next() { uids.insert(StoreRows.uint32(uid)) }
