@@ -188,4 +188,36 @@ import Testing
             #expect(try await store.mailboxSelection(accountID: account.id, name: "Nope") == nil)
         }
     }
+
+    /// Snapshots taken while mail arrives are each consistent: the UIDs, UIDNEXT, the count and
+    /// HIGHESTMODSEQ come from the same transaction.
+    @Test func selectionIsConsistentUnderConcurrentDelivery() async throws {
+        try await withFixture { fixture, behaviour in
+            let store = fixture.store
+            let account = try await behaviour.makeAccount("alice@example.test")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<4 {
+                    group.addTask {
+                        for index in 0..<25 {
+                            _ = try await behaviour.appendOne(account, MailStoreBehaviour.content("Subject: \(writer)-\(index)\r\n\r\nx\r\n"))
+                        }
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<40 {
+                        let selection = try #require(await store.mailboxSelection(accountID: account.id, name: "INBOX"))
+                        #expect(selection.uids.count == selection.mailbox.messageCount)
+                        #expect(selection.uids == selection.uids.sorted())
+                        #expect(UInt32(selection.uids.count) + 1 == selection.mailbox.uidNext)
+                        // Each append is one MODSEQ in a fresh mailbox, which starts at 1.
+                        #expect(UInt64(selection.uids.count) + 1 == selection.mailbox.highestModSeq)
+                        #expect(selection.firstUnseenUID == selection.uids.first)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let final = try #require(await store.mailboxSelection(accountID: account.id, name: "INBOX"))
+            #expect(final.uids == Array(1...100))
+        }
+    }
 }
