@@ -185,6 +185,12 @@ import Testing
             #expect(second.firstUnseenUID == nil)
             #expect(second.keywords.map { $0.lowercased() }.sorted() == ["$important", "$later"])
             #expect(second.mailbox.highestModSeq > first.mailbox.highestModSeq)
+            // Unchanged: the same answer (from SelectionCache); renamed: the fresh row, same messages.
+            #expect(try await store.mailboxSelection(accountID: account.id, name: "INBOX") == second)
+            _ = try await behaviour.appendOne(account, MailStoreBehaviour.content("Subject: 9\r\n\r\nx\r\n"), mailbox: .name("Archive"))
+            try await store.renameMailbox(accountID: account.id, from: "Archive", to: "Old")
+            let renamed = try #require(await store.mailboxSelection(accountID: account.id, name: "Old"))
+            #expect(renamed.mailbox.name == "Old" && renamed.uids == [1] && renamed.firstUnseenUID == 1)
             #expect(try await store.mailboxSelection(accountID: account.id, name: "Nope") == nil)
         }
     }

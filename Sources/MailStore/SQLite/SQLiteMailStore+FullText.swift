@@ -16,11 +16,14 @@ extension SQLiteMailStore {
 
     /// One read transaction; every query is served by an index: the UIDs by (mailbox_id, uid), the
     /// first unseen by the partial index of unseen messages, the keywords by the partial index of
-    /// messages that have some.
+    /// messages that have some. An unchanged mailbox is answered from SelectionCache after reading
+    /// its row alone.
     public func mailboxSelection(accountID: AccountID, name: String) async throws -> MailboxSelection? {
         guard let checked = try? MailboxName(name) else { return nil }
+        let cache = selectionCache
         return try await read { db in
             guard let mailbox = try Self.fetchMailbox(db, accountID: accountID, name: checked.value) else { return nil }
+            if let cached = cache.selection(for: mailbox) { return cached }
             var uids: [UInt32] = []
             uids.reserveCapacity(max(0, mailbox.messageCount))
             let cursor = try Int64.fetchCursor(db.cachedStatement(sql: "SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid"),
@@ -29,8 +32,10 @@ extension SQLiteMailStore {
             let firstUnseen = try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT uid FROM messages WHERE mailbox_id = ? AND system_flags & 1 = 0 ORDER BY uid LIMIT 1
                 """), arguments: [mailbox.id])
-            return MailboxSelection(mailbox: mailbox, uids: uids, firstUnseenUID: firstUnseen.map(StoreRows.uint32),
-                                    keywords: try Self.keywordsInUse(db, mailboxID: mailbox.id))
+            let selection = MailboxSelection(mailbox: mailbox, uids: uids, firstUnseenUID: firstUnseen.map(StoreRows.uint32),
+                                             keywords: try Self.keywordsInUse(db, mailboxID: mailbox.id))
+            cache.store(selection)
+            return selection
         }
     }
 

@@ -49,6 +49,8 @@ public final class SQLiteMailStore: MailStore {
     let appendQueue: GroupCommitQueue<PreparedAppend, AppendOutcome>
     /// How well group commit batches: transactions and requests written so far.
     public let appendStatistics = AppendStatistics()
+    /// SELECT's last snapshot per mailbox, checked against the mailbox row on every use.
+    let selectionCache = SelectionCache()
 
     public convenience init(directory: URL, logger: Logger) throws {
         try self.init(directory: directory, logger: logger, configuration: Configuration())
