@@ -116,6 +116,17 @@ public protocol MailStore: Sendable {
     /// with their MODSEQ for VANISHED). The account's usage does not change, so no quota check.
     func moveMessages(from source: MailboxID, uids: [UInt32], to destination: MailboxID) async throws -> CopyOutcome
 
+    // MARK: Fast paths for SEARCH and SELECT (issues 4 and 8)
+    /// UIDs of the mailbox whose `field` may contain `term` (RFC 9051 §6.4.4 substring,
+    /// case-insensitive): a superset of the matches, never missing one, for the caller to confirm
+    /// with its matcher. Nil when the store cannot narrow this search (no index, a term of fewer
+    /// than 3 characters): the caller then tests every message.
+    func fullTextCandidates(mailboxID: MailboxID, term: String, field: FullTextField) async throws -> Set<UInt32>?
+    /// Everything SELECT reports, read in one snapshot without reading every message row: the
+    /// mailbox (UIDNEXT, HIGHESTMODSEQ), its UIDs, the first unseen UID and the keywords in use.
+    /// Nil when the account has no mailbox of that name.
+    func mailboxSelection(accountID: AccountID, name: String) async throws -> MailboxSelection?
+
     // MARK: Sieve scripts (RFC 5804 semantics; at most one active per account)
     /// Stores or replaces the script `name`; a replaced script keeps its active state. Throws
     /// `.messageTooLarge` above `SieveScriptLimits.maxScriptBytes` and `.overQuota` when the
@@ -177,5 +188,30 @@ extension MailStore {
         results.reserveCapacity(requests.count)
         for request in requests { results.append(try await messageBytes(request.message, range: request.range)) }
         return results
+    }
+}
+
+extension MailStore {
+    /// Without an index, every message is a candidate.
+    public func fullTextCandidates(mailboxID: MailboxID, term: String, field: FullTextField) async throws -> Set<UInt32>? {
+        nil
+    }
+
+    /// Built from the mailbox and its message index, for stores without a faster way.
+    public func mailboxSelection(accountID: AccountID, name: String) async throws -> MailboxSelection? {
+        guard let mailbox = try await mailbox(accountID: accountID, name: name) else { return nil }
+        let index = try await messageIndex(mailboxID: mailbox.id)
+        var keywords: [String] = []
+        var seen = Set<String>()
+        for entry in index {
+            for flag in entry.flags where !flag.hasPrefix("\\") && seen.insert(flag.lowercased()).inserted {
+                keywords.append(flag)
+            }
+        }
+        let highest = max(index.map(\.modSeq).max() ?? 0, mailbox.highestModSeq)
+        var current = mailbox
+        current.highestModSeq = highest
+        return MailboxSelection(mailbox: current, uids: index.map(\.uid),
+                                firstUnseenUID: index.first { !$0.flags.contains("\\Seen") }?.uid, keywords: keywords)
     }
 }

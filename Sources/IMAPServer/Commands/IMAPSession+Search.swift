@@ -1,5 +1,6 @@
 // SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH results (RFC 4731) and SAVE (RFC 5182).
 
+import Foundation
 import MailStore
 
 extension IMAPSession {
@@ -12,20 +13,29 @@ extension IMAPSession {
         let mentionsModSequence = command.key.mentionsModSequence
         if mentionsModSequence { enableCondStore() }
         guard let view = selected else { return notSelected() }
+        // Issue 4: BODY/TEXT strings go to the store's full-text index first; only the messages it
+        // names (and those it does not cover) are loaded and read.
+        let store = self.store
+        let mailboxID = view.mailbox.id
+        let engine = IMAPSearchEngine(reader: MailStoreMessageReader(store: store), now: { Date() },
+                                      fullText: { term, field in
+                                          try await store.fullTextCandidates(mailboxID: mailboxID, term: term, field: field)
+                                      })
+        let plan = try await engine.plan(command.key, highestSequenceNumber: view.count, highestUID: view.highestUID,
+                                         savedResult: savedSearch)
+        let uids = plan.candidateUIDs.map { required in view.uids.filter { required.contains($0) } } ?? view.uids
         var candidates: [IMAPSearchCandidate] = []
-        candidates.reserveCapacity(view.uids.count)
+        candidates.reserveCapacity(uids.count)
         var start = 0
-        while start < view.uids.count {
-            let batch = Array(view.uids[start..<min(start + Self.fetchBatchSize, view.uids.count)])
+        while start < uids.count {
+            let batch = Array(uids[start..<min(start + Self.fetchBatchSize, uids.count)])
             start += batch.count
-            for message in try await store.messages(mailboxID: view.mailbox.id, uids: batch) {
+            for message in try await store.messages(mailboxID: mailboxID, uids: batch) {
                 guard let number = view.sequenceNumber(ofUID: message.uid) else { continue }
                 candidates.append(IMAPSearchCandidate(sequenceNumber: number, message: message))
             }
         }
-        let engine = IMAPSearchEngine(reader: MailStoreMessageReader(store: store))
-        let matches = try await engine.search(command.key, candidates: candidates, highestSequenceNumber: view.count,
-                                              highestUID: view.highestUID, savedResult: savedSearch)
+        let matches = try await engine.evaluate(plan, candidates: candidates)
         let result = IMAPSearchResult(matches: matches)
         var options = command.returnOptions
         if let requested = options, requested.contains(.save) {

@@ -19,19 +19,27 @@ extension IMAPSession {
         }
         // RFC 7162 §3.1.8: (CONDSTORE) enables CONDSTORE; the HIGHESTMODSEQ comes below.
         if parameters.condStore { condStoreEnabled = true }
-        guard let mailbox = try await store.mailbox(accountID: account.id, name: name.name) else {
+        guard let found = try await store.mailbox(accountID: account.id, name: name.name) else {
             return .done(.no("No such mailbox", code: .nonExistent))
         }
         // Watch before reading: a change committed after the read bumps the generation we keep.
-        let generation = dependencies.hub.watch(mailbox.id, channel: connection.channel)
-        let index: [MessageIndexEntry]
+        let generation = dependencies.hub.watch(found.id, channel: connection.channel)
+        // Issue 8: one snapshot of UIDs, UIDNEXT, HIGHESTMODSEQ, first unseen and keywords, each
+        // from an index, instead of every message's flags.
+        let selection: MailboxSelection?
         do {
-            index = try await store.messageIndex(mailboxID: mailbox.id)
+            selection = try await store.mailboxSelection(accountID: account.id, name: name.name)
         } catch {
-            dependencies.hub.unwatch(mailbox.id, channel: connection.channel)
+            dependencies.hub.unwatch(found.id, channel: connection.channel)
             throw error
         }
-        let view = SelectedMailbox(mailbox: mailbox, readOnly: readOnly, index: index, generation: generation)
+        guard let selection, selection.mailbox.id == found.id else {
+            // Deleted or replaced between the two reads.
+            dependencies.hub.unwatch(found.id, channel: connection.channel)
+            return .done(.no("No such mailbox", code: .nonExistent))
+        }
+        let mailbox = selection.mailbox
+        let view = SelectedMailbox(selection: selection, readOnly: readOnly, generation: generation)
         state = .selected(account, view)
         // RFC 5182 §2.1: `$` does not survive a change of mailbox.
         savedSearch = nil
@@ -39,13 +47,13 @@ extension IMAPSession {
         queue(.untagged(.exists(view.count)))
         if !rev2Enabled {
             queue(.untagged(.recent(0)))     // RFC 3501 §6.3.1; \Recent is not kept (RFC 9051 drops it)
-            if let firstUnseen = index.firstIndex(where: { !$0.flags.contains("\\Seen") }) {
-                queue(.untagged(.state(.ok("First unseen", code: .unseen(UInt32(firstUnseen + 1))))))
+            if let firstUnseen = selection.firstUnseenUID.flatMap({ view.sequenceNumber(ofUID: $0) }) {
+                queue(.untagged(.state(.ok("First unseen", code: .unseen(firstUnseen)))))
             }
         }
         queue(.untagged(.state(.ok("UIDs valid", code: .uidValidity(mailbox.uidValidity)))))
         queue(.untagged(.state(.ok("Predicted next UID", code: .uidNext(mailbox.uidNext)))))
-        let flags = Self.mailboxFlags(index)
+        let flags = Self.mailboxFlags(keywords: selection.keywords)
         queue(.untagged(.flags(flags)))
         queue(.untagged(.state(.ok(readOnly ? "No permanent flags permitted" : "Flags permitted",
                                    code: .permanentFlags(readOnly ? [] : flags, allowsNewKeywords: !readOnly)))))
@@ -62,7 +70,7 @@ extension IMAPSession {
             queue(.untagged(.state(.ok("Highest mailbox mod-sequence", code: .highestModSeq(view.knownModSeq)))))
         }
         if let qresync = parameters.qresync, qresync.uidValidity == mailbox.uidValidity {
-            try await resynchronize(qresync, view: view, index: index)
+            try await resynchronize(qresync, view: view)
         }
         let verb = readOnly ? "EXAMINE" : "SELECT"
         return .done(.ok("\(verb) completed", code: readOnly ? .readOnly : .readWrite))
@@ -73,8 +81,7 @@ extension IMAPSession {
     /// then `FETCH (UID FLAGS MODSEQ)` of each changed message it knows. Messages above its highest
     /// known UID (new arrivals) are reported too, which spares it a round trip. A UIDVALIDITY
     /// mismatch skips all this (the caller checks).
-    private mutating func resynchronize(_ qresync: IMAPSelectParameters.QResync, view: SelectedMailbox,
-                                        index: [MessageIndexEntry]) async throws {
+    private mutating func resynchronize(_ qresync: IMAPSelectParameters.QResync, view: SelectedMailbox) async throws {
         // Without known-uids: 1:<UIDNEXT-1>, nothing at all for a mailbox that never had mail.
         let highestAssigned = view.mailbox.uidNext > 0 ? view.mailbox.uidNext - 1 : 0
         let known = qresync.knownUIDs ?? (highestAssigned > 0 ? .range(1, highestAssigned) : .ranges([]))
@@ -89,7 +96,10 @@ extension IMAPSession {
                                                     matchedThrough: matched) {
             queue(.untagged(.vanished(earlier: true, vanished)))
         }
-        for entry in index where entry.modSeq > qresync.modSequence
+        // Changes after the snapshot (above knownModSeq) are left to the next catch-up, which
+        // reports them once.
+        let changed = try await store.messageIndex(mailboxID: view.mailbox.id, changedSinceModSeq: qresync.modSequence)
+        for entry in changed where entry.modSeq <= view.knownModSeq
             && (knownSet.contains(entry.uid) || entry.uid > highestKnown) {
             guard let number = view.sequenceNumber(ofUID: entry.uid) else { continue }
             queue(.untagged(.fetch(number, [.uid(entry.uid), .flags(entry.flags.map(IMAPFlag.init(stored:))),
@@ -103,16 +113,13 @@ extension IMAPSession {
         "F\(mailbox.uidValidity)-\(mailbox.id)"
     }
 
-    /// The system flags, the common keywords and every keyword in use in the mailbox.
-    static func mailboxFlags(_ index: [MessageIndexEntry]) -> [IMAPFlag] {
+    /// The system flags, the common keywords and every keyword in use in the mailbox (at most 256).
+    static func mailboxFlags(keywords inUse: [String]) -> [IMAPFlag] {
         var flags = IMAPFlag.systemFlags
         var keywords: [String] = ["$Forwarded", "$MDNSent", "$Junk", "$NotJunk", "$Phishing"]
         var seen = Set(keywords.map { $0.lowercased() })
-        for entry in index {
-            for flag in entry.flags where !flag.hasPrefix("\\") && seen.insert(flag.lowercased()).inserted {
-                keywords.append(flag)
-                if keywords.count >= 256 { break }
-            }
+        for keyword in inUse where keywords.count < 256 && seen.insert(keyword.lowercased()).inserted {
+            keywords.append(keyword)
         }
         flags.append(contentsOf: keywords.map(IMAPFlag.keyword))
         return flags

@@ -19,6 +19,9 @@ indirect enum SearchCondition: Sendable, Equatable {
     case larger(UInt64)
     case smaller(UInt64)
     case modSequenceAtLeast(UInt64)
+    /// UIDs the store's full-text index says may match the BODY/TEXT key this guards (issue 4):
+    /// a superset of the matches, tested before the key so the others are never read.
+    case fullTextCandidates(Set<UInt32>)
     case envelope(EnvelopeField, SearchPattern)
     case header(field: String, SearchPattern)
     case body(SearchPattern)
@@ -46,7 +49,7 @@ indirect enum SearchCondition: Sendable, Equatable {
     var cost: Int {
         switch self {
         case .constant, .flag, .sequenceNumbers, .uids, .internalDay, .savedDay, .internalDateAtOrBefore,
-             .internalDateAtOrAfter, .larger, .smaller, .modSequenceAtLeast:
+             .internalDateAtOrAfter, .larger, .smaller, .modSequenceAtLeast, .fullTextCandidates:
             return 0
         case .sentDay, .envelope: return 1
         case .header: return 2

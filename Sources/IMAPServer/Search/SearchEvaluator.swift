@@ -32,6 +32,8 @@ enum SearchEvaluator {
             return UInt64(max(0, message.size)) < size
         case .modSequenceAtLeast(let value):
             return message.modSeq >= value
+        case .fullTextCandidates(let uids):
+            return uids.contains(message.uid)
         case .sentDay(let test):
             // A message without a parsable Date: header has no sent date, so no SENT* key matches it.
             guard let sent = try await context.summary().search.sentDate else { return false }

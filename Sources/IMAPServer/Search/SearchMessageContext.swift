@@ -9,12 +9,8 @@ import MailStore
 /// Lazily loaded, folded views of one message. Lives for one message of one SEARCH, inside the
 /// searching task only (not Sendable: it never leaves that task).
 final class SearchMessageContext {
-    /// A header field as HEADER and TEXT match it: the name as written, the value unfolded, with
-    /// RFC 2047 words decoded and folded.
-    struct Field {
-        var name: String
-        var foldedValue: [UInt8]
-    }
+    /// A header field as HEADER and TEXT match it (shared with the store's full-text index).
+    typealias Field = MessageSearchText.Field
 
     let candidate: IMAPSearchCandidate
     private let reader: any IMAPMessageReader
@@ -77,11 +73,7 @@ final class SearchMessageContext {
             let end = range.lowerBound + min(range.count, budget)
             let raw = try await octets(range.lowerBound..<end)
             budget -= raw.count
-            let decoded = ContentDecoder.decode(raw, encoding: part.encoding)
-            var text = Charset.decode(decoded, charset: part.contentType.charset ?? "us-ascii")
-                ?? String(decoding: decoded, as: UTF8.self)
-            if part.contentType.subtype == "html" { text = SearchHTMLText.plainText(from: text) }
-            texts.append(SearchFolding.fold(text))
+            texts.append(MessageSearchText.foldedText(of: part, raw: raw))
         }
         cachedBodyTexts = texts
         return texts
@@ -124,55 +116,18 @@ final class SearchMessageContext {
     }
 
     private static func fields(of bytes: [UInt8]) -> [Field] {
-        MessageParser.headerFields(of: bytes).compactMap { field in
-            field.isMalformed ? nil : Field(name: field.name, foldedValue: SearchFolding.fold(EncodedWord.decode(field.value)))
-        }
+        MessageSearchText.fields(of: bytes)
     }
 
     private static func joined(_ fields: [Field]) -> [UInt8] {
-        var text: [UInt8] = []
-        for field in fields {
-            text += SearchFolding.fold(field.name)
-            text += Array(": ".utf8)
-            text += field.foldedValue
-            text.append(UInt8(ascii: "\n"))
-        }
-        return text
+        MessageSearchText.joined(fields)
     }
 
-    /// Leaf text/* parts, depth first in message order, at most `maximumParts`. Iterative: the
-    /// tree's depth is bounded by the parser, but a stack costs nothing.
     static func textParts(of root: BodyStructure) -> [BodyStructure] {
-        var parts: [BodyStructure] = []
-        var stack = [root]
-        var visited = 0
-        while let node = stack.popLast(), visited < IMAPSearchEngine.maximumParts {
-            visited += 1
-            switch node.content {
-            case .single where node.contentType.isText: parts.append(node)
-            case .single: continue
-            case .multipart(let children): stack.append(contentsOf: children.reversed())
-            case .message(let message): stack.append(message.body)
-            }
-        }
-        return parts
+        MessageSearchText.textParts(of: root)
     }
 
-    /// Header ranges of every part below the root (MIME headers, and the header of each attached
-    /// message), in message order.
     static func partHeaderRanges(of root: BodyStructure) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var stack: [(BodyStructure, isRoot: Bool)] = [(root, true)]
-        var visited = 0
-        while let (node, isRoot) = stack.popLast(), visited < IMAPSearchEngine.maximumParts {
-            visited += 1
-            if !isRoot && !node.headerRange.isEmpty { ranges.append(node.headerRange) }
-            switch node.content {
-            case .single: continue
-            case .multipart(let children): stack.append(contentsOf: children.reversed().map { ($0, false) })
-            case .message(let message): stack.append((message.body, false))
-            }
-        }
-        return ranges
+        MessageSearchText.partHeaderRanges(of: root)
     }
 }

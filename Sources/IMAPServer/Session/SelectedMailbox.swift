@@ -29,6 +29,15 @@ struct SelectedMailbox {
         self.generation = generation
     }
 
+    /// From SELECT's snapshot, whose HIGHESTMODSEQ was read with the UIDs in one transaction.
+    init(selection: MailboxSelection, readOnly: Bool, generation: UInt64) {
+        self.mailbox = selection.mailbox
+        self.readOnly = readOnly
+        self.uids = selection.uids
+        self.knownModSeq = selection.mailbox.highestModSeq
+        self.generation = generation
+    }
+
     var count: UInt32 { UInt32(uids.count) }
     var highestUID: UInt32 { uids.last ?? 0 }
 

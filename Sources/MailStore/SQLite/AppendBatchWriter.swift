@@ -182,8 +182,8 @@ struct AppendBatchWriter: Sendable {
         try db.cachedStatement(sql: """
             INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, save_date, size,
                 prefix, content_sha256, metadata, subject, from_field, to_field, cc_field, bcc_field,
-                message_id_header, sent_date, delivery_envelope)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                message_id_header, sent_date, delivery_envelope, fulltext)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 mailboxID, uid, modSeq, prepared.flags.system, prepared.flags.storedKeywords,
                 request.internalDate.timeIntervalSince1970, saveDate, prepared.size,
@@ -192,6 +192,11 @@ struct AppendBatchWriter: Sendable {
                 fields.subject, fields.from, fields.to, fields.cc, fields.bcc, fields.messageIDHeader,
                 fields.sentDate?.timeIntervalSince1970,
                 request.deliveryEnvelope.isEmpty ? nil : request.deliveryEnvelope,
+                prepared.fullText == nil ? FullTextIndex.State.tooLarge : FullTextIndex.State.indexed,
             ])
+        // Issue 4: indexed in the same commit as the message, so no extra fsync.
+        if let document = prepared.fullText {
+            try FullTextIndex.insert(db, messageID: db.lastInsertedRowID, document)
+        }
     }
 }

@@ -17,7 +17,7 @@ struct MessageTransfer {
     /// same message; RFC 9051 §6.4.7: flags and internal date are preserved).
     private static let copiedColumns = """
         system_flags, keywords, internal_date, size, prefix, content_sha256, metadata, subject, from_field,
-        to_field, cc_field, bcc_field, message_id_header, sent_date, delivery_envelope
+        to_field, cc_field, bcc_field, message_id_header, sent_date, delivery_envelope, fulltext
         """
 
     func perform(_ db: Database, uids: [UInt32]) throws -> SQLiteMailStore.WriteResult<CopyOutcome> {
@@ -103,6 +103,8 @@ struct MessageTransfer {
                 INSERT INTO messages (mailbox_id, uid, modseq, save_date, \(Self.copiedColumns))
                 SELECT ?, ?, ?, ?, \(Self.copiedColumns) FROM messages WHERE id = ?
                 """).execute(arguments: [destinationID, uid, modSeq, saveDate, original])
+            // The copy is searchable like its original: its index row is the original's, copied.
+            try FullTextIndex.copy(db, from: original, to: db.lastInsertedRowID)
         }
     }
 

@@ -49,6 +49,8 @@ public final class SQLiteMailStore: MailStore {
     let appendQueue: GroupCommitQueue<PreparedAppend, AppendOutcome>
     /// How well group commit batches: transactions and requests written so far.
     public let appendStatistics = AppendStatistics()
+    /// SELECT's last snapshot per mailbox, checked against the mailbox row on every use.
+    let selectionCache = SelectionCache()
 
     public convenience init(directory: URL, logger: Logger) throws {
         try self.init(directory: directory, logger: logger, configuration: Configuration())
@@ -83,6 +85,13 @@ public final class SQLiteMailStore: MailStore {
             throw StoreError(mapping: error)
         }
         let blobFiles = BlobFileStore(root: directory.appendingPathComponent("blobs"))
+        do {
+            // Messages stored before the full-text index existed (a no-op once they all are).
+            let indexed = try FullTextBackfill.run(pool: pool, blobFiles: blobFiles)
+            if indexed > 0 { logger.notice("full-text index built for stored messages", metadata: ["store.messages": "\(indexed)"]) }
+        } catch {
+            throw StoreError(mapping: error)
+        }
         let broadcaster = ChangeBroadcaster(bufferLimit: configuration.changeBufferLimit)
         self.blobFiles = blobFiles
         self.broadcaster = broadcaster

@@ -132,6 +132,27 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // Issue 4: SEARCH BODY/TEXT through a trigram FTS5 index (substring, case-insensitive,
+        // RFC 9051 §6.4.4), one row per message keyed by its id, written in the append's commit.
+        // `messages.fulltext` says where a message stands: 0 not indexed yet (rows stored before
+        // this migration; FullTextBackfill indexes them when the store opens), 1 indexed, 2 too
+        // large to index (always searched by the matcher). detail=column keeps the index small:
+        // queries AND the search string's trigrams, a candidate filter the matcher confirms.
+        // The trigger also covers cascading deletes (mailbox or account removed); ids are never
+        // reused (AUTOINCREMENT), so a row can never describe another message.
+        // Issue 8: SELECT reads the UID list, first unseen and keywords in use from indexes.
+        migrator.registerMigration("v6-fulltext-index") { db in
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN fulltext INTEGER NOT NULL DEFAULT 0;
+                CREATE VIRTUAL TABLE messages_fts USING fts5(header, body, tokenize = 'trigram', detail = column);
+                CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.fulltext = 1 BEGIN
+                    DELETE FROM messages_fts WHERE rowid = old.id;
+                END;
+                CREATE INDEX messages_not_fulltext ON messages(mailbox_id, uid) WHERE fulltext != 1;
+                CREATE INDEX messages_unseen ON messages(mailbox_id, uid) WHERE system_flags & 1 = 0;
+                CREATE INDEX messages_keywords ON messages(mailbox_id, keywords) WHERE keywords != '';
+                """)
+        }
         // RFC 9208 §5.2 MESSAGE resource: an optional cap on the number of messages per account,
         // beside the storage cap of v1 (NULL: unlimited).
         migrator.registerMigration("v7-message-quota") { db in

@@ -2,6 +2,7 @@
 // the HTML-to-text step, plus a large synthetic mailbox decided without reading any octets.
 
 import Foundation
+import MailMessage
 import MailStore
 import Testing
 @testable import IMAPServer

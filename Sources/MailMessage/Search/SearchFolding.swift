@@ -6,7 +6,10 @@ import Foundation
 import Synchronization
 
 /// Turns text into the byte form both the search string and the searched text are compared in.
-enum SearchFolding {
+///
+/// Public because the store folds the text it puts in its full-text index the same way, so the
+/// index and the matcher can never disagree about what a string looks like.
+public enum SearchFolding {
     /// ASCII text (most headers, most search strings) is lower-cased byte by byte; other text is
     /// lower-cased and put in NFKD so "É", "é" and "e\u{301}" compare equal.
     ///
@@ -15,7 +18,7 @@ enum SearchFolding {
     /// the whole string cost more than the search itself. Both the search string and the text go
     /// through the same function, so they always compare alike (per-scalar mapping differs from
     /// whole-string mapping only in context rules such as final sigma, on both sides equally).
-    static func fold(_ text: String) -> [UInt8] {
+    public static func fold(_ text: String) -> [UInt8] {
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             return text.utf8.map(lowercasedASCII)
         }
@@ -46,55 +49,7 @@ enum SearchFolding {
     }
 
     @inline(__always)
-    static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+    public static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-    }
-}
-
-/// A folded search string with its Knuth–Morris–Pratt failure table, built once per SEARCH, so that
-/// matching a hostile pattern against megabytes of body text stays linear in the text's length.
-struct SearchPattern: Sendable, Equatable {
-    let needle: [UInt8]
-    private let failure: [Int]
-
-    init(_ text: String) {
-        needle = SearchFolding.fold(text)
-        var failure = [Int](repeating: 0, count: needle.count)
-        var matched = 0
-        for index in needle.indices.dropFirst() {
-            while matched > 0 && needle[index] != needle[matched] { matched = failure[matched - 1] }
-            if needle[index] == needle[matched] { matched += 1 }
-            failure[index] = matched
-        }
-        self.failure = failure
-    }
-
-    /// "Note that the empty string is a substring" (RFC 9051 §6.4.4).
-    var isEmpty: Bool { needle.isEmpty }
-
-    /// Whether the needle occurs in `haystack` (already folded).
-    func occurs(in haystack: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        return needle.withUnsafeBufferPointer { pattern in
-            failure.withUnsafeBufferPointer { failure in
-                haystack.withUnsafeBufferPointer { text in
-                    var matched = 0
-                    for byte in text {
-                        while matched > 0 && byte != pattern[matched] { matched = failure[matched - 1] }
-                        if byte == pattern[matched] {
-                            matched += 1
-                            if matched == pattern.count { return true }
-                        }
-                    }
-                    return false
-                }
-            }
-        }
-    }
-
-    /// Folds `text` and looks for the needle in it.
-    func occurs(in text: String) -> Bool {
-        needle.isEmpty || occurs(in: SearchFolding.fold(text))
     }
 }

@@ -1,12 +1,14 @@
 // BODY and TEXT search what a reader sees, so HTML parts are searched without their markup.
-// MailMessage has an HTML-to-text helper for PREVIEW but it is internal to that module; this is a
-// small linear one for search (tags dropped, script/style content dropped, common entities decoded).
+// HTMLText (PREVIEW) drops more (head, title); this is the small linear one search has always
+// used (tags dropped, script/style content dropped, common entities decoded), shared by the IMAP
+// matcher and the store's full-text index so both see the same text.
 
-enum SearchHTMLText {
+/// HTML to the plain text BODY and TEXT search; public for the store's full-text index.
+public enum SearchHTMLText {
     /// Markup removed; each tag becomes a space so words on both sides of `<br>` stay apart, and
     /// runs of white space become one space, as a browser shows them ("<b>bold</b> text" is
     /// found by "bold text").
-    static func plainText(from html: String) -> String {
+    public static func plainText(from html: String) -> String {
         let bytes = Array(html.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)

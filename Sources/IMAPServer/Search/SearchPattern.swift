@@ -1,0 +1,59 @@
+// A SEARCH string folded once and matched in linear time (RFC 9051 §6.4.4).
+
+import MailMessage
+
+/// A folded search string with its Knuth–Morris–Pratt failure table, built once per SEARCH, so that
+/// matching a hostile pattern against megabytes of body text stays linear in the text's length.
+struct SearchPattern: Sendable, Equatable {
+    let needle: [UInt8]
+    /// The string as the client sent it: the store's full-text index folds it its own way.
+    let source: String
+    private let failure: [Int]
+
+    init(_ text: String) {
+        source = text
+        needle = SearchFolding.fold(text)
+        var failure = [Int](repeating: 0, count: needle.count)
+        var matched = 0
+        for index in needle.indices.dropFirst() {
+            while matched > 0 && needle[index] != needle[matched] { matched = failure[matched - 1] }
+            if needle[index] == needle[matched] { matched += 1 }
+            failure[index] = matched
+        }
+        self.failure = failure
+    }
+
+    /// Patterns are equal when they match the same texts, however the client spelled them.
+    static func == (lhs: SearchPattern, rhs: SearchPattern) -> Bool {
+        lhs.needle == rhs.needle
+    }
+
+    /// "Note that the empty string is a substring" (RFC 9051 §6.4.4).
+    var isEmpty: Bool { needle.isEmpty }
+
+    /// Whether the needle occurs in `haystack` (already folded).
+    func occurs(in haystack: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        return needle.withUnsafeBufferPointer { pattern in
+            failure.withUnsafeBufferPointer { failure in
+                haystack.withUnsafeBufferPointer { text in
+                    var matched = 0
+                    for byte in text {
+                        while matched > 0 && byte != pattern[matched] { matched = failure[matched - 1] }
+                        if byte == pattern[matched] {
+                            matched += 1
+                            if matched == pattern.count { return true }
+                        }
+                    }
+                    return false
+                }
+            }
+        }
+    }
+
+    /// Folds `text` and looks for the needle in it.
+    func occurs(in text: String) -> Bool {
+        needle.isEmpty || occurs(in: SearchFolding.fold(text))
+    }
+}

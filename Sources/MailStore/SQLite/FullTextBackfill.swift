@@ -1,0 +1,58 @@
+// Indexes the messages stored before the full-text index existed (migration "v6-fulltext-index"
+// leaves them at fulltext = 0). Runs when the store opens, before any session can search, in
+// batches of short write transactions; until a message is indexed the matcher reads it, so
+// results are right at every moment, only slower.
+import Foundation
+import GRDB
+
+enum FullTextBackfill {
+    /// Messages read and indexed per write transaction.
+    static let batchSize = 200
+
+    /// Indexes every pending message; returns how many were looked at. Safe beside another process
+    /// doing the same: a row is indexed only if it is still pending under the write lock.
+    static func run(pool: DatabasePool, blobFiles: BlobFileStore) throws -> Int {
+        var done = 0
+        var after: Int64 = 0
+        while true {
+            let rows = try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT m.id, m.prefix, m.metadata, m.content_sha256, b.data, b.size FROM messages m
+                    JOIN blobs b ON b.sha256 = m.content_sha256
+                    WHERE m.fulltext = 0 AND m.id > ? ORDER BY m.id LIMIT ?
+                    """, arguments: [after, batchSize])
+            }
+            guard let last = rows.last else { return done }
+            after = last["id"]
+            let documents: [(id: Int64, document: FullTextDocument?)] = rows.map { row in
+                let prefix: Data? = row["prefix"]
+                let metadata: Data? = row["metadata"]
+                let inline: Data? = row["data"]
+                let content: [UInt8]?
+                if let inline {
+                    content = [UInt8](inline)
+                } else {
+                    // A missing or damaged file: leave the message to the matcher, which reports it.
+                    content = try? blobFiles.read(row["content_sha256"], expectedSize: Int(clamping: row["size"] as Int64))
+                }
+                guard let content else { return (row["id"], nil) }
+                return (row["id"], FullTextDocument(prefix: [UInt8](prefix ?? Data()), content: content,
+                                                    metadata: metadata ?? Data()))
+            }
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for (id, document) in documents {
+                        let state = document == nil ? FullTextIndex.State.tooLarge : FullTextIndex.State.indexed
+                        try db.execute(sql: "UPDATE messages SET fulltext = ? WHERE id = ? AND fulltext = 0",
+                                       arguments: [state, id])
+                        if db.changesCount == 1, let document {
+                            try FullTextIndex.insert(db, messageID: id, document)
+                        }
+                    }
+                    return .commit
+                }
+            }
+            done += rows.count
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// SEARCH BODY/TEXT candidates from the trigram index, and SELECT's snapshot (issues 4 and 8).
+import Foundation
+import GRDB
+
+extension SQLiteMailStore {
+    public func fullTextCandidates(mailboxID: MailboxID, term: String, field: FullTextField) async throws -> Set<UInt32>? {
+        guard let query = FullTextIndex.matchQuery(term: term, field: field) else { return nil }
+        do {
+            return try await pool.read { db in try FullTextIndex.candidates(db, mailboxID: mailboxID, query: query) }
+        } catch {
+            // The matcher alone still gives the right answer; an index failure only costs time.
+            logger.error("full-text query failed", metadata: ["store.error": "\(StoreError(mapping: error))"])
+            return nil
+        }
+    }
+
+    /// One read transaction; every query is served by an index: the UIDs by (mailbox_id, uid), the
+    /// first unseen by the partial index of unseen messages, the keywords by the partial index of
+    /// messages that have some. An unchanged mailbox is answered from SelectionCache after reading
+    /// its row alone.
+    public func mailboxSelection(accountID: AccountID, name: String) async throws -> MailboxSelection? {
+        guard let checked = try? MailboxName(name) else { return nil }
+        let cache = selectionCache
+        return try await read { db in
+            guard let mailbox = try Self.fetchMailbox(db, accountID: accountID, name: checked.value) else { return nil }
+            if let cached = cache.selection(for: mailbox) { return cached }
+            var uids: [UInt32] = []
+            uids.reserveCapacity(max(0, mailbox.messageCount))
+            let cursor = try Int64.fetchCursor(db.cachedStatement(sql: "SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid"),
+                                               arguments: [mailbox.id])
+            while let uid = try cursor.next() { uids.append(StoreRows.uint32(uid)) }
+            let firstUnseen = try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT uid FROM messages WHERE mailbox_id = ? AND system_flags & 1 = 0 ORDER BY uid LIMIT 1
+                """), arguments: [mailbox.id])
+            let selection = MailboxSelection(mailbox: mailbox, uids: uids, firstUnseenUID: firstUnseen.map(StoreRows.uint32),
+                                             keywords: try Self.keywordsInUse(db, mailboxID: mailbox.id))
+            cache.store(selection)
+            return selection
+        }
+    }
+
+    /// Keyword lists differ far less than messages do; `maximumKeywordLists` bounds the work for a
+    /// mailbox where every message has its own.
+    private static let maximumKeywordLists = 4_096
+
+    private static func keywordsInUse(_ db: Database, mailboxID: MailboxID) throws -> [String] {
+        let lists = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT DISTINCT keywords FROM messages WHERE mailbox_id = ? AND keywords != '' LIMIT ?
+            """), arguments: [mailboxID, maximumKeywordLists])
+        var keywords: [String] = []
+        var seen = Set<String>()
+        for list in lists {
+            for keyword in list.split(separator: "\n") where seen.insert(keyword.lowercased()).inserted {
+                keywords.append(String(keyword))
+            }
+        }
+        return keywords
+    }
+}
