@@ -52,7 +52,14 @@ public final class POP3Server: Sendable {
         // The closures capture values, not `self`: the listener is owned by `self`.
         self.listener = ProtocolListener(
             configuration: .init(name: configuration.listenerName, host: configuration.host,
-                                 port: configuration.port, shutdownGracePeriod: configuration.shutdownGracePeriod),
+                                 port: configuration.port, shutdownGracePeriod: configuration.shutdownGracePeriod,
+                                 connectionLimits: configuration.connectionLimits,
+                                 busyGreeting: Array("-ERR [SYS/TEMP] Too many connections, try again later\r\n".utf8),
+                                 rejectionPipeline: { channel in
+                                     if configuration.implicitTLS, let tlsContext = configuration.tlsContext {
+                                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                                     }
+                                 }),
             logger: logger, eventLoopGroup: eventLoopGroup,
             childPipeline: { channel in try POP3Server.addChildHandlers(to: channel, configuration: configuration) },
             shutdownEvent: POP3ShutdownEvent(),
