@@ -11,6 +11,8 @@ public struct DeliveryConfiguration: Sendable {
     /// How many compiled Sieve scripts delivery keeps (one per active script in use); a miss
     /// costs one compile.
     public var sieveCacheCapacity: Int
+    /// `[limits]` on mailboxes, for Sieve `fileinto :create` (RFC 5490 §3.2).
+    public var mailboxLimits = MailboxLimits()
 
     public init(hostname: String, recipientDelimiter: Character? = "+", maxAliasDepth: Int = 10,
                 maxExpandedAccounts: Int = 1_000, sieveCacheCapacity: Int = 256) {

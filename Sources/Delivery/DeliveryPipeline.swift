@@ -59,7 +59,7 @@ public final class DeliveryPipeline: Sendable {
         self.configuration = configuration
         self.resolver = RecipientResolver(store: store, configuration: configuration)
         self.filter = SieveFilter(store: store, cache: SieveScriptCache(capacity: configuration.sieveCacheCapacity),
-                                  hostname: configuration.hostname)
+                                  hostname: configuration.hostname, mailboxLimits: configuration.mailboxLimits)
         self.logger = logger
     }
 

@@ -10,6 +10,8 @@ struct SieveFilter: Sendable {
     let store: any MailStore
     let cache: SieveScriptCache
     let hostname: String
+    /// What `fileinto :create` may create (`[limits]`); past it the copy goes to INBOX.
+    var mailboxLimits = MailboxLimits()
     /// The words logged for actions that need an outbound queue (the README says the same).
     static let notSent = "not sent: outbound delivery is not available yet"
     /// Compile and run-time errors logged per message; more are noise.
@@ -134,6 +136,11 @@ struct SieveFilter: Sendable {
         if context.mailboxExists(mailbox) { return .name(mailbox) }
         guard create else {
             logger.notice("sieve fileinto: no such mailbox; filed into INBOX", metadata: ["mailbox": "\(mailbox)"])
+            return .inbox
+        }
+        if let complaint = mailboxLimits.violation(creating: mailbox, existingCount: context.mailboxNames.count) {
+            logger.notice("sieve fileinto :create over [limits]; filed into INBOX",
+                          metadata: ["mailbox": "\(mailbox)", "limit": "\(complaint)"])
             return .inbox
         }
         do {

@@ -40,9 +40,11 @@ public struct FacteurApplication: Sendable {
         let handle = try StoreHandle.open(configuration: configuration, logger: logger)
         let tls = try TLSMaterial.load(configuration: configuration, logger: logger)
         logger.info("tls ready", metadata: ["tls.fingerprint": "\(tls.fingerprintSHA256)"])
-        let pipeline = DeliveryPipeline(
-            store: handle.store, configuration: DeliveryConfiguration(hostname: configuration.hostname),
-            logger: logger)
+        var delivery = DeliveryConfiguration(hostname: configuration.hostname)
+        delivery.mailboxLimits = MailboxLimits(
+            maxMailboxesPerAccount: configuration.limits.maxMailboxesPerAccount,
+            maxNameLength: configuration.limits.maxMailboxNameLength, maxDepth: configuration.limits.maxMailboxDepth)
+        let pipeline = DeliveryPipeline(store: handle.store, configuration: delivery, logger: logger)
         let receiver = SMTPDeliveryAdapter(pipeline: pipeline)
         let authenticator = Authenticator(store: handle.store, hasher: PasswordHasher())
         let maildropLocks = POP3MaildropLocks()   // shared by pop3 and pop3s

@@ -9,7 +9,7 @@ struct DeliveryFixture {
     let store: SQLiteMailStore
     let pipeline: DeliveryPipeline
 
-    init(quota: Int64? = nil) async throws {
+    init(quota: Int64? = nil, mailboxLimits: MailboxLimits = MailboxLimits()) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("facteur-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test"))
@@ -17,8 +17,9 @@ struct DeliveryFixture {
         try await store.addAccount(address: "alice@example.test", passwordHash: "x", quotaBytes: nil)
         try await store.addAccount(address: "bob@example.test", passwordHash: "x", quotaBytes: quota)
         try await store.addAccount(address: "carol@example.test", passwordHash: "x", quotaBytes: nil)
-        pipeline = DeliveryPipeline(store: store, configuration: DeliveryConfiguration(hostname: "mx.example.test"),
-                                    logger: Logger(label: "test"))
+        var configuration = DeliveryConfiguration(hostname: "mx.example.test")
+        configuration.mailboxLimits = mailboxLimits
+        pipeline = DeliveryPipeline(store: store, configuration: configuration, logger: Logger(label: "test"))
     }
 
     func inbox(_ address: String) async throws -> [StoredMessage] {
