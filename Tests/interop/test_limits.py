@@ -1,6 +1,7 @@
 """[limits]: the real binary with small limits; each limit is exceeded once and gets its protocol's
 error (and a close where the protocol says so), and the server then serves a fresh connection."""
 import socket
+import ssl
 import time
 
 import pytest
@@ -26,7 +27,7 @@ smtp_command_timeout_seconds = 2
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     facteur = Facteur(tmp_path_factory.mktemp("limits"),
-                      listeners=("smtp", "lmtp", "imap", "pop3", "managesieve", "http"), extra_config=LIMITS)
+                      listeners=("smtp", "lmtp", "imap", "imaps", "pop3", "pop3s", "managesieve", "http"), extra_config=LIMITS)
     facteur.cli("domain", "add", "example.test")
     for user in ("alice", "bob", "carol"):
         facteur.cli("user", "add", f"{user}@example.test", "--password-stdin", stdin="secret\n")
@@ -121,6 +122,41 @@ def test_connections_per_address(server, protocol, busy):
     for client in held:
         client.close()
     fresh(server, protocol, source).close()
+
+
+@pytest.mark.parametrize("protocol, greeting, busy", [
+    ("imaps", "* OK", "* BYE [UNAVAILABLE] "),
+    ("pop3s", "+OK", "-ERR [SYS/TEMP] "),
+])
+def test_connections_per_address_over_implicit_tls(server, protocol, greeting, busy):
+    """The refusal is sent inside TLS, so a client on an implicit-TLS port can read it."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+
+    def connect():
+        raw = socket.create_connection(("127.0.0.1", server.ports[protocol]), timeout=10,
+                                       source_address=("127.0.0.7", 0))
+        tls = context.wrap_socket(raw)
+        return tls, tls.recv(4096).decode()
+
+    held = []
+    for _ in range(3):
+        tls, first = connect()
+        assert first.startswith(greeting), first
+        held.append(tls)
+    tls, first = connect()
+    assert first.startswith(busy), first
+    tls.close()
+    for client in held:
+        client.close()
+    for _ in range(50):
+        tls, first = connect()
+        tls.close()
+        if first.startswith(greeting):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{protocol} did not serve a fresh connection")
 
 
 def test_connections_in_total(server):
