@@ -89,6 +89,7 @@ public struct FacteurApplication: Sendable {
                     allowPlaintextAuth: configuration.security.plaintextAuthPolicy,
                     maxCommandLineLength: limits.lineLength(default: 512, floor: 512))
                 pop3.connectionLimits = connectionLimits
+                pop3.preLoginTimeout = .seconds(Int64(limits.preloginTimeoutSeconds))
                 let server = POP3Server(
                     configuration: pop3,
                     store: handle.store, authenticator: authenticator, maildropLocks: maildropLocks, logger: logger,

@@ -37,6 +37,8 @@ extension POP3Server {
         /// `[limits] max_connections` and `max_connections_per_address`; over either a client gets
         /// "-ERR [SYS/TEMP]" (RFC 3206 §4) instead of the greeting and is closed.
         public var connectionLimits = ConnectionLimits()
+        /// `[limits] prelogin_timeout_seconds`: silence allowed before login; nil uses `idleTimeout`.
+        public var preLoginTimeout: TimeAmount?
 
         public init(host: String = "127.0.0.1", port: Int = 110, hostname: String,
                     tlsContext: NIOSSLContext? = nil, implicitTLS: Bool = false,

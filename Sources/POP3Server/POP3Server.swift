@@ -89,7 +89,8 @@ public final class POP3Server: Sendable {
         let framing = POP3FramingHandler.Configuration(
             maxCommandLineLength: configuration.maxCommandLineLength,
             maxSASLLineLength: configuration.maxSASLLineLength,
-            idleTimeout: configuration.idleTimeout, tlsContext: configuration.tlsContext)
+            idleTimeout: configuration.idleTimeout, preLoginTimeout: configuration.preLoginTimeout,
+            tlsContext: configuration.tlsContext)
         let sync = channel.pipeline.syncOperations
         if configuration.implicitTLS, let tlsContext = configuration.tlsContext {
             try sync.addHandler(NIOSSLServerHandler(context: tlsContext))

@@ -318,6 +318,24 @@ def test_imap_prelogin_timeout(server):
     imap_login(server).close()
 
 
+def test_pop3_prelogin_timeout_and_longer_timer_after_login(server):
+    client = fresh(server, "pop3")
+    time.sleep(3)
+    assert client.line().startswith("-ERR")
+    assert client.closed()
+    client = fresh(server, "pop3")
+    client.send(b"USER carol@example.test\r\n")
+    assert client.line().startswith("+OK")
+    client.send(b"PASS secret\r\n")
+    assert client.line().startswith("+OK")
+    time.sleep(3)   # past prelogin_timeout_seconds: the RFC 1939 §3 autologout (10 min) applies now
+    client.send(b"STAT\r\n")
+    assert client.line().startswith("+OK")
+    client.send(b"QUIT\r\n")
+    assert client.line().startswith("+OK")
+    client.close()
+
+
 def test_smtp_command_timeout(server):
     client = fresh(server, "smtp")
     time.sleep(3)
