@@ -16,6 +16,8 @@ public struct DeliveryConfiguration: Sendable {
     public var sieveBeforePath: String?
     /// `[sieve] global_dir`: where `include :global "NAME"` finds `NAME.sieve` (RFC 6609 §3.2).
     public var sieveGlobalDirectory: String?
+    /// `[limits]` on mailboxes, for Sieve `fileinto :create` (RFC 5490 §3.2).
+    public var mailboxLimits = MailboxLimits()
 
     public init(hostname: String, recipientDelimiter: Character? = "+", maxAliasDepth: Int = 10,
                 maxExpandedAccounts: Int = 1_000, sieveCacheCapacity: Int = 256, sieveBeforePath: String? = nil,

@@ -72,7 +72,8 @@ public final class DeliveryPipeline: Sendable {
                                   hostname: configuration.hostname,
                                   globals: SieveGlobalScripts(beforePath: configuration.sieveBeforePath,
                                                               directory: configuration.sieveGlobalDirectory,
-                                                              maximumSize: SieveLimits.default.maximumScriptSize))
+                                                              maximumSize: SieveLimits.default.maximumScriptSize),
+                                  mailboxLimits: configuration.mailboxLimits)
         self.logger = logger
     }
 

@@ -138,6 +138,11 @@ extension SieveFilter {
             logger.notice("sieve fileinto: no such mailbox; filed into INBOX", metadata: ["mailbox": "\(mailbox)"])
             return .inbox
         }
+        if let complaint = mailboxLimits.violation(creating: mailbox, existingCount: context.mailboxNames.count) {
+            logger.notice("sieve fileinto :create over [limits]; filed into INBOX",
+                          metadata: ["mailbox": "\(mailbox)", "limit": "\(complaint)"])
+            return .inbox
+        }
         do {
             try await store.createMailbox(accountID: accountID, name: mailbox, specialUse: nil)
             return .name(mailbox)

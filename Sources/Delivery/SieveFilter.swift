@@ -12,6 +12,8 @@ struct SieveFilter: Sendable {
     let cache: SieveScriptCache
     let hostname: String
     let globals: SieveGlobalScripts
+    /// What `fileinto :create` may create (`[limits]`); past it the copy goes to INBOX.
+    var mailboxLimits = MailboxLimits()
     /// Compile and run-time errors logged per message; more are noise.
     static let loggedErrors = 3
     /// The cache key owner of administrator scripts (no account has a negative id).

@@ -4,6 +4,7 @@ import Auth
 import MailStore
 import NIOCore
 import NIOSSL
+import ProtocolListener
 import Sieve
 
 extension ManageSieveServer {
@@ -42,6 +43,9 @@ extension ManageSieveServer {
         public var idleTimeout: TimeAmount
         /// How long graceful shutdown lets a command in progress finish.
         public var shutdownGracePeriod: TimeAmount
+        /// `[limits] max_connections` and `max_connections_per_address`; over either a client gets
+        /// `BYE (TRYLATER)` (RFC 5804 §1.3) instead of the greeting.
+        public var connectionLimits = ConnectionLimits()
 
         public init(host: String = "127.0.0.1", port: Int = 4190, hostname: String,
                     tlsContext: NIOSSLContext? = nil,

@@ -47,8 +47,7 @@ public final class ManageSieveServer: Sendable {
             throttle: loginThrottle)
         // The closures capture values, not `self`: the listener is owned by `self`.
         self.listener = ProtocolListener(
-            configuration: .init(name: configuration.listenerName, host: configuration.host,
-                                 port: configuration.port, shutdownGracePeriod: configuration.shutdownGracePeriod),
+            configuration: configuration.listenerConfiguration,
             logger: logger, eventLoopGroup: eventLoopGroup,
             childPipeline: { channel in try ManageSieveServer.addChildHandlers(to: channel, configuration: configuration) },
             shutdownEvent: ManageSieveShutdownEvent(),
@@ -77,6 +76,8 @@ public final class ManageSieveServer: Sendable {
             framer: configuration.framer, initialLiteralLimit: configuration.maxUnauthenticatedLiteralSize,
             idleTimeout: configuration.idleTimeout, tlsContext: configuration.tlsContext)
         try channel.pipeline.syncOperations.addHandler(ManageSieveFramingHandler(configuration: framing))
+        // A client that stops reading (GETSCRIPT of a large script) is cut after 5 minutes.
+        try channel.pipeline.syncOperations.addHandler(WriteStallTimeoutHandler(timeout: .minutes(5)))
         return try NIOAsyncChannel<ManageSieveInboundFrame, ManageSieveOutboundInstruction>(
             wrappingChannelSynchronously: channel)
     }

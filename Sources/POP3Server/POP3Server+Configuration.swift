@@ -3,6 +3,7 @@
 import Auth
 import NIOCore
 import NIOSSL
+import ProtocolListener
 
 extension POP3Server {
     /// One listener's settings. Defaults come from the RFCs where they give them.
@@ -33,6 +34,11 @@ extension POP3Server {
         public var shutdownGracePeriod: TimeAmount
         /// RETR/TOP write size: bounded memory per connection whatever the message size.
         public var retrieveChunkSize: Int
+        /// `[limits] max_connections` and `max_connections_per_address`; over either a client gets
+        /// "-ERR [SYS/TEMP]" (RFC 3206 §4) instead of the greeting and is closed.
+        public var connectionLimits = ConnectionLimits()
+        /// `[limits] prelogin_timeout_seconds`: silence allowed before login; nil uses `idleTimeout`.
+        public var preLoginTimeout: TimeAmount?
 
         public init(host: String = "127.0.0.1", port: Int = 110, hostname: String,
                     tlsContext: NIOSSLContext? = nil, implicitTLS: Bool = false,

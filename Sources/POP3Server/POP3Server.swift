@@ -52,7 +52,14 @@ public final class POP3Server: Sendable {
         // The closures capture values, not `self`: the listener is owned by `self`.
         self.listener = ProtocolListener(
             configuration: .init(name: configuration.listenerName, host: configuration.host,
-                                 port: configuration.port, shutdownGracePeriod: configuration.shutdownGracePeriod),
+                                 port: configuration.port, shutdownGracePeriod: configuration.shutdownGracePeriod,
+                                 connectionLimits: configuration.connectionLimits,
+                                 busyGreeting: Array("-ERR [SYS/TEMP] Too many connections, try again later\r\n".utf8),
+                                 rejectionPipeline: { channel in
+                                     if configuration.implicitTLS, let tlsContext = configuration.tlsContext {
+                                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                                     }
+                                 }),
             logger: logger, eventLoopGroup: eventLoopGroup,
             childPipeline: { channel in try POP3Server.addChildHandlers(to: channel, configuration: configuration) },
             shutdownEvent: POP3ShutdownEvent(),
@@ -82,7 +89,8 @@ public final class POP3Server: Sendable {
         let framing = POP3FramingHandler.Configuration(
             maxCommandLineLength: configuration.maxCommandLineLength,
             maxSASLLineLength: configuration.maxSASLLineLength,
-            idleTimeout: configuration.idleTimeout, tlsContext: configuration.tlsContext)
+            idleTimeout: configuration.idleTimeout, preLoginTimeout: configuration.preLoginTimeout,
+            tlsContext: configuration.tlsContext)
         // A RETR hands over a store read (1 MiB) at a time: with NIO's default 64 KiB high water
         // mark the session waited for the socket to drain almost empty before preparing the next
         // read, so the socket idled meanwhile. Still bounded: about 2 MiB queued per connection.

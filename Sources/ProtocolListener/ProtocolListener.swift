@@ -32,6 +32,14 @@ public final class ProtocolListener<Inbound: Sendable, Outbound: Sendable>: Send
     /// One accepted connection, already wrapped for structured concurrency.
     public typealias Connection = NIOAsyncChannel<Inbound, Outbound>
 
+    /// What the bind's child initializer made of one accepted socket.
+    private enum Accepted: Sendable {
+        /// Within the limits: counted, and the protocol pipeline is in place.
+        case admitted(Connection)
+        /// Over a limit: `BusyRejectionHandler` answers and closes it; no session.
+        case refused(ConnectionCounter.Admission, remoteAddress: String)
+    }
+
     private struct State {
         var serverChannel: (any Channel)?
         var address: SocketAddress?
@@ -86,7 +94,7 @@ public final class ProtocolListener<Inbound: Sendable, Outbound: Sendable>: Send
 
     /// Binds and serves until `shutdown()` (or cancellation); returns when every session has ended.
     public func run() async throws {
-        let serverChannel: NIOAsyncChannel<Connection, Never>
+        let serverChannel: NIOAsyncChannel<Accepted, Never>
         do {
             serverChannel = try await bind()
         } catch {
@@ -113,8 +121,14 @@ public final class ProtocolListener<Inbound: Sendable, Outbound: Sendable>: Send
         try await withTaskCancellationHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await serverChannel.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.track(connection) }
+                    for try await accepted in connections {
+                        switch accepted {
+                        case .admitted(let connection):
+                            group.addTask { await self.track(connection) }
+                        case .refused(let reason, let remoteAddress):
+                            logger.notice("connection refused: \(reason == .tooManyFromAddress ? "too many from this address" : "too many connections")",
+                                          metadata: ["remote.address": "\(remoteAddress)", "listener": "\(name)"])
+                        }
                     }
                 }
             }
@@ -141,15 +155,35 @@ public final class ProtocolListener<Inbound: Sendable, Outbound: Sendable>: Send
         }
     }
 
-    private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
+    private func bind() async throws -> NIOAsyncChannel<Accepted, Never> {
         let childPipeline = childPipeline
+        let configuration = configuration
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture { try childPipeline(channel) }
+                channel.eventLoop.makeCompletedFuture { try Self.admit(channel, configuration, childPipeline) }
             }
+    }
+
+    /// Counts the connection against `[limits]` before any protocol handler exists, so a refused
+    /// client costs one small handler and never a session. The count is released when the channel
+    /// closes, whichever way it closes (even if `childPipeline` throws).
+    private static func admit(
+        _ channel: any Channel, _ configuration: Configuration,
+        _ childPipeline: @Sendable (any Channel) throws -> Connection
+    ) throws -> Accepted {
+        let address = channel.remoteAddress?.ipAddress ?? ""
+        let limits = configuration.connectionLimits
+        let admission = limits.admit(address: address)
+        guard admission == .admitted else {
+            try configuration.rejectionPipeline(channel)
+            try channel.pipeline.syncOperations.addHandler(BusyRejectionHandler(greeting: configuration.busyGreeting))
+            return .refused(admission, remoteAddress: address)
+        }
+        channel.closeFuture.whenComplete { _ in limits.counter.release(address: address) }
+        return .admitted(try childPipeline(channel))
     }
 
     /// Registers the child for `shutdown()` while its session runs; a child accepted after

@@ -2,6 +2,7 @@
 
 import NIOCore
 import NIOSSL
+import ProtocolListener
 
 extension SMTPServer {
     /// One listener's settings. Defaults come from RFC 5321 where it gives them.
@@ -31,6 +32,9 @@ extension SMTPServer {
         public var tlsContext: NIOSSLContext?
         /// TLS from the first byte (submissions on 465, RFC 8314); needs `tlsContext`.
         public var implicitTLS: Bool
+        /// `[limits] max_connections` and `max_connections_per_address`; over either a client gets
+        /// "421 4.7.0" instead of the greeting (RFC 5321 §3.1, §4.2.2) and is closed.
+        public var connectionLimits = ConnectionLimits()
 
         public init(kind: SMTPSessionInfo.Kind = .smtp, host: String = "127.0.0.1", port: Int = 25,
                     hostname: String, maxMessageSize: Int = 52_428_800, maxRecipients: Int = 100,

@@ -11,7 +11,8 @@ struct DeliveryFixture {
 
     /// - Parameter globalScripts: set `[sieve] before` to `before.sieve` and `global_dir` to
     ///   `global/` in the fixture's directory (write them with `writeGlobal`).
-    init(quota: Int64? = nil, globalScripts: Bool = false) async throws {
+    init(quota: Int64? = nil, globalScripts: Bool = false,
+         mailboxLimits: MailboxLimits = MailboxLimits()) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("facteur-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test"))
@@ -24,6 +25,7 @@ struct DeliveryFixture {
             configuration.sieveBeforePath = directory.appendingPathComponent("before.sieve").path
             configuration.sieveGlobalDirectory = directory.appendingPathComponent("global").path
         }
+        configuration.mailboxLimits = mailboxLimits
         pipeline = DeliveryPipeline(store: store, configuration: configuration, logger: Logger(label: "test"))
     }
 

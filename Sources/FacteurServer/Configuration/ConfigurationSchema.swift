@@ -62,6 +62,17 @@ struct ConfigurationKey {
         }
     }
 
+    /// Like `integer(_:in:)` for a key whose absence means "each listener's own default".
+    static func optionalInteger(_ keyPath: WritableKeyPath<FacteurConfiguration, Int?>, in range: ClosedRange<Int>) -> ConfigurationKey {
+        ConfigurationKey { value, configuration in
+            let expected = "expected an integer from \(range.lowerBound) to \(range.upperBound)"
+            guard let number = value.int else { return "\(expected), got \(ConfigurationKey.show(value))" }
+            guard range.contains(number) else { return "\(expected), got \(number)" }
+            configuration[keyPath: keyPath] = number
+            return nil
+        }
+    }
+
     static func boolean(_ keyPath: WritableKeyPath<FacteurConfiguration, Bool>) -> ConfigurationKey {
         ConfigurationKey { value, configuration in
             guard let flag = value.bool else { return "expected true or false, got \(ConfigurationKey.show(value))" }
@@ -162,6 +173,21 @@ enum ConfigurationSchema {
             "limits": ConfigurationSection(
                 keys: [
                     "max_message_size": .positiveInteger(\.limits.maxMessageSize),
+                    "max_connections": .integer(\.limits.maxConnections, in: 1...1_000_000),
+                    "max_connections_per_address": .integer(\.limits.maxConnectionsPerAddress, in: 1...1_000_000),
+                    "max_line_length": .optionalInteger(\.limits.maxLineLength, in: 512...1_048_576),
+                    "max_literal_size": .integer(\.limits.maxLiteralSize, in: 1_024...1_073_741_824),
+                    // RFC 5321 §4.5.3.1.8: at least 100 recipients MUST be accepted.
+                    "max_recipients": .integer(\.limits.maxRecipients, in: 100...100_000),
+                    "max_mailboxes_per_account": .integer(\.limits.maxMailboxesPerAccount, in: 10...1_000_000),
+                    "max_mailbox_name_length": .integer(\.limits.maxMailboxNameLength, in: 16...1_024),
+                    "max_mailbox_depth": .integer(\.limits.maxMailboxDepth, in: 1...32),
+                    "prelogin_timeout_seconds": .integer(\.limits.preloginTimeoutSeconds, in: 1...3_600),
+                    // RFC 9051 §5.4: the autologout timer MUST be at least 30 minutes.
+                    "imap_autologout_seconds": .integer(\.limits.imapAutologoutSeconds, in: 1_800...86_400),
+                    // RFC 5321 §4.5.3.2 gives 5 and 3 minutes; shorter values are for tests and floods.
+                    "smtp_command_timeout_seconds": .integer(\.limits.smtpCommandTimeoutSeconds, in: 1...3_600),
+                    "smtp_data_timeout_seconds": .integer(\.limits.smtpDataTimeoutSeconds, in: 1...3_600),
                 ]),
             "sieve": ConfigurationSection(
                 keys: [

@@ -60,16 +60,6 @@ public struct FacteurConfiguration: Sendable, Equatable {
         }
     }
 
-    /// `[limits]`: sizes and counts that protect the server.
-    public struct Limits: Sendable, Equatable {
-        /// The largest message accepted, in bytes (advertised as SMTP SIZE, RFC 1870).
-        public var maxMessageSize = 52_428_800
-
-        public init(maxMessageSize: Int = 52_428_800) {
-            self.maxMessageSize = maxMessageSize
-        }
-    }
-
     /// The data directory and hostname a file starts from before its own keys apply; no listener
     /// is on until the file names it.
     static func fileBaseline(sourceFile: String) -> FacteurConfiguration {

@@ -23,6 +23,10 @@ extension IMAPSession {
             }
             use = parsed
         }
+        if let complaint = mailboxNameLimitViolation(text) {
+            return .done(.no(complaint, code: .limit))
+        }
+        // RFC 5530 §3 LIMIT: "the operation would exceed a server-defined limit".
         let existing = try await store.mailboxes(accountID: account.id)
         guard existing.count < configuration.maxMailboxesPerAccount else {
             return .done(.no("Too many mailboxes", code: .limit))
@@ -49,8 +53,30 @@ extension IMAPSession {
         if to.name.caseInsensitiveCompare("INBOX") == .orderedSame {
             return .done(.no("INBOX already exists", code: .alreadyExists))
         }
+        if let complaint = mailboxNameLimitViolation(to.name) {
+            return .done(.no(complaint, code: .limit))
+        }
+        // §6.3.6: inferior names move too, so each must also fit once renamed.
+        let prefix = from.name + "/"
+        for mailbox in try await store.mailboxes(accountID: account.id) where mailbox.name.hasPrefix(prefix) {
+            if let complaint = mailboxNameLimitViolation(to.name + "/" + mailbox.name.dropFirst(prefix.count)) {
+                return .done(.no(complaint, code: .limit))
+            }
+        }
         try await store.renameMailbox(accountID: account.id, from: from.name, to: to.name)
         return .done(.ok("RENAME completed"))
+    }
+
+    /// `[limits] max_mailbox_name_length` / `max_mailbox_depth` for a name CREATE or RENAME would
+    /// make; nil when it fits.
+    func mailboxNameLimitViolation(_ name: String) -> String? {
+        if name.utf8.count > configuration.maxMailboxNameLength {
+            return "Mailbox name longer than \(configuration.maxMailboxNameLength) octets"
+        }
+        if name.split(separator: "/", omittingEmptySubsequences: false).count > configuration.maxMailboxDepth {
+            return "Mailbox hierarchy deeper than \(configuration.maxMailboxDepth) levels"
+        }
+        return nil
     }
 
     mutating func status(_ name: IMAPMailboxName, _ attributes: [IMAPStatusAttribute], account: Account) async throws -> CommandOutcome {

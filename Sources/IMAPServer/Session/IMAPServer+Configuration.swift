@@ -4,6 +4,7 @@
 import Auth
 import NIOCore
 import NIOSSL
+import ProtocolListener
 
 extension IMAPServer {
     /// One listener's settings. Defaults come from the RFCs where they give them.
@@ -34,6 +35,14 @@ extension IMAPServer {
         public var maxErrors: Int
         /// Mailboxes an account may have (CREATE answers NO [LIMIT] beyond).
         public var maxMailboxesPerAccount: Int
+        /// `[limits] max_mailbox_name_length`: octets of a name given to CREATE/RENAME (NO [LIMIT]
+        /// beyond); the store's own ceiling (1024) still applies.
+        public var maxMailboxNameLength = 1_024
+        /// `[limits] max_mailbox_depth`: hierarchy levels of a name given to CREATE/RENAME.
+        public var maxMailboxDepth = 32
+        /// `[limits] max_connections` and `max_connections_per_address`; over either a client gets
+        /// "* BYE [UNAVAILABLE]" (RFC 9051 §7.1.5, RFC 5530 §3) instead of the greeting.
+        public var connectionLimits = ConnectionLimits()
         /// How long graceful shutdown lets a command in progress finish before closing.
         public var shutdownGracePeriod: TimeAmount
         /// BODY[] streaming read size: bounded memory per connection whatever the message size.

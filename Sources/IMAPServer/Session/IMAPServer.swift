@@ -42,8 +42,7 @@ public final class IMAPServer: Sendable {
         let implicitTLS = configuration.implicitTLS ? configuration.tlsContext : nil
         // The closures capture values, not `self`: the listener is owned by `self`.
         self.listener = ProtocolListener(
-            configuration: .init(name: configuration.listenerName, host: configuration.host,
-                                 port: configuration.port, shutdownGracePeriod: configuration.shutdownGracePeriod),
+            configuration: configuration.listenerConfiguration,
             logger: logger, eventLoopGroup: eventLoopGroup,
             childPipeline: { channel in
                 try IMAPChildPipeline.configure(channel, framing: framing, implicitTLS: implicitTLS)

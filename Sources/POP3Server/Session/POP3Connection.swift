@@ -230,6 +230,7 @@ struct POP3Connection {
             }
             let messages = try await store.messages(mailboxID: inbox.id)
             lockedAccount = account.id
+            channel.channel.triggerUserOutboundEvent(POP3LoggedInEvent(), promise: nil)
             logger[metadataKey: "account"] = "\(account.address)"
             metrics.login("success")
             logger.info("logged in", metadata: ["pop3.messages": "\(messages.count)"])

@@ -35,3 +35,7 @@ enum POP3OutboundInstruction: Sendable {
 
 /// Sent with `Channel.triggerUserOutboundEvent` to begin graceful shutdown of one connection.
 struct POP3ShutdownEvent: Sendable {}
+
+/// Sent by the session once the maildrop is open: the framing handler switches from the
+/// pre-login timeout to the RFC 1939 §3 autologout timer.
+struct POP3LoggedInEvent: Sendable {}

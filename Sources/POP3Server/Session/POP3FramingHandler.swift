@@ -27,6 +27,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var maxSASLLineLength: Int
         /// RFC 1939 §3 autologout timer.
         var idleTimeout: TimeAmount
+        /// Silence allowed before login (`[limits] prelogin_timeout_seconds`); nil: `idleTimeout`.
+        var preLoginTimeout: TimeAmount? = nil
         var tlsContext: NIOSSLContext?
     }
 
@@ -38,6 +40,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var paused = true
     private var shutdownPending = false
     private var readPending = false
+    /// Set by `POP3LoggedInEvent`: the autologout timer replaces the pre-login one.
+    private var loggedIn = false
     private var closing = false
     private var timer: Scheduled<Void>?
 
@@ -106,6 +110,11 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is POP3LoggedInEvent {
+            loggedIn = true
+            promise?.succeed(())
+            return
+        }
         guard event is POP3ShutdownEvent else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return
@@ -192,7 +201,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func armTimer(context: ChannelHandlerContext) {
         cancelTimer()
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: configuration.idleTimeout) {
+        let timeout = loggedIn ? configuration.idleTimeout : (configuration.preLoginTimeout ?? configuration.idleTimeout)
+        timer = context.eventLoop.scheduleTask(in: timeout) {
             let (handler, context) = loopBound.value
             handler.timer = nil
             if !handler.paused && !handler.closing { handler.emit(.timedOut, context: context) }
