@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE))
 import delivery_latency  # noqa: E402
 import imap_idle_memory  # noqa: E402
 import imap_large_mailbox  # noqa: E402
+import imap_sync_report  # noqa: E402
 import imap_mix  # noqa: E402
 from make_corpus import mboxrd, write_corpus  # noqa: E402
 from pop3_download import POP3Connection  # noqa: E402
@@ -41,7 +42,7 @@ IMAP_USER = f"imapbig@{DOMAIN}"   # the 10,000-message mailbox
 IDLE_USER = f"idler@{DOMAIN}"     # a small INBOX for the idle connections
 MIX_USER_PATTERN = "mix{n}@" + DOMAIN  # imap-mix: one account per client
 LATENCY_USER_PATTERN = "lat{n}@" + DOMAIN  # delivery-latency: one recipient (and IDLE client) per sender
-SCENARIOS = ["smtp", "lmtp", "delivery-latency", "pop3", "imap-large", "imap-mix", "imap-idle"]
+SCENARIOS = ["smtp", "lmtp", "delivery-latency", "pop3", "imap-large", "imap-sync", "imap-mix", "imap-idle"]
 
 
 class Row:
@@ -222,8 +223,39 @@ def scenario_imap_large(facteur: Facteur, dovecot: Dovecot | None, skip: dict, c
             peer or median_of(theirs, "select_s") * 1000, "ms", False),
         Row("imap-large-mailbox UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)",
             median_of(ours, "fetch_s") * 1000, peer or median_of(theirs, "fetch_s") * 1000, "ms", False),
-        Row("imap-large-mailbox SEARCH TEXT (no index yet in Facteur)", median_of(ours, "search_s") * 1000,
+        Row("imap-large-mailbox SEARCH TEXT", median_of(ours, "search_s") * 1000,
             peer or median_of(theirs, "search_s") * 1000, "ms", False),
+    ]
+
+
+def scenario_imap_sync(facteur: Facteur, dovecot: Dovecot | None, skip: dict, count: int, args) -> list[Row]:
+    """Issue 4's figures on the imap-large mailbox (which they change: run after imap-large)."""
+    log(f"imap-sync: QRESYNC resync after 100 changes, SEARCH BODY, SORT (DATE), COMPRESS=DEFLATE ratio of a "
+        f"header fetch; {args.imap_runs} runs each")
+    ours = imap_sync_report.run("127.0.0.1", facteur.ports["imap"], IMAP_USER, PASSWORD, runs=args.imap_runs)
+    log(f"  facteur: {ours}")
+    theirs = {}
+    if dovecot is not None:
+        theirs = imap_sync_report.run("127.0.0.1", dovecot.imap_port, IMAP_USER, PASSWORD, runs=args.imap_runs)
+        log(f"  dovecot: {theirs}")
+    peer = skip.get("dovecot")
+
+    def their(key, scale=1.0):
+        value = theirs.get(key)
+        return peer or ("n/a" if value is None else value * scale)
+
+    def ratio_of(result):
+        compress = result.get("compress")
+        return "n/a" if not compress else compress["plain_octets"] / max(compress["wire_octets"], 1)
+    return [
+        Row(f"imap-sync QRESYNC resync after 100 changes ({count} msgs), octets", ours["qresync_octets"],
+            their("qresync_octets"), "B", False),
+        Row("imap-sync QRESYNC resync after 100 changes, time", ours["qresync_s"] * 1000, their("qresync_s", 1000),
+            "ms", False),
+        Row("imap-sync SEARCH BODY", ours["search_body_s"] * 1000, their("search_body_s", 1000), "ms", False),
+        Row("imap-sync SORT (DATE) UTF-8 ALL", "n/a" if ours["sort_date_s"] is None else ours["sort_date_s"] * 1000,
+            their("sort_date_s", 1000), "ms", False),
+        Row("imap-sync COMPRESS=DEFLATE: header fetch plain/wire", ratio_of(ours), peer or ratio_of(theirs), "x", True),
     ]
 
 
@@ -460,7 +492,7 @@ def main():
             f"median {sorted(sizes)[len(sizes) // 2]} B")
         messages = [(corpus / f"{i:05d}.eml").read_bytes() for i in range(len(sizes))]
         rng = imap_large_mailbox.random.Random(11)
-        imap_count = args.imap_messages if "imap-large" in only else 0
+        imap_count = args.imap_messages if {"imap-large", "imap-sync"} & set(only) else 0
         imap_messages = [imap_large_mailbox.make_message(i, rng) for i in range(imap_count)]
         imap_mbox = work / "imap.mbox"
         imap_mbox.write_bytes(b"".join(mboxrd(message) for message in imap_messages))
@@ -544,6 +576,8 @@ def main():
             rows += scenario_pop3(facteur, dovecot, skip, corpus, len(sizes), args)
         if "imap-large" in only:
             rows += scenario_imap_large(facteur, dovecot, skip, len(imap_messages), args)
+        if "imap-sync" in only:
+            rows += scenario_imap_sync(facteur, dovecot, skip, len(imap_messages), args)
         if "imap-mix" in only:
             rows += scenario_imap_mix(facteur, dovecot, skip, args)
         if "imap-idle" in only:
