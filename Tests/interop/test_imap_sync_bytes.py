@@ -2,7 +2,7 @@
 the bytes a second sync moves after 50 changes on the server. The sync clients talk through a
 counting relay, so the test sees every byte each way. A second sync must carry the changes and
 the clients' own per-sync bookkeeping (mbsync and offlineimap ask for the flags of every message
-each time), never the messages again.
+each time), never the messages again. mbsync uses COMPRESS=DEFLATE when offered, offlineimap does not.
 
 Run against Dovecot with FACTEUR_IMAP_PEER=dovecot; `-s` prints the byte counts of each run:
     python3 -m pytest -s -q Tests/interop/test_imap_sync_bytes.py
@@ -163,7 +163,9 @@ def test_second_sync_after_50_changes_moves_only_the_changes(imap_peer, workdir,
     print(f"\nSYNC {imap_peer.kind} {client}: first sync {first_up + first_down} B "
           f"(up {first_up}, down {first_down}); second sync after 50 changes {second_up + second_down} B "
           f"(up {second_up}, down {second_down}); new messages {new_bytes} B")
-    assert first_down > TOTAL * 500, "the first sync must have downloaded every message"
+    # Every message arrived (the Maildir holds them all, checked above); mbsync compresses when the
+    # server offers COMPRESS=DEFLATE (Facteur and the reference Dovecot do), so the first sync's
+    # octets are not a per-message floor, only the reference the second sync is measured against.
     allowance = new_bytes + TOTAL * FLAG_LISTING_BYTES_PER_MESSAGE + 64 * 1024
     assert second_down < allowance, f"second sync downloaded {second_down} B, allowance {allowance} B"
     assert second_up + second_down < (first_up + first_down) / 10
