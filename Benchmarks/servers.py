@@ -48,7 +48,11 @@ class Facteur:
         # Fixed free ports: at log level notice the "listening" lines are not printed.
         self.ports = {name: free_port() for name in ("smtp", "lmtp", "pop3", "imap", "imaps")}
         listeners = "".join(f'{name} = "127.0.0.1:{port}"\n' for name, port in self.ports.items())
-        self.config.write_text(f'hostname = "mx.{DOMAIN}"\ndata_dir = "{root / "data"}"\n\n[listeners]\n{listeners}')
+        # Every benchmark client comes from 127.0.0.1: the per-address limit (100 by default, a
+        # production setting) would refuse imap-idle-memory's 1,000 connections.
+        limits = "[limits]\nmax_connections = 100000\nmax_connections_per_address = 100000\n"
+        self.config.write_text(f'hostname = "mx.{DOMAIN}"\ndata_dir = "{root / "data"}"\n\n[listeners]\n{listeners}\n'
+                               f'{limits}')
         self.log = root / "facteur.log"
         self.process = None
         self.env = dict(os.environ, FACTEUR_LOG_LEVEL="notice")
