@@ -74,14 +74,16 @@ extension IMAPSession {
         try await queueNotifications(outbound)
     }
 
-    /// After a command: the session's own mailbox commands update the snapshot without
-    /// announcing themselves (RFC 5465 §5 SHOULD); SUBSCRIBE wakes the account's other sessions.
+    /// After every successful command: SUBSCRIBE wakes the account's NOTIFY sessions; with NOTIFY
+    /// on, the session's own mailbox commands update the snapshot without announcing themselves
+    /// (RFC 5465 §5 SHOULD).
     mutating func notifyAfterCommand(_ kind: IMAPCommandKind, _ outbound: Outbound) async throws {
+        if case .subscribe = kind, let account { dependencies.hub.publishAccountChange(account.id) }
+        if case .unsubscribe = kind, let account { dependencies.hub.publishAccountChange(account.id) }
+        guard notify != nil else { return }
         let ownNameChange: Bool
         switch kind {
         case .subscribe, .unsubscribe:
-            // The store's change feed does not carry subscriptions.
-            if let account { dependencies.hub.publishAccountChange(account.id) }
             ownNameChange = true
         case .create, .delete, .rename: ownNameChange = true
         case .notify: return

@@ -240,7 +240,7 @@ struct IMAPSession {
                 try await queueUpdates(allowExpunge: Self.allowsExpunge(command.kind), force: selectedMailboxGrew)
             }
             selectedMailboxGrew = false
-            if status.kind == .ok, notify != nil { try await notifyAfterCommand(command.kind, outbound) }
+            if status.kind == .ok { try await notifyAfterCommand(command.kind, outbound) }
             result = status.kind.rawValue.lowercased()
             queue(.tagged(tag: command.tag, status))
             consecutiveErrors = status.kind == .bad ? consecutiveErrors + 1 : 0

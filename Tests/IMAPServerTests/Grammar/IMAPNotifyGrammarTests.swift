@@ -16,7 +16,7 @@ import Testing
     static let valid: [(String, IMAPNotifyCommand)] = [
         ("a NOTIFY NONE", .none),
         ("a notify none", .none),
-        ("e notify set (selected MessageNew (uid flags) MessageExpunge) (subtree Lists (MessageNew MessageExpunge)) (mailboxes misc (MessageNew MessageExpunge))",
+        ("e notify set (selected (MessageNew (uid flags) MessageExpunge)) (subtree Lists (MessageNew MessageExpunge)) (mailboxes misc (MessageNew MessageExpunge))",
          .set(status: false, groups: [
             IMAPNotifyEventGroup(.selected, [.messageNew([.uid, .flags]), .messageExpunge]),
             IMAPNotifyEventGroup(.subtree([box("Lists")]), [.messageNew([]), .messageExpunge]),
