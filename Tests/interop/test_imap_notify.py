@@ -88,7 +88,7 @@ def test_notify_set_status_and_idle(imap_peer):
     other.ok("CREATE Work")
     append(other, "Work", make_message(subject="Already there"))
     watcher.ok("SELECT INBOX")
-    untagged = watcher.ok("NOTIFY SET STATUS (SELECTED (MessageNew MessageExpunge)) (MAILBOXES Work (MessageNew MessageExpunge))")
+    untagged = watcher.ok("NOTIFY SET STATUS (SELECTED (MessageNew (UID) MessageExpunge)) (MAILBOXES Work (MessageNew MessageExpunge))")
     statuses = [status_items(line) for line in untagged if STATUS.match(line)]
     assert [name for name, _ in statuses] == ["Work"], untagged
     assert statuses[0][1]["MESSAGES"] == 1 and "UIDNEXT" in statuses[0][1] and "UIDVALIDITY" in statuses[0][1]
@@ -101,6 +101,8 @@ def test_notify_set_status_and_idle(imap_peer):
     assert items["MESSAGES"] == 2, items
     imap_peer.deliver(make_message(subject="Selected while idle"))
     assert next_matching(watcher, re.compile(rb"^\* \d+ EXISTS$")) == b"* 1 EXISTS"
+    # RFC 5465 §5.2: the FETCH of what MessageNew asked for follows the EXISTS.
+    assert re.match(rb"^\* 1 FETCH \(UID \d+\)$", next_matching(watcher, re.compile(rb"^\* 1 FETCH "))), "no FETCH"
     watcher.send(b"DONE\r\n")
     _, tagged = watcher.until_tagged(tag)
     assert tagged.split(b" ")[1] == b"OK", tagged

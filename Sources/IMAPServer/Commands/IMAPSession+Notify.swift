@@ -50,7 +50,7 @@ extension IMAPSession {
         let mailboxes = try await store.mailboxes(accountID: account.id)
         let responses = notify.changes(now: mailboxes, selectedID: selected?.mailbox.id, condStore: condStoreEnabled,
                                        announceNames: announceNames)
-        guard responses.count <= IMAPNotifyState.maxNotificationsPerBatch else {
+        guard responses.count <= configuration.maxPendingNotifications else {
             // RFC 5465 §5.8: say so, then behave as after NOTIFY NONE.
             queue(.untagged(.state(.ok("Too many notifications; NOTIFY is off", code: .other("NOTIFICATIONOVERFLOW", nil)))))
             try await stopNotifications(outbound)
@@ -64,8 +64,15 @@ extension IMAPSession {
     /// NOTIFY (RFC 5465 §3.1, unsolicited responses between commands).
     mutating func reportChanges(idling: Bool, _ outbound: Outbound) async throws {
         if let selectedEvents = notify?.selected {
+            let before = selected?.highestUID ?? 0
             // §6.1.2: SELECTED-DELAYED holds expunges back until a command allows them.
             try await queueUpdates(allowExpunge: idling || !selectedEvents.delayed)
+            // §5.2: EXISTS, then a FETCH of what MessageNew asked for, for each new message.
+            if selectedEvents.events.contains(.messageNew), !selectedEvents.fetchAttributes.isEmpty,
+               let after = selected?.highestUID, after > before {
+                _ = try await fetch(.range(before + 1, after), selectedEvents.fetchAttributes, modifiers: [],
+                                    byUID: true, outbound)
+            }
         } else if idling && notify == nil {
             try await queueUpdates(allowExpunge: true)
         }

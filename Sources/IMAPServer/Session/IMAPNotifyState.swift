@@ -43,14 +43,9 @@ struct IMAPNotifyState {
     struct SelectedEvents {
         var delayed: Bool
         var events: Events
-        /// Asked for with MessageNew; todo(rfc): RFC 5465 §5.2 the FETCH of these attributes
-        /// after EXISTS is not sent yet (the client sees EXISTS and fetches itself).
+        /// Asked for with MessageNew: sent in a FETCH after EXISTS (RFC 5465 §5.2).
         var fetchAttributes: [IMAPFetchAttribute]
     }
-
-    /// RFC 5465 §5.8: more notifications than this in one batch turn NOTIFY off with
-    /// NOTIFICATIONOVERFLOW rather than flood a client that may not be reading.
-    static let maxNotificationsPerBatch = 1_000
 
     private(set) var selected: SelectedEvents?
     private let groups: [(filter: IMAPNotifyFilter, events: Events)]

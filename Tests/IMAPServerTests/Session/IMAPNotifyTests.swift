@@ -50,14 +50,14 @@ struct IMAPNotifyTests {
         }
     }
 
-    @Test("during IDLE: STATUS for other folders, EXISTS for the selected one with SELECTED")
+    @Test("during IDLE: STATUS for other folders, EXISTS and FETCH for the selected one with SELECTED")
     func statusWhileIdle() async throws {
         let fixture = try await IMAPFixture.make()
         defer { fixture.tearDown() }
         try await fixture.withServer { _, port in
             let watcher = try await fixture.client(port: port)
             _ = try await watcher.command("s", "SELECT INBOX")
-            let set = try await watcher.command("a", "NOTIFY SET (SELECTED (MessageNew MessageExpunge)) (PERSONAL (MessageNew MessageExpunge))")
+            let set = try await watcher.command("a", "NOTIFY SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge)) (PERSONAL (MessageNew MessageExpunge))")
             #expect(set.isOK)
             try await watcher.send("b IDLE\r\n")
             #expect(try await watcher.line().hasPrefix("+ "))
@@ -66,6 +66,8 @@ struct IMAPNotifyTests {
             #expect(try await watcher.line().hasPrefix("* STATUS \"Junk\" (MESSAGES 1 UIDNEXT 2 "))
             try await fixture.deliver(note, mailbox: "INBOX")
             #expect(try await watcher.line() == "* 1 EXISTS")
+            // RFC 5465 §5.2: the attributes MessageNew asked for follow.
+            #expect(try await watcher.line() == "* 1 FETCH (UID 1 FLAGS ())")
 
             try await watcher.send("DONE\r\n")
             #expect(try await watcher.reply("b").isOK)
@@ -127,6 +129,33 @@ struct IMAPNotifyTests {
             try await Task.sleep(for: .milliseconds(200))
             // Had a STATUS been sent, it would come before the NOOP's completion.
             let noop = try await watcher.command("c", "NOOP")
+            #expect(noop.untagged.isEmpty, "\(noop.untagged)")
+        }
+    }
+
+    @Test("more notifications than the bound switch NOTIFY off with NOTIFICATIONOVERFLOW")
+    func overflow() async throws {
+        let fixture = try await IMAPFixture.make()
+        defer { fixture.tearDown() }
+        var configuration = fixture.configuration()
+        configuration.maxPendingNotifications = 2
+        try await fixture.withServer(configuration) { _, port in
+            let watcher = try await fixture.client(port: port)
+            #expect(try await watcher.command("a", Self.watch).isOK)
+            // One transaction, three mailboxes: the first wake-up sees three changes.
+            let requests = ["Archive", "Junk", "Sent"].map { name in
+                let prepared = MessagePreparer.prepare(Array(note.utf8))
+                return AppendRequest(accountID: fixture.alice.id, mailbox: .name(name), prefix: [],
+                                     content: prepared.content, flags: [], metadata: prepared.metadata,
+                                     searchFields: prepared.searchFields)
+            }
+            _ = try await fixture.store.append(requests)
+            let line = try await watcher.line()
+            #expect(line.hasPrefix("* OK [NOTIFICATIONOVERFLOW]"), "\(line)")
+            // As after NOTIFY NONE (§5.8): nothing more comes.
+            try await fixture.deliver(note, mailbox: "Trash")
+            try await Task.sleep(for: .milliseconds(200))
+            let noop = try await watcher.command("b", "NOOP")
             #expect(noop.untagged.isEmpty, "\(noop.untagged)")
         }
     }
