@@ -10,7 +10,7 @@
 //   session, and a busy session notices the new generation at its next command.
 // - Cost per change: one dictionary lookup under a lock plus one event per watcher of that mailbox.
 // - NOTIFY (RFC 5465) sessions watch their whole account instead: a second lookup, by account,
-//   per change. A session watching PERSONAL costs nothing when other accounts change, and no
+//   under the same lock, per change. A session watching PERSONAL costs nothing when other accounts change, and no
 //   per-mailbox registration when its own account gains mailboxes.
 
 import MailStore
@@ -44,14 +44,21 @@ public final class IMAPChangeHub: Sendable {
     }
 
     func publish(_ change: MailboxChange) {
-        var channels: [ObjectIdentifier: any Channel] = state.withLock { state in
-            guard var watchers = state.mailboxes[change.mailboxID] else { return [:] }
-            watchers.generation &+= 1
-            state.mailboxes[change.mailboxID] = watchers
-            return watchers.channels
+        let channels: [ObjectIdentifier: any Channel] = state.withLock { state in
+            var channels: [ObjectIdentifier: any Channel] = [:]
+            if var watchers = state.mailboxes[change.mailboxID] {
+                watchers.generation &+= 1
+                state.mailboxes[change.mailboxID] = watchers
+                channels = watchers.channels
+            }
+            if var watchers = state.accounts[change.accountID] {
+                watchers.generation &+= 1
+                state.accounts[change.accountID] = watchers
+                // One signal per channel even when it watches both the mailbox and the account.
+                channels.merge(watchers.channels) { first, _ in first }
+            }
+            return channels
         }
-        // One signal per channel even when it watches both the mailbox and the account.
-        channels.merge(bumpAccount(change.accountID)) { first, _ in first }
         for channel in channels.values {
             channel.triggerUserOutboundEvent(IMAPMailboxChangedEvent(), promise: nil)
         }
@@ -67,6 +74,7 @@ public final class IMAPChangeHub: Sendable {
 
     private func bumpAccount(_ accountID: AccountID) -> [ObjectIdentifier: any Channel] {
         state.withLock { state in
+            // Most changes find no NOTIFY session of the account: one lookup, nothing else.
             guard var watchers = state.accounts[accountID] else { return [:] }
             watchers.generation &+= 1
             state.accounts[accountID] = watchers
