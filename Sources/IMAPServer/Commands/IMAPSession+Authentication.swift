@@ -165,6 +165,7 @@ extension IMAPSession {
     // have, TLS excepted; the client may log in again, as someone else.
     mutating func unauthenticate(_ outbound: Outbound) async throws -> CommandOutcome {
         if let view = selected { dependencies.hub.unwatch(view.mailbox.id, channel: connection.channel) }
+        try await stopNotifications(outbound)
         state = .notAuthenticated
         rev2Enabled = false
         condStoreEnabled = false

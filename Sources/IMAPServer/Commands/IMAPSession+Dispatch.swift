@@ -159,6 +159,9 @@ extension IMAPSession {
         case .compress(let mechanism):
             guard account != nil else { return notAuthenticated() }
             return startCompression(mechanism, tag: tag)
+        case .notify(let notify):
+            guard let account else { return notAuthenticated() }
+            return try await self.notify(notify, account: account, outbound)
         }
     }
 
@@ -220,6 +223,7 @@ extension IMAPSession {
         case .setQuota: return "SETQUOTA"
         case .compress: return "COMPRESS"
         case .unauthenticate: return "UNAUTHENTICATE"
+        case .notify: return "NOTIFY"
         }
     }
 }

@@ -14,7 +14,8 @@
 // - The autologout timer runs only while waiting for the client (IDLE included), never while the
 //   session works or streams a response.
 // - Change signals are coalesced into one pending flag; outside IDLE the session looks for changes
-//   on every command, so a pending signal is dropped when the session resumes with `.command`.
+//   on every command, so a pending signal is dropped when the session resumes with `.command`,
+//   unless NOTIFY is on (RFC 5465 §3.1: the client listens even when no command is in progress).
 // - Not Sendable: confined to the channel's event loop like every ChannelHandler.
 
 import NIOCore
@@ -50,6 +51,8 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var paused = true
     /// The session resumed with `.idle` and has not left IDLE since.
     private var idling = false
+    /// NOTIFY is on: change signals are delivered whenever the session waits, as during IDLE.
+    private var notifying = false
     private var mailboxChangePending = false
     private var shutdownPending = false
     /// A read() was held back by backpressure; forwarded once the buffer drains.
@@ -102,6 +105,10 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if timer != nil { armTimer(context: context) }
             promise?.succeed(())
 
+        case .setNotifications(let on):
+            notifying = on
+            promise?.succeed(())
+
         case .send(let bytes, let next):
             guard !closing else {
                 promise?.fail(ChannelError.ioOnClosedChannel)
@@ -149,7 +156,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case is IMAPMailboxChangedEvent:
             promise?.succeed(())
             if closing { return }
-            if idling && !paused {
+            if (idling || notifying) && !paused {
                 emit(.mailboxChanged, context: context)
             } else {
                 mailboxChangePending = true   // delivered when the session next resumes with `.idle`
@@ -180,7 +187,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if next == .saslResponse { framer.expectSASLResponse() }
         idling = next == .idle
-        if !idling { mailboxChangePending = false }
+        if !idling && !notifying { mailboxChangePending = false }
         paused = false
         if !deliverPendingSignal(context: context) {
             process(context: context)
@@ -188,14 +195,14 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         forwardPendingRead(context: context)
     }
 
-    /// A shutdown or (while idling) a change that arrived while the session was busy.
+    /// A shutdown or (while idling or notifying) a change that arrived while the session was busy.
     private func deliverPendingSignal(context: ChannelHandlerContext) -> Bool {
         if shutdownPending {
             shutdownPending = false
             emit(.shutdown, context: context)
             return true
         }
-        if idling && mailboxChangePending {
+        if (idling || notifying) && mailboxChangePending {
             mailboxChangePending = false
             emit(.mailboxChanged, context: context)
             return true

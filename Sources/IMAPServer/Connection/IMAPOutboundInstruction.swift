@@ -33,4 +33,7 @@ public enum IMAPOutboundInstruction: Sendable, Equatable {
     /// Changes the autologout timer from the next wait on (RFC 9051 §5.4: at least 30 minutes
     /// once authenticated; a shorter timer before login guards against idle connections).
     case setAutologout(TimeAmount)
+    /// NOTIFY is on or off (RFC 5465 §3.1): while on, change signals are delivered as
+    /// `.mailboxChanged` whenever the session waits for the client, not only during IDLE.
+    case setNotifications(Bool)
 }

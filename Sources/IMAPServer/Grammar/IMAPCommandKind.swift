@@ -78,6 +78,8 @@ public enum IMAPCommandKind: Sendable, Equatable {
     case compress(String)
     /// RFC 8437.
     case unauthenticate
+    /// RFC 5465 §3.1.
+    case notify(IMAPNotifyCommand)
 }
 
 /// One `resource-name resource-limit` pair of SETQUOTA (RFC 9208 §4.4).

@@ -109,10 +109,10 @@ extension IMAPParseCursor {
         case "REPLACE":
             let (number, mailbox, message) = try parseReplaceArguments()
             return .replace(number, mailbox, message)
-        case "NOTIFY", "GETMETADATA", "SETMETADATA",
+        case "NOTIFY": return .notify(try parseNotify())
+        case "GETMETADATA", "SETMETADATA",
              "GETACL", "SETACL", "DELETEACL", "LISTRIGHTS", "MYRIGHTS", "ESEARCH", "UIDBATCHES":
-            // todo(rfc): RFC 5465 NOTIFY,
-            // RFC 5464 METADATA, RFC 4314 ACL, RFC 7377 MULTISEARCH.
+            // todo(rfc): RFC 5464 METADATA, RFC 4314 ACL, RFC 7377 MULTISEARCH.
             throw IMAPParseError(.unsupported, "\(name) is not supported", offset: start)
         default:
             throw IMAPParseError(.unknownCommand, "unknown command", offset: start)

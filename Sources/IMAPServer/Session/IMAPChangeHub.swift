@@ -9,6 +9,9 @@
 //   `IMAPMailboxChangedEvent` down each watcher's pipeline; the framing handler wakes an idling
 //   session, and a busy session notices the new generation at its next command.
 // - Cost per change: one dictionary lookup under a lock plus one event per watcher of that mailbox.
+// - NOTIFY (RFC 5465) sessions watch their whole account instead: a second lookup, by account,
+//   under the same lock, per change. A session watching PERSONAL costs nothing when other accounts change, and no
+//   per-mailbox registration when its own account gains mailboxes.
 
 import MailStore
 import NIOCore
@@ -21,8 +24,13 @@ public final class IMAPChangeHub: Sendable {
         var channels: [ObjectIdentifier: any Channel] = [:]
     }
 
+    private struct State {
+        var mailboxes: [MailboxID: Watchers] = [:]
+        var accounts: [AccountID: Watchers] = [:]
+    }
+
     private let store: any MailStore
-    private let state = Mutex<[MailboxID: Watchers]>([:])
+    private let state = Mutex<State>(State())
 
     public init(store: any MailStore) {
         self.store = store
@@ -36,43 +44,94 @@ public final class IMAPChangeHub: Sendable {
     }
 
     func publish(_ change: MailboxChange) {
-        let channels: [any Channel] = state.withLock { state in
-            guard var watchers = state[change.mailboxID] else { return [] }
-            watchers.generation &+= 1
-            state[change.mailboxID] = watchers
-            return Array(watchers.channels.values)
+        let channels: [ObjectIdentifier: any Channel] = state.withLock { state in
+            var channels: [ObjectIdentifier: any Channel] = [:]
+            if var watchers = state.mailboxes[change.mailboxID] {
+                watchers.generation &+= 1
+                state.mailboxes[change.mailboxID] = watchers
+                channels = watchers.channels
+            }
+            if var watchers = state.accounts[change.accountID] {
+                watchers.generation &+= 1
+                state.accounts[change.accountID] = watchers
+                // One signal per channel even when it watches both the mailbox and the account.
+                channels.merge(watchers.channels) { first, _ in first }
+            }
+            return channels
         }
-        for channel in channels {
+        for channel in channels.values {
             channel.triggerUserOutboundEvent(IMAPMailboxChangedEvent(), promise: nil)
         }
+    }
+
+    /// For changes the store's feed does not carry (IMAP SUBSCRIBE/UNSUBSCRIBE): wakes the
+    /// account's NOTIFY sessions so they look again (RFC 5465 §5.5).
+    func publishAccountChange(_ accountID: AccountID) {
+        for channel in bumpAccount(accountID).values {
+            channel.triggerUserOutboundEvent(IMAPMailboxChangedEvent(), promise: nil)
+        }
+    }
+
+    private func bumpAccount(_ accountID: AccountID) -> [ObjectIdentifier: any Channel] {
+        state.withLock { state in
+            // Most changes find no NOTIFY session of the account: one lookup, nothing else.
+            guard var watchers = state.accounts[accountID] else { return [:] }
+            watchers.generation &+= 1
+            state.accounts[accountID] = watchers
+            return watchers.channels
+        }
+    }
+
+    /// Starts watching every mailbox of `accountID` for `channel` (NOTIFY); returns the current
+    /// account generation.
+    func watchAccount(_ accountID: AccountID, channel: any Channel) -> UInt64 {
+        state.withLock { state in
+            var watchers = state.accounts[accountID] ?? Watchers()
+            watchers.channels[ObjectIdentifier(channel)] = channel
+            state.accounts[accountID] = watchers
+            return watchers.generation
+        }
+    }
+
+    func unwatchAccount(_ accountID: AccountID, channel: any Channel) {
+        state.withLock { state in
+            guard var watchers = state.accounts[accountID] else { return }
+            watchers.channels.removeValue(forKey: ObjectIdentifier(channel))
+            state.accounts[accountID] = watchers.channels.isEmpty ? nil : watchers
+        }
+    }
+
+    /// Bumped on every committed change to any mailbox of a watched account.
+    func accountGeneration(of accountID: AccountID) -> UInt64 {
+        state.withLock { $0.accounts[accountID]?.generation ?? 0 }
     }
 
     /// Starts watching `mailboxID` for `channel`; returns the current generation.
     func watch(_ mailboxID: MailboxID, channel: any Channel) -> UInt64 {
         state.withLock { state in
-            var watchers = state[mailboxID] ?? Watchers()
+            var watchers = state.mailboxes[mailboxID] ?? Watchers()
             watchers.channels[ObjectIdentifier(channel)] = channel
-            state[mailboxID] = watchers
+            state.mailboxes[mailboxID] = watchers
             return watchers.generation
         }
     }
 
     func unwatch(_ mailboxID: MailboxID, channel: any Channel) {
         state.withLock { state in
-            guard var watchers = state[mailboxID] else { return }
+            guard var watchers = state.mailboxes[mailboxID] else { return }
             watchers.channels.removeValue(forKey: ObjectIdentifier(channel))
-            state[mailboxID] = watchers.channels.isEmpty ? nil : watchers
+            state.mailboxes[mailboxID] = watchers.channels.isEmpty ? nil : watchers
         }
     }
 
     /// Bumped on every committed change to a watched mailbox: a session whose last look is older
     /// asks the store what changed.
     func generation(of mailboxID: MailboxID) -> UInt64 {
-        state.withLock { $0[mailboxID]?.generation ?? 0 }
+        state.withLock { $0.mailboxes[mailboxID]?.generation ?? 0 }
     }
 
     /// Sessions watching, for the idle-connection gauge and tests.
     var watcherCount: Int {
-        state.withLock { $0.values.reduce(0) { $0 + $1.channels.count } }
+        state.withLock { $0.mailboxes.values.reduce(0) { $0 + $1.channels.count } }
     }
 }

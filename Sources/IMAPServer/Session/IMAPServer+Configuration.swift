@@ -47,6 +47,9 @@ extension IMAPServer {
         public var shutdownGracePeriod: TimeAmount
         /// BODY[] streaming read size: bounded memory per connection whatever the message size.
         public var fetchChunkSize: Int
+        /// NOTIFY notifications one wake-up may queue; beyond, NOTIFY is switched off with
+        /// NOTIFICATIONOVERFLOW (RFC 5465 §5.8) rather than flood a client that may not read.
+        public var maxPendingNotifications = 1_000
 
         public init(host: String = "127.0.0.1", port: Int = 143, hostname: String,
                     tlsContext: NIOSSLContext? = nil, implicitTLS: Bool = false,

@@ -37,6 +37,7 @@ extension IMAPSession {
         "QUOTA",               // RFC 9208 (no QUOTASET: SETQUOTA is refused)
         "QUOTA=RES-STORAGE",   // RFC 9208 §5.1
         "QUOTA=RES-MESSAGE",   // RFC 9208 §5.2
+        "NOTIFY",              // RFC 5465
     ]
 
     var capabilities: [String] {

@@ -80,6 +80,8 @@ struct IMAPSession {
     /// it): its updates are read from the store at once rather than when the change hub has
     /// caught up, so the EXISTS comes before the tagged OK (RFC 9051 §6.3.12).
     var selectedMailboxGrew = false
+    /// What NOTIFY asked for (RFC 5465); nil before the first NOTIFY SET and after NOTIFY NONE.
+    var notify: IMAPNotifyState?
     /// Untagged responses of the command in progress, written with its completion (or earlier
     /// when it grows past `flushThreshold`).
     var pending: ByteBuffer
@@ -151,6 +153,7 @@ struct IMAPSession {
             logger.debug("connection ended with error", metadata: ["error": "\(error)"])
         }
         if let selected { dependencies.hub.unwatch(selected.mailbox.id, channel: connection.channel) }
+        if notify != nil, let account { dependencies.hub.unwatchAccount(account.id, channel: connection.channel) }
         logger.debug("connection closed")
     }
 
@@ -192,10 +195,11 @@ struct IMAPSession {
             return try await completeWithError(outbound)
         case .mailboxChanged:
             guard case .idling = mode else {
+                if notify != nil { try await reportChanges(idling: false, outbound) }
                 try await flush(then: .command, outbound)
                 return true
             }
-            try await queueUpdates(allowExpunge: true)
+            try await reportChanges(idling: true, outbound)
             try await flush(then: .idle, outbound)
             return true
         case .timedOut:
@@ -236,6 +240,7 @@ struct IMAPSession {
                 try await queueUpdates(allowExpunge: Self.allowsExpunge(command.kind), force: selectedMailboxGrew)
             }
             selectedMailboxGrew = false
+            if status.kind == .ok { try await notifyAfterCommand(command.kind, outbound) }
             result = status.kind.rawValue.lowercased()
             queue(.tagged(tag: command.tag, status))
             consecutiveErrors = status.kind == .bad ? consecutiveErrors + 1 : 0

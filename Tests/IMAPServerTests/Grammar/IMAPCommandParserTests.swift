@@ -272,7 +272,6 @@ import Testing
         ("a AUTHENTICATE PLAIN !!!", .syntax, "a", "base64"),
         ("a UID FROB 1", .syntax, "a", "UID must be followed"),
         ("a SORT (DATE) UTF-8", .syntax, "a", "expected search criteria"),
-        ("a NOTIFY NONE", .unsupported, "a", "NOTIFY is not supported"),
         ("a SETMETADATA INBOX (/private/comment NIL)", .unsupported, "a", "SETMETADATA"),
         ("a SELECT INBOX (FOO)", .unsupported, "a", "unknown SELECT parameter"),
         ("a ID (\"a\")", .syntax, "a", "a space"),
