@@ -7,14 +7,21 @@ public enum IMAPSorter {
     /// `messages` in the order of `criteria`, ties broken by sequence number (RFC 5256 §3: "an
     /// implicit sort criterion of sequence number", which REVERSE does not reverse).
     public static func sort(_ messages: [SortableMessage], by criteria: [IMAPSortCriterion]) -> [SortableMessage] {
-        messages.sorted { lhs, rhs in
-            for criterion in criteria {
-                let order = compare(lhs, rhs, criterion.key)
-                if order == 0 { continue }
-                return criterion.reverse ? order > 0 : order < 0
-            }
-            return lhs.sequenceNumber < rhs.sequenceNumber
+        // The positions are sorted, not the messages: moving a SortableMessage (a dozen
+        // reference-counted keys) during the merge sort cost more than all the comparisons.
+        let order = messages.withUnsafeBufferPointer { buffer in
+            Array(buffer.indices).sorted { precedes(buffer[$0], buffer[$1], criteria) }
         }
+        return order.map { messages[$0] }
+    }
+
+    private static func precedes(_ lhs: SortableMessage, _ rhs: SortableMessage, _ criteria: [IMAPSortCriterion]) -> Bool {
+        for criterion in criteria {
+            let order = compare(lhs, rhs, criterion.key)
+            if order == 0 { continue }
+            return criterion.reverse ? order > 0 : order < 0
+        }
+        return lhs.sequenceNumber < rhs.sequenceNumber
     }
 
     /// -1, 0 or 1 as `lhs` sorts before, with or after `rhs` under `key` (ascending).
