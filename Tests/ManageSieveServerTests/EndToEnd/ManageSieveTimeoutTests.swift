@@ -22,10 +22,11 @@ import Testing
     @Test func authenticatedClientOutlivesThePreLoginTimeout() async throws {
         let fixture = try await ManageSieveFixture.make()
         defer { fixture.tearDown() }
-        let configuration = fixture.configuration(idleTimeout: .minutes(30), preLoginTimeout: .milliseconds(200))
+        // Generous enough for the login itself on a busy machine (the whole suite runs in parallel).
+        let configuration = fixture.configuration(idleTimeout: .minutes(30), preLoginTimeout: .seconds(2))
         try await fixture.withServer(configuration) { _, port in
             let client = try await fixture.login(port: port)
-            try await Task.sleep(for: .milliseconds(700))
+            try await Task.sleep(for: .seconds(3))
             // Still served: the pre-login timer no longer applies.
             #expect(try await client.command("NOOP").status == "OK")
             // UNAUTHENTICATE brings the pre-login timer back.
@@ -38,7 +39,7 @@ import Testing
     @Test func authenticatedClientStillGetsTheIdleTimeout() async throws {
         let fixture = try await ManageSieveFixture.make()
         defer { fixture.tearDown() }
-        let configuration = fixture.configuration(idleTimeout: .milliseconds(300), preLoginTimeout: .minutes(5))
+        let configuration = fixture.configuration(idleTimeout: .seconds(1), preLoginTimeout: .minutes(5))
         try await fixture.withServer(configuration) { _, port in
             let client = try await fixture.login(port: port)
             #expect(try await client.response().final == "BYE \"inactivity timeout\"")
