@@ -37,17 +37,30 @@ public final class Authenticator: Sendable {
     /// Argon2 parameters) the password is hashed again and stored; a failure to store it does not
     /// fail the login. The account password also gives the account SCRAM-SHA-256 keys when it
     /// has none (accounts migrated with a bare hash).
-    public func authenticate(address: String, password: String) async -> Account? {
-        guard let account = await lookUp(address) else {
-            _ = await hasher.verify(password, against: dummyHash)
+    ///
+    /// Name and password are prepared with SASLprep first (RFC 4013; RFC 4616 §2, RFC 5802 §2.2),
+    /// as they were when the password was set; a prohibited one fails like a wrong password, at
+    /// the same cost. A password stored before SASLprep in another form than its prepared one is
+    /// tried as typed too, and rehashed in its prepared form when it matches.
+    public func authenticate(address: String, password typed: String) async -> Account? {
+        guard let address = SASLprep.prepare(address), let password = SASLprep.prepare(typed),
+              let account = await lookUp(address) else {
+            _ = await hasher.verify(typed, against: dummyHash)
+            // A known account tries a non-ASCII password in both forms: so does the decoy.
+            if let prepared = SASLprep.prepare(typed), prepared != typed { _ = await hasher.verify(prepared, against: dummyHash) }
             return nil
         }
-        guard await hasher.verify(password, against: account.passwordHash) else {
-            return await appPasswordMatches(account, password) ? account : nil
+        var matchedUnprepared = false
+        if await !hasher.verify(password, against: account.passwordHash) {
+            guard typed != password, await hasher.verify(typed, against: account.passwordHash) else {
+                return await appPasswordMatches(account, password) ? account : nil
+            }
+            matchedUnprepared = true
         }
         var current = account
-        var needsSCRAMKeys = ((try? await store.scramCredentials(accountID: account.id)) ?? nil) == nil
-        if hasher.needsRehash(account.passwordHash), let upgraded = try? await hasher.hash(password) {
+        let hasSCRAMKeys = ((try? await store.scramCredentials(accountID: account.id)) ?? nil) != nil
+        var needsSCRAMKeys = matchedUnprepared || !hasSCRAMKeys
+        if matchedUnprepared || hasher.needsRehash(account.passwordHash), let upgraded = try? await hasher.hash(password) {
             do {
                 // Clears the SCRAM keys too (the store keeps no keys of an old hash).
                 try await store.setPasswordHash(address: account.address, hash: upgraded)
@@ -79,8 +92,9 @@ public final class Authenticator: Sendable {
     /// The salt, iteration count and keys a SCRAM exchange for `address` works with: the
     /// account's keys and those of its app passwords made with the same salt. A decoy salt when
     /// there is nothing to match, so the answer looks the same for every name.
+    /// The name is prepared with SASLprep (RFC 5802 §5.1 "n="); one it prohibits gets the decoy.
     func scramLookup(address: String) async -> SCRAMLookup {
-        if let account = await lookUp(address),
+        if let prepared = SASLprep.prepare(address), let account = await lookUp(prepared),
            let encoded = (try? await store.scramCredentials(accountID: account.id)) ?? nil,
            let keys = SCRAMCredentials(encoded: encoded) {
             let appKeys = ((try? await store.appPasswords(accountID: account.id)) ?? [])

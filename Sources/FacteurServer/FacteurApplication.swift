@@ -58,7 +58,8 @@ public struct FacteurApplication: Sendable {
         // One counter for the process: `max_connections` is the total over every listener, and
         // one address cannot spread past `max_connections_per_address` by switching protocol.
         let connectionLimits = ConnectionLimits(
-            maxConnections: limits.maxConnections, maxConnectionsPerAddress: limits.maxConnectionsPerAddress)
+            maxConnections: limits.maxConnections, maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+            onRefused: ConnectionRefusalMetrics().hook)
         let announce: @Sendable (ListenerName, ListenerAddress) -> Void = { name, address in
             self.announce(name, address)
         }
@@ -131,6 +132,7 @@ public struct FacteurApplication: Sendable {
                     tlsContext: tls.sslContext, allowPlaintextAuth: configuration.security.plaintextAuthPolicy,
                     maxLineLength: limits.lineLength(default: 8192, floor: 1100))
                 sieve.connectionLimits = connectionLimits
+                sieve.preLoginTimeout = .seconds(Int64(limits.preloginTimeoutSeconds))
                 let server = ManageSieveServer(
                     configuration: sieve,
                     store: handle.store, authenticator: authenticator, logger: logger, loginThrottle: loginThrottle)

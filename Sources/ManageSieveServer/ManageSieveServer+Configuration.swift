@@ -39,8 +39,11 @@ extension ManageSieveServer {
         /// Failed logins before BYE.
         public var maxAuthFailures: Int
         /// RFC 5804 §1.2: the autologout timer "MUST be no less than 30 minutes after successful
-        /// authentication"; one timer serves both states.
+        /// authentication"; the timer used once authenticated.
         public var idleTimeout: TimeAmount
+        /// `[limits] prelogin_timeout_seconds`: silence allowed before authentication, so an
+        /// anonymous connection cannot hold a slot for 30 minutes; nil uses `idleTimeout`.
+        public var preLoginTimeout: TimeAmount? = nil
         /// How long graceful shutdown lets a command in progress finish.
         public var shutdownGracePeriod: TimeAmount
         /// `[limits] max_connections` and `max_connections_per_address`; over either a client gets

@@ -74,7 +74,8 @@ public final class ManageSieveServer: Sendable {
     ) throws -> NIOAsyncChannel<ManageSieveInboundFrame, ManageSieveOutboundInstruction> {
         let framing = ManageSieveFramingHandler.Configuration(
             framer: configuration.framer, initialLiteralLimit: configuration.maxUnauthenticatedLiteralSize,
-            idleTimeout: configuration.idleTimeout, tlsContext: configuration.tlsContext)
+            idleTimeout: configuration.idleTimeout, preLoginTimeout: configuration.preLoginTimeout,
+            tlsContext: configuration.tlsContext)
         try channel.pipeline.syncOperations.addHandler(ManageSieveFramingHandler(configuration: framing))
         // A client that stops reading (GETSCRIPT of a large script) is cut after 5 minutes.
         try channel.pipeline.syncOperations.addHandler(WriteStallTimeoutHandler(timeout: .minutes(5)))

@@ -10,12 +10,18 @@ public struct ConnectionLimits: Sendable {
     /// needs more connections raises this limit.
     public var maxConnectionsPerAddress: Int
     public var counter: ConnectionCounter
+    /// Told of every refused connection with the listener's name and the limit it hit, so the
+    /// composition root can count refusals in `/metrics` without this target knowing the
+    /// metrics backend. Called on the accept loop's task: keep it cheap.
+    public var onRefused: (@Sendable (_ listener: String, _ reason: ConnectionCounter.Admission) -> Void)?
 
     public init(maxConnections: Int = 10_000, maxConnectionsPerAddress: Int = 100,
-                counter: ConnectionCounter = ConnectionCounter()) {
+                counter: ConnectionCounter = ConnectionCounter(),
+                onRefused: (@Sendable (_ listener: String, _ reason: ConnectionCounter.Admission) -> Void)? = nil) {
         self.maxConnections = max(maxConnections, 1)
         self.maxConnectionsPerAddress = max(maxConnectionsPerAddress, 1)
         self.counter = counter
+        self.onRefused = onRefused
     }
 
     /// Counts a connection from `address` if the limits allow it.

@@ -128,6 +128,7 @@ public final class ProtocolListener<Inbound: Sendable, Outbound: Sendable>: Send
                         case .refused(let reason, let remoteAddress):
                             logger.notice("connection refused: \(reason == .tooManyFromAddress ? "too many from this address" : "too many connections")",
                                           metadata: ["remote.address": "\(remoteAddress)", "listener": "\(name)"])
+                            configuration.connectionLimits.onRefused?(name, reason)
                         }
                     }
                 }

@@ -104,8 +104,10 @@ struct ConnectionLimitsListenerTests {
 
     @Test func overEitherLimitGetsTheBusyLineAndAClosedConnection() async throws {
         let counter = ConnectionCounter()
+        let refusals = Mutex<[String]>([])
         let listener = Self.makeListener(
-            limits: ConnectionLimits(maxConnections: 2, maxConnectionsPerAddress: 1, counter: counter))
+            limits: ConnectionLimits(maxConnections: 2, maxConnectionsPerAddress: 1, counter: counter,
+                                     onRefused: { name, reason in refusals.withLock { $0.append("\(name) \(reason)") } }))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await listener.run() }
             let port = try await listener.localAddress().port ?? 0
@@ -119,6 +121,9 @@ struct ConnectionLimitsListenerTests {
             // A third address: over max_connections.
             try await expectRefused(try await RawClient.connect(from: "127.0.0.3", to: port))
             #expect(counter.total == 2)
+            // Each refusal is reported once, with the listener and the limit it hit (for /metrics).
+            for _ in 0..<200 where refusals.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(refusals.withLock { $0 } == ["echo tooManyFromAddress", "echo tooManyConnections"])
 
             // Closing one frees its places, in total and for its address.
             try await first.channel.close()

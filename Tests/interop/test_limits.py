@@ -1,8 +1,11 @@
 """[limits]: the real binary with small limits; each limit is exceeded once and gets its protocol's
 error (and a close where the protocol says so), and the server then serves a fresh connection."""
+import base64
+import re
 import socket
 import ssl
 import time
+import urllib.request
 
 import pytest
 
@@ -334,6 +337,45 @@ def test_pop3_prelogin_timeout_and_longer_timer_after_login(server):
     client.send(b"QUIT\r\n")
     assert client.line().startswith("+OK")
     client.close()
+
+
+def test_managesieve_prelogin_timeout_and_longer_timer_after_login(server):
+    client = fresh(server, "managesieve")
+    time.sleep(3)
+    assert client.line().startswith("BYE")
+    assert client.closed()
+    client = fresh(server, "managesieve")
+    plain = base64.b64encode(b"\0carol@example.test\0secret").decode()
+    client.send(f'AUTHENTICATE "PLAIN" "{plain}"\r\n'.encode())
+    assert client.line().startswith("OK")
+    time.sleep(3)   # past prelogin_timeout_seconds: the RFC 5804 §1.2 autologout (30 min) applies now
+    client.send(b"NOOP\r\n")
+    assert client.line().startswith("OK")
+    client.send(b"LOGOUT\r\n")
+    assert client.line().startswith("OK")
+    client.close()
+
+
+def refused_count(server, listener, reason) -> int:
+    metrics = urllib.request.urlopen(f"http://127.0.0.1:{server.ports['http']}/metrics", timeout=10).read().decode()
+    match = re.search(rf'^facteur_connections_refused_total{{listener="{listener}",reason="{reason}"}} (\d+)', metrics, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def test_refused_connections_are_counted_in_metrics(server):
+    before = refused_count(server, "pop3", "per_address")
+    source = "127.0.0.9"
+    held = [fresh(server, "pop3", source) for _ in range(3)]
+    refused = Line(server.ports["pop3"], source)
+    assert refused.line().startswith("-ERR [SYS/TEMP] ")
+    assert refused.closed()
+    for client in held:
+        client.close()
+    for _ in range(50):
+        if refused_count(server, "pop3", "per_address") == before + 1:
+            break
+        time.sleep(0.1)
+    assert refused_count(server, "pop3", "per_address") == before + 1
 
 
 def test_smtp_command_timeout(server):

@@ -8,6 +8,8 @@ import imaplib
 import os
 import poplib
 import socket
+import stringprep
+import unicodedata
 import urllib.request
 
 import pytest
@@ -24,6 +26,22 @@ def server(workdir):
     server.start()
     yield server
     server.stop()
+
+
+def saslprep(text: str) -> str:
+    """RFC 4013 as a reference, written here from Python's stringprep tables (RFC 3454)."""
+    mapped = "".join(" " if stringprep.in_table_c12(c) else c for c in text if not stringprep.in_table_b1(c))
+    prepared = unicodedata.ucd_3_2_0.normalize("NFKC", mapped)
+    prohibited = (stringprep.in_table_c12, stringprep.in_table_c21, stringprep.in_table_c22, stringprep.in_table_c3,
+                  stringprep.in_table_c4, stringprep.in_table_c5, stringprep.in_table_c6, stringprep.in_table_c7,
+                  stringprep.in_table_c8, stringprep.in_table_c9)
+    if not prepared or any(table(c) for c in prepared for table in prohibited):
+        raise ValueError("prohibited")
+    if any(stringprep.in_table_d1(c) for c in prepared):
+        if any(stringprep.in_table_d2(c) for c in prepared) or not (
+                stringprep.in_table_d1(prepared[0]) and stringprep.in_table_d1(prepared[-1])):
+            raise ValueError("bidi")
+    return prepared
 
 
 class ScramClient:
@@ -46,7 +64,8 @@ class ScramClient:
         salt = base64.b64decode(fields["s"])
         iterations = int(fields["i"])
         assert iterations >= 4096
-        salted = hashlib.pbkdf2_hmac("sha256", self.password.encode(), salt, iterations)
+        # RFC 5802 §2.2 Normalize(password): SASLprep.
+        salted = hashlib.pbkdf2_hmac("sha256", saslprep(self.password).encode(), salt, iterations)
         client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
         stored_key = hashlib.sha256(client_key).digest()
         server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
@@ -212,3 +231,46 @@ def test_app_password_until_revoked(server):
     client.logout()
     assert "phone" not in server.cli("user", "app-password", "list", "alice@example.test").stdout
     assert server.cli("user", "app-password", "revoke", "alice@example.test", "phone", check=False).returncode != 0
+
+
+# A soft hyphen (mapped to nothing), a no-break space (mapped to SPACE) and a full-width digit
+# (NFKC): the password is stored in its prepared form, "IX 1".
+TYPED = "I\u00adX\u00a0\uff11"
+EQUIVALENT = "\u2168 1"
+
+
+def imap_plain(port: int, user: str, password: str) -> str:
+    client = imaplib.IMAP4("127.0.0.1", port)
+    try:
+        typ, _ = client.authenticate("PLAIN", lambda _: f"\0{user}\0{password}".encode())
+    except imaplib.IMAP4.error:
+        typ = "NO"
+    client.logout()
+    return typ
+
+
+def test_saslprep_non_ascii_password_with_scram_and_plain(server):
+    assert saslprep(TYPED) == saslprep(EQUIVALENT) == "IX 1"
+    server.cli("user", "add", "carol@example.test", "--password-stdin", stdin=TYPED + "\n")
+    # SCRAM from keys made by `facteur user add`, the client normalising as RFC 5802 §2.2 says.
+    typ, verified = imap_scram(server.ports["imap"], "carol@example.test", EQUIVALENT)
+    assert typ == "OK" and verified
+    reply, verified = pop3_scram(server.ports["pop3"], "carol@example.test", TYPED)
+    assert reply.startswith("+OK") and verified, reply
+    # PLAIN and IMAP LOGIN carry the password as typed; the server prepares it.
+    assert imap_plain(server.ports["imap"], "carol@example.test", TYPED) == "OK"
+    assert imap_plain(server.ports["imap"], "carol@example.test", EQUIVALENT) == "OK"
+    assert imap_plain(server.ports["imap"], "carol@example.test", "IX1") == "NO"
+
+
+def test_saslprep_prohibited_password_is_refused_like_a_wrong_one(server):
+    with pytest.raises(ValueError):
+        saslprep("bad\u0007pw")
+    # Cannot be set...
+    result = server.cli("user", "add", "dan@example.test", "--password-stdin", stdin="bad\u0007pw\n", check=False)
+    assert result.returncode != 0
+    assert "SASLprep" in result.stderr + result.stdout
+    # ...and logging in with one answers exactly like a wrong password.
+    wrong = imap_plain(server.ports["imap"], "alice@example.test", "wrong")
+    prohibited = imap_plain(server.ports["imap"], "alice@example.test", "secret\u202e")
+    assert wrong == prohibited == "NO"

@@ -31,9 +31,12 @@ public struct SCRAMCredentials: Sendable, Equatable {
     // StoredKey       := H(ClientKey)
     // ServerKey       := HMAC(SaltedPassword, "Server Key")
     /// Derives the keys of `password`. CPU-heavy (`iterations` HMACs): run it on the hashing pool.
-    /// The password is used as UTF-8 without SASLprep (RFC 4013), which is the identity for ASCII.
+    /// Normalize is SASLprep (RFC 4013, RFC 5802 §2.2), the identity for printable ASCII, so keys
+    /// derived before it existed still match. A password SASLprep prohibits cannot be set (callers
+    /// refuse it first); should one arrive here it is used as typed, and no client can match it.
     public static func derive(password: String, salt: [UInt8], iterations: Int = defaultIterations) -> SCRAMCredentials {
-        let salted = PBKDF2.sha256(password: Array(password.utf8), salt: salt, iterations: iterations)
+        let normalized = SASLprep.prepare(password) ?? password
+        let salted = PBKDF2.sha256(password: Array(normalized.utf8), salt: salt, iterations: iterations)
         let clientKey = PBKDF2.hmacSHA256(key: salted, message: Array("Client Key".utf8))
         let serverKey = PBKDF2.hmacSHA256(key: salted, message: Array("Server Key".utf8))
         return SCRAMCredentials(salt: salt, iterations: iterations,

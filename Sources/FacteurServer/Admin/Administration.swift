@@ -12,6 +12,8 @@ public enum AdministrationError: Error, CustomStringConvertible, Equatable {
     case missingPassword
     case unsupportedHash(String)
     case invalidTarget(String)
+    /// SASLprep (RFC 4013 §2.3-§2.5) refuses the password, so no client could log in with it.
+    case prohibitedPassword
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum AdministrationError: Error, CustomStringConvertible, Equatable {
         case .missingPassword: return "no password given (use --password-stdin or --password-hash)"
         case .unsupportedHash(let prefix): return "unsupported password hash scheme '\(prefix)' (Argon2 or crypt(3) $6$, $5$, $2y$, $2b$, $y$ expected)"
         case .invalidTarget(let target): return "alias target '\(target)' is not an address"
+        case .prohibitedPassword: return "the password contains a character SASLprep (RFC 4013) prohibits (a control, private-use or unassigned character, or mixed right-to-left text)"
         }
     }
 }
@@ -180,7 +183,10 @@ public struct Administration: Sendable {
             return passwordHash
         }
         guard let password, !password.isEmpty else { throw AdministrationError.missingPassword }
-        return try await hasher.hash(password)
+        // Hashed in its SASLprep form, as every login prepares what the user types (RFC 4013 §2,
+        // "stored strings": no unassigned code points). Printable ASCII is unchanged.
+        guard let prepared = SASLprep.prepare(password, for: .storedString) else { throw AdministrationError.prohibitedPassword }
+        return try await hasher.hash(prepared)
     }
 
     /// "1048576", "500M", "2G", "none" → .some(bytes or nil for unlimited); nil when unreadable.

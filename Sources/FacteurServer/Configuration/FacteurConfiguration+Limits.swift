@@ -27,7 +27,7 @@ extension FacteurConfiguration {
         public var maxMailboxNameLength: Int
         /// `max_mailbox_depth`: levels of a hierarchical name ("a/b/c" is 3; the store allows 32).
         public var maxMailboxDepth: Int
-        /// `prelogin_timeout_seconds`: IMAP and POP3 silence allowed before login.
+        /// `prelogin_timeout_seconds`: IMAP, POP3 and ManageSieve silence allowed before login.
         public var preloginTimeoutSeconds: Int
         /// `imap_autologout_seconds`: IMAP silence allowed after login; RFC 9051 §5.4 "at least 30 minutes".
         public var imapAutologoutSeconds: Int

@@ -32,6 +32,9 @@ enum ManageSieveOutboundInstruction: Sendable {
     case send(ByteBuffer, then: Next)
     /// Sets the largest literal the framer accepts from now on (lower before authentication).
     case setLiteralLimit(Int)
+    /// Switches the inactivity timer between the pre-login timeout (`false`) and the
+    /// authenticated one (`true`): AUTHENTICATE success and UNAUTHENTICATE send it.
+    case setAuthenticated(Bool)
 }
 
 /// Sent with `Channel.triggerUserOutboundEvent` to begin graceful shutdown of one connection.

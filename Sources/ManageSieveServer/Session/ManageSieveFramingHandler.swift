@@ -22,7 +22,10 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
         var framer: ManageSieveFramer.Configuration
         /// The framer's literal limit until the session changes it (before authentication).
         var initialLiteralLimit: Int
+        /// RFC 5804 §1.2 autologout timer once authenticated.
         var idleTimeout: TimeAmount
+        /// Silence allowed before authentication (`[limits] prelogin_timeout_seconds`); nil: `idleTimeout`.
+        var preLoginTimeout: TimeAmount? = nil
         var tlsContext: NIOSSLContext?
     }
 
@@ -34,6 +37,8 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
     private var shutdownPending = false
     private var readPending = false
     private var closing = false
+    /// Set by `.setAuthenticated`: picks which timeout the inactivity timer uses.
+    private var authenticated = false
     /// After an unrecoverable framing error nothing more is read.
     private var broken = false
     private var timer: Scheduled<Void>?
@@ -68,6 +73,10 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
         switch unwrapOutboundIn(data) {
         case .setLiteralLimit(let limit):
             framer.literalLimit = limit
+            promise?.succeed(())
+        case .setAuthenticated(let authenticated):
+            // Takes effect at the next arm: the session always answers (re-arming) after this.
+            self.authenticated = authenticated
             promise?.succeed(())
         case .send(let bytes, let next):
             switch next {
@@ -186,7 +195,8 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
     private func armTimer(context: ChannelHandlerContext) {
         cancelTimer()
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: configuration.idleTimeout) {
+        let timeout = authenticated ? configuration.idleTimeout : (configuration.preLoginTimeout ?? configuration.idleTimeout)
+        timer = context.eventLoop.scheduleTask(in: timeout) {
             let (handler, context) = loopBound.value
             handler.timer = nil
             if !handler.paused && !handler.closing { handler.emit(.timedOut, context: context) }

@@ -87,6 +87,7 @@ extension ManageSieveSession {
         authFailures = 0
         logger[metadataKey: "account"] = nil
         try await outbound.write(.setLiteralLimit(configuration.maxUnauthenticatedLiteralSize))
+        try await outbound.write(.setAuthenticated(false))
         try await send(.ok("Unauthenticate completed"), outbound)
         return .next
     }
@@ -120,6 +121,9 @@ extension ManageSieveSession {
         // Scripts may now arrive: literals up to the script limit (set before the OK is written,
         // so a pipelined PUTSCRIPT is framed with it).
         try await outbound.write(.setLiteralLimit(configuration.maxScriptSize))
+        // RFC 5804 §1.2: the 30-minute autologout applies from here; before, the shorter
+        // pre-login timeout bounds an anonymous connection.
+        try await outbound.write(.setAuthenticated(true))
         logger[metadataKey: "account"] = "\(account.address)"
         metrics.login("success")
         logger.info("logged in")

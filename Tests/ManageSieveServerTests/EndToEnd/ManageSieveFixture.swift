@@ -46,12 +46,15 @@ final class ManageSieveFixture {
 
     func configuration(tls: NIOSSLContext? = nil,
                        allowPlaintextAuth: @escaping @Sendable (String, Bool) -> Bool = ManageSieveServer.Configuration.tlsOrLoopback,
-                       idleTimeout: TimeAmount = .minutes(30), maxErrors: Int = 10, maxScripts: Int = 100,
+                       idleTimeout: TimeAmount = .minutes(30), preLoginTimeout: TimeAmount? = nil,
+                       maxErrors: Int = 10, maxScripts: Int = 100,
                        maxScriptSize: Int = 1 << 20) -> ManageSieveServer.Configuration {
-        ManageSieveServer.Configuration(host: "127.0.0.1", port: 0, hostname: "sieve.test", tlsContext: tls,
+        var configuration = ManageSieveServer.Configuration(host: "127.0.0.1", port: 0, hostname: "sieve.test", tlsContext: tls,
                                         allowPlaintextAuth: allowPlaintextAuth, maxScriptSize: maxScriptSize,
                                         maxScripts: maxScripts, maxErrors: maxErrors, idleTimeout: idleTimeout,
                                         shutdownGracePeriod: .seconds(5))
+        configuration.preLoginTimeout = preLoginTimeout
+        return configuration
     }
 
     /// Runs `body` against a running server, then shuts it down and waits for `run()` to return.

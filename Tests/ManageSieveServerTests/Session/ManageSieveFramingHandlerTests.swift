@@ -55,4 +55,37 @@ struct ManageSieveFramingHandlerTests {
             try channel.writeOutbound(ManageSieveOutboundInstruction.send(ByteBuffer(string: "OK\r\n"), then: .command))
         }
     }
+
+    @Test func preLoginTimeoutUntilAuthenticatedThenTheIdleTimeout() throws {
+        let handler = ManageSieveFramingHandler(configuration: .init(
+            framer: .init(maxLineLength: 1100, maxLiteralSize: 2048), initialLiteralLimit: 2048,
+            idleTimeout: .minutes(30), preLoginTimeout: .seconds(60), tlsContext: nil))
+        let channel = EmbeddedChannel(handler: handler)
+        try Self.answer(channel, "OK\r\n")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(59))
+        #expect(try channel.readInbound(as: ManageSieveInboundFrame.self) == nil)
+        try channel.writeInbound(ByteBuffer(string: "AUTHENTICATE \"PLAIN\" \"x\"\r\n"))
+        #expect(try channel.readInbound(as: ManageSieveInboundFrame.self) != nil)
+        // The session logs the client in: the RFC 5804 §1.2 timer applies from its answer on.
+        try channel.writeOutbound(ManageSieveOutboundInstruction.setAuthenticated(true))
+        try Self.answer(channel, "OK\r\n")
+        channel.embeddedEventLoop.advanceTime(by: .minutes(29))
+        #expect(try channel.readInbound(as: ManageSieveInboundFrame.self) == nil)
+        channel.embeddedEventLoop.advanceTime(by: .minutes(2))
+        #expect(try channel.readInbound(as: ManageSieveInboundFrame.self) == .timedOut)
+        _ = try channel.finish()
+    }
+
+    @Test func unauthenticateBringsThePreLoginTimeoutBack() throws {
+        let handler = ManageSieveFramingHandler(configuration: .init(
+            framer: .init(maxLineLength: 1100, maxLiteralSize: 2048), initialLiteralLimit: 2048,
+            idleTimeout: .minutes(30), preLoginTimeout: .seconds(60), tlsContext: nil))
+        let channel = EmbeddedChannel(handler: handler)
+        try channel.writeOutbound(ManageSieveOutboundInstruction.setAuthenticated(true))
+        try channel.writeOutbound(ManageSieveOutboundInstruction.setAuthenticated(false))
+        try Self.answer(channel, "OK\r\n")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(61))
+        #expect(try channel.readInbound(as: ManageSieveInboundFrame.self) == .timedOut)
+        _ = try channel.finish()
+    }
 }
