@@ -1,5 +1,6 @@
 // FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.8).
 
+import MailMessage
 import MailStore
 import NIOCore
 
@@ -150,16 +151,18 @@ extension IMAPSession {
     /// The headers of a batch of messages in one store trip, for a FETCH that lists them.
     private func prefetchHeaders(of messages: [StoredMessage], base: MailStoreMessageReader) async throws
         -> PrefetchedMessageReader {
-        let locating = IMAPFetchResponder(encoder: encoder, reader: base)
         var requests: [MessageRangeRequest] = []
+        var summaries: [Int64: MessageSummary] = [:]
         for message in messages {
-            if let range = try await locating.headerRange(of: message) {
+            let summary = try await base.summary(of: message)
+            summaries[message.id] = summary
+            if let range = IMAPFetchResponder.headerRange(of: message, summary: summary) {
                 requests.append(MessageRangeRequest(message: message, range: range))
             }
         }
         let bytes = try await store.messageBytes(requests)
         var prefetched: [Int64: (range: Range<Int>, bytes: [UInt8])] = [:]
         for (request, octets) in zip(requests, bytes) { prefetched[request.message.id] = (request.range, octets) }
-        return PrefetchedMessageReader(base: base, prefetched: prefetched)
+        return PrefetchedMessageReader(base: base, prefetched: prefetched, summaries: summaries)
     }
 }
