@@ -104,6 +104,9 @@ public protocol MailStore: Sendable {
     /// Full rows for the given UIDs in UID order; UIDs with no message are skipped, duplicates
     /// collapse. Any number of UIDs: the queries are batched.
     func messages(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage]
+    /// The same rows with `metadata` possibly left empty: for a SEARCH that looks at flags, dates
+    /// and sizes only, which need not copy every message's summary out of the database.
+    func messagesWithoutMetadata(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage]
     /// Octets `range` of the message as a client reads it (prefix + content), clamped to its size
     /// (an empty or out-of-bounds range gives no bytes). Reads only those octets: BODY[]<start.len>.
     func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8]
@@ -196,6 +199,11 @@ extension MailStore {
 }
 
 extension MailStore {
+    /// Full rows, for stores without a cheaper read.
+    public func messagesWithoutMetadata(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage] {
+        try await messages(mailboxID: mailboxID, uids: uids)
+    }
+
     /// Two reads, for stores without a faster way.
     public func changes(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws
         -> (changed: [MessageIndexEntry], expunged: [(uid: UInt32, modSeq: UInt64)]) {

@@ -31,6 +31,14 @@ extension SQLiteMailStore {
         }
     }
 
+    public func messagesWithoutMetadata(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage] {
+        guard !uids.isEmpty else { return [] }
+        return try await read { db in
+            try UIDRangeQuery.fetch(db, columns: StoreRows.messageColumnsWithoutMetadata, mailboxID: mailboxID, uids: uids,
+                                    StoreRows.message)
+        }
+    }
+
     /// One read transaction instead of two: one hop to a reader thread fewer after each STORE,
     /// APPEND or EXPUNGE of an IMAP session.
     public func changes(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws
