@@ -48,14 +48,14 @@ extension IMAPSession {
         var buffer = pending
         pending = allocator.buffer(capacity: 1024)
         var written = 0
-        let threshold = Self.flushThreshold
+        let threshold = Self.fetchFlushThreshold
         let emit: (ByteBuffer) async throws -> Void = { piece in
             var piece = piece
             written += piece.readableBytes
             buffer.writeBuffer(&piece)
             if buffer.readableBytes >= threshold {
                 try await outbound.write(.send(buffer, then: .more))
-                buffer = allocator.buffer(capacity: 1024)
+                buffer = allocator.buffer(capacity: threshold + 16_384)
             }
         }
         defer { dependencies.metrics.fetchedBytes.increment(by: written) }

@@ -85,6 +85,8 @@ struct IMAPSession {
     var pending: ByteBuffer
 
     static let flushThreshold = 65_536
+    /// FETCH writes its responses in pieces of this size: one hop to the event loop per piece.
+    static let fetchFlushThreshold = 256 * 1024
 
     var configuration: IMAPServer.Configuration { dependencies.configuration }
     var store: any MailStore { dependencies.store }
