@@ -97,9 +97,16 @@ public protocol MailStore: Sendable {
     /// Messages whose MODSEQ is above `modSeq` (flag changes and appends), in UID order: CONDSTORE
     /// CHANGEDSINCE, QRESYNC and session updates (RFC 7162 §3.1.4.1).
     func messageIndex(mailboxID: MailboxID, changedSinceModSeq modSeq: UInt64) async throws -> [MessageIndexEntry]
+    /// `messageIndex(changedSinceModSeq:)` and `expunged(sinceModSeq:)` together, from one
+    /// snapshot: what an IMAP session reads after every command that changed its mailbox.
+    func changes(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws
+        -> (changed: [MessageIndexEntry], expunged: [(uid: UInt32, modSeq: UInt64)])
     /// Full rows for the given UIDs in UID order; UIDs with no message are skipped, duplicates
     /// collapse. Any number of UIDs: the queries are batched.
     func messages(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage]
+    /// The same rows with `metadata` possibly left empty: for a SEARCH that looks at flags, dates
+    /// and sizes only, which need not copy every message's summary out of the database.
+    func messagesWithoutMetadata(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage]
     /// Octets `range` of the message as a client reads it (prefix + content), clamped to its size
     /// (an empty or out-of-bounds range gives no bytes). Reads only those octets: BODY[]<start.len>.
     func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8]
@@ -192,6 +199,18 @@ extension MailStore {
 }
 
 extension MailStore {
+    /// Full rows, for stores without a cheaper read.
+    public func messagesWithoutMetadata(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage] {
+        try await messages(mailboxID: mailboxID, uids: uids)
+    }
+
+    /// Two reads, for stores without a faster way.
+    public func changes(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws
+        -> (changed: [MessageIndexEntry], expunged: [(uid: UInt32, modSeq: UInt64)]) {
+        let changed = try await messageIndex(mailboxID: mailboxID, changedSinceModSeq: modSeq)
+        return (changed, try await expunged(mailboxID: mailboxID, sinceModSeq: modSeq))
+    }
+
     /// Without an index, every message is a candidate.
     public func fullTextCandidates(mailboxID: MailboxID, term: String, field: FullTextField) async throws -> Set<UInt32>? {
         nil

@@ -1,5 +1,6 @@
 // FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.8).
 
+import MailMessage
 import MailStore
 import NIOCore
 
@@ -47,14 +48,14 @@ extension IMAPSession {
         var buffer = pending
         pending = allocator.buffer(capacity: 1024)
         var written = 0
-        let threshold = Self.flushThreshold
+        let threshold = Self.fetchFlushThreshold
         let emit: (ByteBuffer) async throws -> Void = { piece in
             var piece = piece
             written += piece.readableBytes
             buffer.writeBuffer(&piece)
             if buffer.readableBytes >= threshold {
                 try await outbound.write(.send(buffer, then: .more))
-                buffer = allocator.buffer(capacity: 1024)
+                buffer = allocator.buffer(capacity: threshold + 16_384)
             }
         }
         defer { dependencies.metrics.fetchedBytes.increment(by: written) }
@@ -150,16 +151,18 @@ extension IMAPSession {
     /// The headers of a batch of messages in one store trip, for a FETCH that lists them.
     private func prefetchHeaders(of messages: [StoredMessage], base: MailStoreMessageReader) async throws
         -> PrefetchedMessageReader {
-        let locating = IMAPFetchResponder(encoder: encoder, reader: base)
         var requests: [MessageRangeRequest] = []
+        var summaries: [Int64: MessageSummary] = [:]
         for message in messages {
-            if let range = try await locating.headerRange(of: message) {
+            let summary = try await base.summary(of: message)
+            summaries[message.id] = summary
+            if let range = IMAPFetchResponder.headerRange(of: message, summary: summary) {
                 requests.append(MessageRangeRequest(message: message, range: range))
             }
         }
         let bytes = try await store.messageBytes(requests)
         var prefetched: [Int64: (range: Range<Int>, bytes: [UInt8])] = [:]
         for (request, octets) in zip(requests, bytes) { prefetched[request.message.id] = (request.range, octets) }
-        return PrefetchedMessageReader(base: base, prefetched: prefetched)
+        return PrefetchedMessageReader(base: base, prefetched: prefetched, summaries: summaries)
     }
 }

@@ -30,7 +30,10 @@ extension IMAPSession {
         while start < uids.count {
             let batch = Array(uids[start..<min(start + Self.fetchBatchSize, uids.count)])
             start += batch.count
-            for message in try await store.messages(mailboxID: mailboxID, uids: batch) {
+            // A key on flags, dates or sizes (SEARCH UNSEEN) needs no summaries: leave them in the database.
+            let rows = plan.needsSummaries ? try await store.messages(mailboxID: mailboxID, uids: batch)
+                                           : try await store.messagesWithoutMetadata(mailboxID: mailboxID, uids: batch)
+            for message in rows {
                 guard let number = view.sequenceNumber(ofUID: message.uid) else { continue }
                 candidates.append(IMAPSearchCandidate(sequenceNumber: number, message: message))
             }

@@ -99,7 +99,11 @@ public struct IMAPFetchResponder: Sendable {
     /// The octets of `message` that its header occupies as the client sees it (prefix included),
     /// from the summary stored at delivery; the same range the header sections are cut from.
     public func headerRange(of message: StoredMessage) async throws -> Range<Int>? {
-        let summary = try await reader.summary(of: message)
+        Self.headerRange(of: message, summary: try await reader.summary(of: message))
+    }
+
+    /// `headerRange(of:)` for a summary the caller already has.
+    public static func headerRange(of message: StoredMessage, summary: MessageSummary) -> Range<Int>? {
         let locator = IMAPSectionLocator(summary: summary, prefixLength: message.prefixLength, size: message.size)
         guard case .octets(let range) = locator.locate(IMAPSection(text: .header)) else { return nil }
         return range

@@ -55,6 +55,10 @@ public struct IMAPSearchEngine: Sendable {
         /// Only these UIDs can match (nil: any message can). The session loads just these rows:
         /// `SEARCH TEXT word` in 10,000 messages reads the few the index names.
         public let candidateUIDs: Set<UInt32>?
+
+        /// False when the stored rows alone (flags, UIDs, dates, sizes, MODSEQ) decide the
+        /// condition: the candidates may then be loaded without their summaries.
+        public var needsSummaries: Bool { condition.cost > 0 }
     }
 
     /// Compiles `key` and asks the full-text index about its BODY/TEXT strings. `*` in sequence

@@ -87,6 +87,8 @@ struct IMAPSession {
     var pending: ByteBuffer
 
     static let flushThreshold = 65_536
+    /// FETCH writes its responses in pieces of this size: one hop to the event loop per piece.
+    static let fetchFlushThreshold = 256 * 1024
 
     var configuration: IMAPServer.Configuration { dependencies.configuration }
     var store: any MailStore { dependencies.store }
@@ -318,8 +320,7 @@ struct IMAPSession {
         let generation = dependencies.hub.generation(of: selected.mailbox.id)
         guard force || generation != selected.generation || (allowExpunge && !selected.pendingExpunges.isEmpty) else { return }
         selected.generation = generation
-        let changed = try await store.messageIndex(mailboxID: selected.mailbox.id, changedSinceModSeq: selected.knownModSeq)
-        let expunged = try await store.expunged(mailboxID: selected.mailbox.id, sinceModSeq: selected.knownModSeq)
+        let (changed, expunged) = try await store.changes(mailboxID: selected.mailbox.id, sinceModSeq: selected.knownModSeq)
         let update = selected.apply(changed: changed, expunged: expunged, allowExpunge: allowExpunge)
         state = .selected(account, selected)
         queueExpunges(sequenceNumbers: update.expungedSequenceNumbers, uids: update.expungedUIDs)

@@ -9,6 +9,11 @@ import MailStore
 public protocol IMAPMessageReader: Sendable {
     /// Octets `range` of `message`, clamped to its size (an empty array past the end).
     func bytes(of message: StoredMessage, range: Range<Int>) async throws -> [UInt8]
+
+    /// What delivery computed for `message` (the extension's `decodedSummary(of:)` by default); a
+    /// requirement so a reader that already decoded it (a FETCH batch) hands it back instead of
+    /// decoding it a second time.
+    func summary(of message: StoredMessage) async throws -> MessageSummary
 }
 
 extension IMAPMessageReader {
@@ -18,6 +23,11 @@ extension IMAPMessageReader {
     /// The summary describes the *content*: its ranges do not include the prefix
     /// (`message.prefixLength` octets of Return-Path/Delivered-To added at delivery).
     public func summary(of message: StoredMessage) async throws -> MessageSummary {
+        try await decodedSummary(of: message)
+    }
+
+    /// The summary decoded from the stored metadata, or parsed from the bytes (see `summary(of:)`).
+    public func decodedSummary(of message: StoredMessage) async throws -> MessageSummary {
         if !message.metadata.isEmpty, let summary = try? MessageSummary.decode(message.metadata) {
             return summary
         }

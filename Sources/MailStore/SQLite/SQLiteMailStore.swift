@@ -47,6 +47,8 @@ public final class SQLiteMailStore: MailStore {
     /// Blocking file reads and writes of bodies run here, off the callers' executors.
     let fileQueue = DispatchQueue(label: "facteur.mailstore.files", attributes: .concurrent)
     let appendQueue: GroupCommitQueue<PreparedAppend, AppendOutcome>
+    /// Every other write goes through this one: concurrent writes share a commit.
+    let writeQueue: GroupCommitQueue<BatchedWrite, Result<any Sendable, StoreError>>
     /// How well group commit batches: transactions and requests written so far.
     public let appendStatistics = AppendStatistics()
     /// SELECT's last snapshot per mailbox, checked against the mailbox row on every use.
@@ -100,6 +102,10 @@ public final class SQLiteMailStore: MailStore {
         appendQueue = GroupCommitQueue(maxBatchRequests: configuration.maxBatchRequests) { requests in
             await writer.commit(requests)
         }
+        let committer = WriteBatchCommitter(pool: pool, broadcaster: broadcaster, blobFiles: blobFiles)
+        writeQueue = GroupCommitQueue(maxBatchRequests: configuration.maxBatchRequests) { writes in
+            await committer.commit(writes)
+        }
         logger.debug("mail store opened", metadata: ["store.path": "\(directory.path)"])
     }
 
@@ -146,11 +152,21 @@ public final class SQLiteMailStore: MailStore {
     /// Runs `body` in one IMMEDIATE transaction, then (after commit, on the writer queue)
     /// publishes its changes and removes released blob files. Not cancellable once submitted: a
     /// write either commits or fails, it is never half-abandoned by a client going away.
+    /// Concurrent writes share a transaction (WriteBatchCommitter), each in its own savepoint.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> WriteResult<T>) async throws -> T {
-        do {
-            return try await Self.performWrite(pool: pool, broadcaster: broadcaster, blobFiles: blobFiles, body)
-        } catch {
-            throw logged(StoreError(mapping: error))
+        let batched = BatchedWrite { db in
+            let result = try body(db)
+            return WriteResult<any Sendable>(value: result.value, changes: result.changes, releasedFiles: result.releasedFiles)
+        }
+        guard let outcome = await writeQueue.submit([batched]).first else {
+            throw logged(.backend("write produced no result"))
+        }
+        switch outcome {
+        case .success(let value):
+            guard let typed = value as? T else { throw logged(.backend("write produced a value of the wrong type")) }
+            return typed
+        case .failure(let error):
+            throw logged(error)
         }
     }
 
@@ -184,7 +200,7 @@ public final class SQLiteMailStore: MailStore {
     /// Unlinks files of blobs that lost their last reference, holding the write lock so no writer
     /// (of this or another process) can add a reference between the check and the unlink. A
     /// failure here leaves an orphan file, never a dangling reference.
-    private static func removeReleasedFiles(_ shas: [String], db: Database, blobFiles: BlobFileStore) {
+    static func removeReleasedFiles(_ shas: [String], db: Database, blobFiles: BlobFileStore) {
         guard !shas.isEmpty else { return }
         try? db.inTransaction(.immediate) {
             for sha in shas {

@@ -29,8 +29,17 @@ enum UIDRangeQuery {
     /// Rows of `columns` for the given UIDs of one mailbox, in UID order. Chunks follow each other
     /// in ascending UID order, so concatenating them keeps the order.
     static func fetchRows(_ db: Database, columns: String, mailboxID: MailboxID, uids: [UInt32]) throws -> [Row] {
+        try fetch(db, columns: columns, mailboxID: mailboxID, uids: uids) { $0.copy() }
+    }
+
+    /// The same rows, each handed to `transform` while the statement runs: no copy of the row.
+    /// Statements are cached by their text, so the usual shapes (one run, a few runs) are
+    /// compiled once per reader connection rather than once per command.
+    static func fetch<T>(_ db: Database, columns: String, mailboxID: MailboxID, uids: [UInt32],
+                         _ transform: (Row) throws -> T) throws -> [T] {
         let all = ranges(uids)
-        var rows: [Row] = []
+        var values: [T] = []
+        values.reserveCapacity(uids.count)
         var start = 0
         while start < all.count {
             let chunk = all[start..<min(start + rangesPerStatement, all.count)]
@@ -38,10 +47,12 @@ enum UIDRangeQuery {
             let condition = chunk.map { _ in "uid BETWEEN ? AND ?" }.joined(separator: " OR ")
             var arguments: StatementArguments = [mailboxID]
             for range in chunk { arguments += [Int64(range.lowerBound), Int64(range.upperBound)] }
-            rows += try Row.fetchAll(db, sql: """
-                SELECT \(columns) FROM messages WHERE mailbox_id = ? AND (\(condition)) ORDER BY uid
-                """, arguments: arguments)
+            let sql = "SELECT \(columns) FROM messages WHERE mailbox_id = ? AND (\(condition)) ORDER BY uid"
+            // Many-run shapes are rare and varied: cache only the small ones.
+            let statement = chunk.count <= 4 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            while let row = try rows.next() { values.append(try transform(row)) }
         }
-        return rows
+        return values
     }
 }
