@@ -9,14 +9,7 @@ import Testing
 
 @Suite struct SQLiteFullTextIndexTests {
     func withFixture(_ body: (SQLiteMailStoreFixture, MailStoreBehaviour) async throws -> Void) async throws {
-        let fixture = try SQLiteMailStoreFixture()
-        do {
-            try await body(fixture, MailStoreBehaviour(fixture: fixture))
-        } catch {
-            await fixture.tearDown()
-            throw error
-        }
-        await fixture.tearDown()
+        try await SQLiteMailStoreFixture.run(.init(), body)
     }
 
     /// The corpus, UIDs 1... in this order.

@@ -6,14 +6,7 @@ import Testing
 
 @Suite struct SQLiteMailStoreCopyStorageTests {
     func withFixture(_ body: (SQLiteMailStoreFixture, MailStoreBehaviour) async throws -> Void) async throws {
-        let fixture = try SQLiteMailStoreFixture()
-        do {
-            try await body(fixture, MailStoreBehaviour(fixture: fixture))
-        } catch {
-            await fixture.tearDown()
-            throw error
-        }
-        await fixture.tearDown()
+        try await SQLiteMailStoreFixture.run(.init(), body)
     }
 
     /// Copies add references, moves carry theirs, and the file goes only with the last reference.

@@ -15,6 +15,20 @@ final class SQLiteMailStoreFixture: MailStoreFixture {
                                           configuration: configuration)
     }
 
+    /// Runs `body` on a fresh store with the shared behaviour helpers and removes the store
+    /// afterwards, whether `body` failed or not: what every SQLite-specific suite starts with.
+    static func run(_ configuration: SQLiteMailStore.Configuration = .init(),
+                    _ body: (SQLiteMailStoreFixture, MailStoreBehaviour) async throws -> Void) async throws {
+        let fixture = try SQLiteMailStoreFixture(configuration: configuration)
+        do {
+            try await body(fixture, MailStoreBehaviour(fixture: fixture))
+        } catch {
+            await fixture.tearDown()
+            throw error
+        }
+        await fixture.tearDown()
+    }
+
     func reopen() async throws -> any MailStore {
         try SQLiteMailStore(directory: directory, logger: Logger(label: "test.mailstore.second"))
     }

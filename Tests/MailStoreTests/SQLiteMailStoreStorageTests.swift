@@ -8,14 +8,7 @@ import Testing
 @Suite struct SQLiteMailStoreStorageTests {
     func withFixture(_ configuration: SQLiteMailStore.Configuration = .init(),
                      _ body: (SQLiteMailStoreFixture, MailStoreBehaviour) async throws -> Void) async throws {
-        let fixture = try SQLiteMailStoreFixture(configuration: configuration)
-        do {
-            try await body(fixture, MailStoreBehaviour(fixture: fixture))
-        } catch {
-            await fixture.tearDown()
-            throw error
-        }
-        await fixture.tearDown()
+        try await SQLiteMailStoreFixture.run(configuration, body)
     }
 
     @Test func databaseIsDurableWALWithForeignKeys() async throws {

@@ -6,14 +6,7 @@ import Testing
 @Suite struct SQLiteOutboundQueueTests {
     /// Runs `body` on a fresh store and removes it afterwards, failed or not.
     private func withFixture(_ body: (SQLiteMailStoreFixture) async throws -> Void) async throws {
-        let fixture = try SQLiteMailStoreFixture()
-        do {
-            try await body(fixture)
-        } catch {
-            await fixture.tearDown()
-            throw error
-        }
-        await fixture.tearDown()
+        try await SQLiteMailStoreFixture.run(.init()) { fixture, _ in try await body(fixture) }
     }
 
     @Test func enqueueListReadAndRemove() async throws {

@@ -6,14 +6,7 @@ import Testing
 
 @Suite struct SQLiteWriteBatchTests {
     func withFixture(_ body: (SQLiteMailStoreFixture, MailStoreBehaviour) async throws -> Void) async throws {
-        let fixture = try SQLiteMailStoreFixture()
-        do {
-            try await body(fixture, MailStoreBehaviour(fixture: fixture))
-        } catch {
-            await fixture.tearDown()
-            throw error
-        }
-        await fixture.tearDown()
+        try await SQLiteMailStoreFixture.run(.init(), body)
     }
 
     @Test func concurrentWritesCommitEachAndAFailingOneFailsAlone() async throws {
