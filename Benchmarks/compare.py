@@ -25,6 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from cpu_usage import CPUAccount  # noqa: E402
 import delivery_latency  # noqa: E402
 import imap_idle_memory  # noqa: E402
 import imap_large_mailbox  # noqa: E402
@@ -158,13 +159,16 @@ def scenario_lmtp(facteur: Facteur, dovecot: Dovecot | None, skip: dict, args) -
     ]
 
 
-def pop3_download(port: int, label: str) -> dict:
+def pop3_download(port: int, label: str, cpu: CPUAccount | None = None) -> dict:
+    before = cpu.usage() if cpu else None
     output = subprocess.run([sys.executable, str(HERE / "pop3_download.py"), "--port", str(port), "--user", POP_USER,
                              "--password", PASSWORD, "--runs", "1", "--label", label, "--json"],
                             capture_output=True, text=True, timeout=300)
     if not output.stdout.strip():
         raise RuntimeError(f"pop3_download.py failed: {output.stderr.strip()[-800:]}")
     run = json.loads(output.stdout)["runs"][0]
+    after = cpu.usage() if cpu else None
+    run["cpu_s"] = after - before if before is not None and after is not None else "n/a"
     log(f"  {label}: {run['messages']} messages, {run['bytes'] / 1e6:.1f} MB in {run['seconds']:.2f}s, "
         f"small RETR {run['small_retr_median_ms']:.2f} ms ({run['size_mismatches']} size mismatches)")
     if run["size_mismatches"]:
@@ -181,9 +185,9 @@ def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus:
         pop3_download(dovecot.pop3_port, "dovecot pop3 warm-up")
     ours, theirs = [], []
     for run in range(args.pop3_runs):
-        ours.append(pop3_download(facteur.ports["pop3"], f"facteur pop3 #{run + 1}"))
+        ours.append(pop3_download(facteur.ports["pop3"], f"facteur pop3 #{run + 1}", facteur.cpu))
         if dovecot is not None:
-            theirs.append(pop3_download(dovecot.pop3_port, f"dovecot pop3 #{run + 1}"))
+            theirs.append(pop3_download(dovecot.pop3_port, f"dovecot pop3 #{run + 1}", dovecot.cpu))
     peer = skip.get("dovecot")
     megabytes = ours[0]["bytes"] / 1e6
     return [
@@ -193,7 +197,15 @@ def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus:
             peer or (theirs[0]["bytes"] / 1e6) / median_of(theirs, "seconds"), "MB/s", True),
         Row("pop3-download RETR round trip, messages < 16 KB (median)", median_of(ours, "small_retr_median_ms"),
             peer or median_of(theirs, "small_retr_median_ms"), "ms", False),
+        Row("pop3-download server CPU per download (median)", cpu_median(ours),
+            peer or cpu_median(theirs), "s", False),
     ]
+
+
+def cpu_median(runs: list[dict]):
+    """The median CPU seconds of the runs, or n/a when the CPU could not be counted."""
+    values = [run["cpu_s"] for run in runs if isinstance(run.get("cpu_s"), (int, float))]
+    return statistics.median(values) if values else "n/a"
 
 
 def imap_large(port: int, label: str) -> dict:
@@ -314,8 +326,12 @@ def scenario_latency(facteur: Facteur, postfix: Postfix | None, dovecot: Dovecot
     return rows
 
 
-def mix_run(port: int, label: str, args, tls: bool) -> dict:
+def mix_run(port: int, label: str, args, tls: bool, cpu: CPUAccount | None = None) -> dict:
+    before = cpu.usage() if cpu else None
     result = imap_mix.run("127.0.0.1", port, MIX_USER_PATTERN, PASSWORD, args.mix_clients, args.mix_seconds, tls=tls)
+    after = cpu.usage() if cpu else None
+    result["cpu_ms_per_op"] = ((after - before) * 1000 / result["operations"]
+                               if before is not None and after is not None and result["operations"] else "n/a")
     worst = max(result["commands"].items(), key=lambda item: item[1]["p99_ms"] if item[1]["count"] else 0)
     log(f"  {label}: {result['operations']} operations in {result['seconds']:.1f}s = {result['ops_per_s']:.0f} ops/s, "
         f"worst p99 {worst[0]} {worst[1]['p99_ms']:.1f} ms, {len(result['errors'])} client errors")
@@ -330,12 +346,17 @@ def scenario_imap_mix(facteur: Facteur, dovecot: Dovecot | None, skip: dict, arg
     peer = skip.get("dovecot")
     rows = []
     for tls, mode in ((False, "plain"), (True, "TLS")):
-        ours = mix_run(facteur.ports["imaps" if tls else "imap"], f"facteur imap-mix {mode}", args, tls)
+        ours = mix_run(facteur.ports["imaps" if tls else "imap"], f"facteur imap-mix {mode}", args, tls, facteur.cpu)
         theirs = None
         if dovecot is not None:
-            theirs = mix_run(dovecot.imaps_port if tls else dovecot.imap_port, f"dovecot imap-mix {mode}", args, tls)
+            theirs = mix_run(dovecot.imaps_port if tls else dovecot.imap_port, f"dovecot imap-mix {mode}", args, tls,
+                             dovecot.cpu)
         rows.append(Row(f"imap-mix ops/s ({args.mix_clients} clients, {mode})", ours["ops_per_s"],
                         peer or theirs["ops_per_s"], "ops/s", True))
+        rows.append(Row(f"imap-mix server CPU per operation ({mode})", ours["cpu_ms_per_op"],
+                        peer or theirs["cpu_ms_per_op"], "ms", False,
+                        "CPU time of the server's whole process tree (a cgroup) / operations: steadier than "
+                        "ops/s on a busy machine" if mode == "plain" else ""))
         for command in imap_mix.COMMANDS:
             rows.append(Row(f"imap-mix {mode} p99 {command}", ours["commands"][command]["p99_ms"],
                             peer or theirs["commands"][command]["p99_ms"], "ms", False))
@@ -523,6 +544,8 @@ def main():
             log(f"facteur import --format mbox: {len(mix_users)} x {len(mix_messages)} messages for imap-mix in "
                 f"{time.monotonic() - start:.2f}s")
         facteur.start()
+        facteur.cpu = CPUAccount("facteur")
+        facteur.cpu.add_tree(facteur.process.pid)
         log(f"facteur up: {facteur.ports}")
 
         if shutil.which("dovecot") is None:
@@ -537,6 +560,8 @@ def main():
                 dovecot.write_maildir(IMAP_USER, imap_messages)
                 dovecot.write_maildir(IDLE_USER, messages)
                 dovecot.start()
+                dovecot.cpu = CPUAccount("dovecot")
+                dovecot.cpu.add_tree(dovecot.process.pid)
                 log(f"dovecot up: pop3 {dovecot.pop3_port}, lmtp {dovecot.lmtp_port}")
             except Exception as error:
                 skip["dovecot"] = f"skipped: dovecot did not start ({str(error)[:200]})"
@@ -593,6 +618,8 @@ def main():
                     log(f"stopped {type(server).__name__} in {time.monotonic() - stop_start:.1f}s")
                 except Exception as error:
                     log(f"stopping {type(server).__name__}: {error}")
+                if getattr(server, "cpu", None) is not None:
+                    server.cpu.close()
 
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     notes = [f"- {row.scenario}: {row.note}" for row in rows if row.note]

@@ -41,6 +41,8 @@ def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = 
 class Facteur:
     """The release binary with a config in its own directory; FACTEUR_LOG_LEVEL=notice."""
 
+    cpu = None  # a cpu_usage.CPUAccount once compare.py has started it
+
     def __init__(self, binary: str, root: Path):
         self.binary, self.root = binary, root
         root.mkdir(parents=True, exist_ok=True)
@@ -93,6 +95,8 @@ class Dovecot:
     """A private Dovecot: POP3 + LMTP on 127.0.0.1, Maildir under root/mail, mail_fsync = always,
     users from a passwd-file with the same passwords as Facteur. Mail is owned by the 'mail' user;
     the internal and login users are the ones Debian's package creates."""
+
+    cpu = None  # a cpu_usage.CPUAccount once compare.py has started it
 
     def __init__(self, root: Path, users: list[str], imap: bool = False, hibernate: bool = False):
         self.root = root
