@@ -553,7 +553,7 @@ def main():
         else:
             try:
                 dovecot = Dovecot(work / "dovecot", LOAD_USERS + [POP_USER, IMAP_USER, IDLE_USER] + extra_users,
-                                  imap=True, hibernate=True)
+                                  imap=True, hibernate=True, password_hash=facteur.password_hash(POP_USER))
                 for user in mix_users:
                     dovecot.write_maildir(user, mix_messages)
                 dovecot.write_maildir(POP_USER, messages)

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import socket
 import subprocess
 import time
@@ -70,6 +71,15 @@ class Facteur:
     def add_user(self, address: str):
         self.cli("user", "add", address, "--password-stdin", stdin=PASSWORD + "\n")
 
+    def password_hash(self, address: str) -> str:
+        """The Argon2id string Facteur stored for `address` (same password and cost for the peer)."""
+        database = sqlite3.connect(f"file:{self.root / 'data' / 'facteur.sqlite'}?mode=ro", uri=True)
+        try:
+            return database.execute("SELECT password_hash FROM accounts WHERE address_key = ?",
+                                    (address.lower(),)).fetchone()[0]
+        finally:
+            database.close()
+
     def start(self):
         log = open(self.log, "ab")
         self.process = subprocess.Popen([self.binary, "serve", "--config", str(self.config)], env=self.env,
@@ -98,7 +108,8 @@ class Dovecot:
 
     cpu = None  # a cpu_usage.CPUAccount once compare.py has started it
 
-    def __init__(self, root: Path, users: list[str], imap: bool = False, hibernate: bool = False):
+    def __init__(self, root: Path, users: list[str], imap: bool = False, hibernate: bool = False,
+                 password_hash: str | None = None):
         self.root = root
         for sub in ("run", "state", "mail"):
             (root / sub).mkdir(parents=True, exist_ok=True)
@@ -106,7 +117,10 @@ class Dovecot:
         # IMAP (imap=True): plain IMAP with STARTTLS and implicit-TLS IMAPS on their own free ports.
         self.imap_port = self.imaps_port = None
         self.log = root / "dovecot.log"
-        (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{PASSWORD}::::::\n" for u in users))
+        # password_hash: an Argon2id string (Facteur's own, `Facteur.password_hash`) so a login costs
+        # both servers the same hashing; without it the password is stored as PLAIN.
+        secret = f"{{ARGON2ID}}{password_hash}" if password_hash else f"{{PLAIN}}{PASSWORD}"
+        (root / "passwd").write_text("".join(f"{u}:{secret}::::::\n" for u in users))
         self.conf = root / "dovecot.conf"
         self.conf.write_text(f"""
 base_dir = {root}/run
