@@ -39,13 +39,20 @@ public struct IMAPFetchResponder: Sendable {
         }
 
         // message-data    = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))  (RFC 9051 §9)
-        var buffer = ByteBuffer()
-        buffer.writeString("* \(sequenceNumber) FETCH (")
+        // One allocation that holds a typical message-list line (UID FLAGS SIZE DATE ENVELOPE).
+        var buffer = Self.allocator.buffer(capacity: 768)
+        var head: [UInt8] = [UInt8(ascii: "*"), UInt8(ascii: " ")]
+        IMAPResponseEncoder.appendDecimal(UInt64(sequenceNumber), to: &head)
+        head.append(contentsOf: Self.fetchOpen)
+        buffer.writeBytes(head)
         for (index, item) in planned.enumerated() {
-            if index > 0 { buffer.writeString(" ") }
+            if index > 0 { buffer.writeStaticString(" ") }
             switch item {
             case .ready(let fetchItem):
                 encoder.writeFetchItem(fetchItem, into: &buffer)
+            case .storedEnvelope(let envelope):
+                buffer.writeStaticString("ENVELOPE ")
+                encoder.writeEnvelope(stored: envelope, into: &buffer)
             case .streamedOctets(let name, let range):
                 name.write(into: &buffer)
                 encoder.writeLiteralHeader(octets: range.count, binary: false, into: &buffer)
@@ -118,11 +125,16 @@ public struct IMAPFetchResponder: Sendable {
         return "M" + digits.lowercased()
     }
 
+    private static let allocator = ByteBufferAllocator()
+    private static let fetchOpen: [UInt8] = Array(" FETCH (".utf8)
+
     // MARK: - Planning
 
     /// One item of the response, with everything known that its header needs.
     private enum PlannedItem {
         case ready(IMAPFetchItem)
+        /// ENVELOPE from the stored form, written without an `IMAPEnvelope` copy.
+        case storedEnvelope(MailMessage.Envelope)
         /// Stored octets sent as they are, larger than `chunkSize`.
         case streamedOctets(IMAPFetchDataItemName, Range<Int>)
         case streamedBinary(StreamedBinary)
@@ -156,6 +168,12 @@ public struct IMAPFetchResponder: Sendable {
             cached = locator
             return locator
         }
+
+        /// The envelope alone, unless the whole summary is already at hand.
+        func envelope() async throws -> MailMessage.Envelope {
+            if let cached { return cached.summary.envelope }
+            return try await reader.envelope(of: message)
+        }
     }
 
     private func plan(_ attribute: IMAPFetchAttribute, context: inout Context) async throws -> PlannedItem {
@@ -172,7 +190,7 @@ public struct IMAPFetchResponder: Sendable {
         case .threadID: return .ready(.threadID(nil))   // todo(rfc): RFC 8474 §5.2 threads are not computed yet
         case .saveDate: return .ready(.saveDate(IMAPDateTime(utc: message.saveDate)))  // RFC 8514 §3
         case .envelope:
-            return .ready(.envelope(IMAPEnvelope(try await context.locator().summary.envelope)))
+            return .storedEnvelope(try await context.envelope())
         case .body:
             return .ready(.body(IMAPBodyStructure(try await context.locator().summary.bodyStructure, extensible: false)))
         case .bodyStructure:

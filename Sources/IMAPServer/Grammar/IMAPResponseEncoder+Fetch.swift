@@ -17,9 +17,19 @@ extension IMAPResponseEncoder {
         case .flags(let flags):
             buffer.writeString("FLAGS ")
             writeFlags(flags, into: &buffer)
-        case .uid(let uid): buffer.writeString("UID \(uid)")
-        case .internalDate(let date): buffer.writeString("INTERNALDATE \"\(date)\"")
-        case .rfc822Size(let size): buffer.writeString("RFC822.SIZE \(size)")
+        // The per-message items of a message list are built in a small array and copied once.
+        case .uid(let uid):
+            var bytes = Self.uidPrefix
+            Self.appendDecimal(UInt64(uid), to: &bytes)
+            buffer.writeBytes(bytes)
+        case .internalDate(let date):
+            var bytes = Self.internalDatePrefix
+            date.appendQuoted(to: &bytes)
+            buffer.writeBytes(bytes)
+        case .rfc822Size(let size):
+            var bytes = Self.sizePrefix
+            Self.appendDecimal(size, to: &bytes)
+            buffer.writeBytes(bytes)
         case .envelope(let envelope):
             buffer.writeString("ENVELOPE ")
             writeEnvelope(envelope, into: &buffer)
@@ -70,6 +80,10 @@ extension IMAPResponseEncoder {
             writeNString(text, into: &buffer)
         }
     }
+
+    private static let uidPrefix: [UInt8] = Array("UID ".utf8)
+    private static let internalDatePrefix: [UInt8] = Array("INTERNALDATE ".utf8)
+    private static let sizePrefix: [UInt8] = Array("RFC822.SIZE ".utf8)
 
     /// Message content is always a literal, even when short and plain: RFC 9051 allows a quoted
     /// string, but many clients (Python's imaplib among them) only look for message data in

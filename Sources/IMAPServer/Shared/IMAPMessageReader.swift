@@ -14,6 +14,10 @@ public protocol IMAPMessageReader: Sendable {
     /// requirement so a reader that already decoded it (a FETCH batch) hands it back instead of
     /// decoding it a second time.
     func summary(of message: StoredMessage) async throws -> MessageSummary
+
+    /// The envelope delivery computed for `message` (`decodedEnvelope(of:)` by default): FETCH
+    /// ENVELOPE without decoding the rest of the summary.
+    func envelope(of message: StoredMessage) async throws -> Envelope
 }
 
 extension IMAPMessageReader {
@@ -24,6 +28,19 @@ extension IMAPMessageReader {
     /// (`message.prefixLength` octets of Return-Path/Delivered-To added at delivery).
     public func summary(of message: StoredMessage) async throws -> MessageSummary {
         try await decodedSummary(of: message)
+    }
+
+    public func envelope(of message: StoredMessage) async throws -> Envelope {
+        try await decodedEnvelope(of: message)
+    }
+
+    /// Only the envelope of the stored metadata; anything unreadable falls back to `summary(of:)`,
+    /// so the answer is the one a whole summary would give.
+    public func decodedEnvelope(of message: StoredMessage) async throws -> Envelope {
+        if !message.metadata.isEmpty, let envelope = try? MessageSummary.decodeEnvelope(message.metadata) {
+            return envelope
+        }
+        return try await summary(of: message).envelope
     }
 
     /// The summary decoded from the stored metadata, or parsed from the bytes (see `summary(of:)`).

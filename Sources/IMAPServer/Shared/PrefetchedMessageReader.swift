@@ -19,6 +19,11 @@ struct PrefetchedMessageReader: IMAPMessageReader {
         return try await base.summary(of: message)
     }
 
+    func envelope(of message: StoredMessage) async throws -> Envelope {
+        if let summary = summaries[message.id] { return summary.envelope }
+        return try await base.envelope(of: message)
+    }
+
     func bytes(of message: StoredMessage, range: Range<Int>) async throws -> [UInt8] {
         if let ahead = prefetched[message.id], ahead.range.lowerBound <= range.lowerBound,
            range.upperBound <= ahead.range.upperBound, ahead.bytes.count == ahead.range.count {

@@ -68,6 +68,33 @@ extension MessageSummary {
     }
 }
 
+extension MessageSummary {
+    /// Only the envelope of a stored summary: FETCH ENVELOPE of a large mailbox needs nothing else,
+    /// and the MIME tree and search text after it cost more to decode than the envelope itself.
+    /// JSON rows (version 1) are decoded whole. Throws as `decode` does on a truncated envelope;
+    /// damage after the envelope goes unnoticed here (a full `decode` still reports it).
+    public static func decodeEnvelope(_ data: Data) throws -> Envelope {
+        guard let first = data.first else { throw SummaryDecodingError.truncated }
+        if first == UInt8(ascii: "{") { return try decode(data).envelope }
+        return try data.withUnsafeBytes { raw in
+            try raw.withMemoryRebound(to: UInt8.self) { try decodeBinaryEnvelope($0) }
+        }
+    }
+
+    static func decodeBinaryEnvelope(_ bytes: UnsafeBufferPointer<UInt8>) throws(SummaryDecodingError) -> Envelope {
+        var reader = SummaryReader(bytes)
+        let version = try reader.byte()
+        guard version == binaryVersion || version == 2 else {
+            throw .malformed(version > binaryVersion ? "summary format \(version) is newer than this build"
+                                                     : "unknown summary format \(version)")
+        }
+        _ = try reader.int()            // headerLength
+        _ = try reader.int()            // totalSize
+        try reader.skipOptionalString() // preview
+        return try reader.envelope()
+    }
+}
+
 extension SummaryWriter {
     mutating func write(_ envelope: Envelope) {
         optionalString(envelope.date)

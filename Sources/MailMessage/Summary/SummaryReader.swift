@@ -76,6 +76,14 @@ struct SummaryReader {
         return try utf8(length: Int(marker - 1))
     }
 
+    /// Steps over an optional string without building it.
+    mutating func skipOptionalString() throws(SummaryDecodingError) {
+        let marker = try varint()
+        guard marker != 0 else { return }
+        guard marker - 1 <= UInt64(remaining) else { throw .truncated }
+        position += Int(marker - 1)
+    }
+
     mutating func fixed64() throws(SummaryDecodingError) -> UInt64 {
         guard remaining >= 8 else { throw .truncated }
         var value: UInt64 = 0
