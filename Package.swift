@@ -117,7 +117,9 @@ let package = Package(
 
         // Shared by the protocol servers' test targets (not a test target itself).
         .target(name: "NetworkTestSupport", dependencies: [
+            "MailStore", "Auth",   // the protocol servers' shared store fixture
             .product(name: "Crypto", package: "swift-crypto"),   // the SCRAM test client's HMAC
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
