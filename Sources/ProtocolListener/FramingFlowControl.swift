@@ -20,12 +20,12 @@ import NIOSSL
 /// read, timers) and the pipeline steps that go with it. `Frame` is the handler's InboundOut.
 ///
 /// ```swift
-/// private let flow = FramingFlowControl<POP3InboundFrame>(timedOut: .timedOut, shutdown: .shutdown)
+/// private let flow = FramingFlowControl<POP3InboundFrame>()
 /// func read(context: ChannelHandlerContext) {
 ///     flow.read(context: context, buffered: buffer.readableBytes, limit: 16_384)
 /// }
 /// ```
-public final class FramingFlowControl<Frame> {
+public final class FramingFlowControl<Frame: FramingSignalFrame> {
     /// Waiting for the session's answer; starts paused until the greeting is written.
     public private(set) var paused = true
     /// The last words are on their way, or the connection is gone: no more frames.
@@ -38,15 +38,8 @@ public final class FramingFlowControl<Frame> {
     private var readPending = false
     private var timer: Scheduled<Void>?
     private var closeTimer: Scheduled<Void>?
-    private let timedOutFrame: Frame
-    private let shutdownFrame: Frame
 
-    /// `timedOut` and `shutdown`: the protocol's frames for "the client was silent too long" and
-    /// "the server is shutting down", which the session answers with its goodbye.
-    public init(timedOut: Frame, shutdown: Frame) {
-        self.timedOutFrame = timedOut
-        self.shutdownFrame = shutdown
-    }
+    public init() {}
 
     // MARK: Frames
 
@@ -77,7 +70,7 @@ public final class FramingFlowControl<Frame> {
     public func shutdownRequested(context: ChannelHandlerContext, deliverableNow: Bool = true) {
         if closing { return }
         if !paused && deliverableNow {
-            emit(shutdownFrame, context: context)
+            emit(.shutdown, context: context)
         } else {
             shutdownPending = true
         }
@@ -88,7 +81,7 @@ public final class FramingFlowControl<Frame> {
     public func deliverPendingShutdown(context: ChannelHandlerContext, deliverableNow: Bool = true) -> Bool {
         guard shutdownPending, deliverableNow else { return false }
         shutdownPending = false
-        emit(shutdownFrame, context: context)
+        emit(.shutdown, context: context)
         return true
     }
 
@@ -187,7 +180,7 @@ public final class FramingFlowControl<Frame> {
             if closeIfStillPaused && flow.paused {
                 context.close(promise: nil)
             } else if !flow.paused && !flow.closing {
-                flow.emit(flow.timedOutFrame, context: context)
+                flow.emit(.timedOut, context: context)
             }
         }
     }

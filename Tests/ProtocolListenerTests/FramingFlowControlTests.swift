@@ -3,10 +3,14 @@ import NIOEmbedded
 import ProtocolListener
 import Testing
 
+private enum TestFrame: FramingSignalFrame, Equatable {
+    case timedOut, shutdown
+}
+
 /// Owns a flow control the way a framing handler does; the tests drive it through its context.
 private final class FlowOwner: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    let flow = FramingFlowControl<String>(timedOut: "timed out", shutdown: "shutdown")
+    let flow = FramingFlowControl<TestFrame>()
     var context: ChannelHandlerContext?
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -48,14 +52,14 @@ private final class ReadCounter: ChannelOutboundHandler {
         #expect(flow.paused)   // until the greeting is written
         flow.armTimer(in: .seconds(5), context: harness.context)
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(5))
-        #expect(try harness.channel.readInbound(as: String.self) == nil)   // paused: the session works
+        #expect(try harness.channel.readInbound(as: TestFrame.self) == nil)   // paused: the session works
 
         flow.resume()
         flow.armTimer(in: .seconds(5), context: harness.context)
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(4))
-        #expect(try harness.channel.readInbound(as: String.self) == nil)
+        #expect(try harness.channel.readInbound(as: TestFrame.self) == nil)
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
-        #expect(try harness.channel.readInbound(as: String.self) == "timed out")
+        #expect(try harness.channel.readInbound(as: TestFrame.self) == .timedOut)
         #expect(flow.paused)
         #expect(!flow.isTimerArmed)
     }
@@ -64,10 +68,10 @@ private final class ReadCounter: ChannelOutboundHandler {
         let harness = try Harness()
         let flow = harness.owner.flow
         flow.shutdownRequested(context: harness.context)
-        #expect(try harness.channel.readInbound(as: String.self) == nil)
+        #expect(try harness.channel.readInbound(as: TestFrame.self) == nil)
         flow.resume()
         #expect(flow.deliverPendingShutdown(context: harness.context))
-        #expect(try harness.channel.readInbound(as: String.self) == "shutdown")
+        #expect(try harness.channel.readInbound(as: TestFrame.self) == .shutdown)
         flow.resume()
         #expect(!flow.deliverPendingShutdown(context: harness.context))   // delivered once
     }
@@ -95,7 +99,7 @@ private final class ReadCounter: ChannelOutboundHandler {
         #expect(!harness.channel.isActive)
         #expect(flow.closing)
         flow.shutdownRequested(context: harness.context)
-        #expect(try harness.channel.readInbound(as: String.self) == nil)
+        #expect(try harness.channel.readInbound(as: TestFrame.self) == nil)
     }
 
     @Test func aHandshakeThatNeverEndsClosesTheConnection() throws {
@@ -104,7 +108,7 @@ private final class ReadCounter: ChannelOutboundHandler {
         flow.armTimer(in: .seconds(3), context: harness.context, closeIfStillPaused: true)
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(3))
         #expect(!harness.channel.isActive)
-        #expect(try harness.channel.readInbound(as: String.self) == nil)
+        #expect(try harness.channel.readInbound(as: TestFrame.self) == nil)
     }
 
     @Test func startTLSWithoutAContextCloses() throws {

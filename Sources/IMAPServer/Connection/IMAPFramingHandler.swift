@@ -50,7 +50,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var autologout: TimeAmount
     /// Received bytes the framer has not consumed yet.
     private var buffer = ByteBuffer()
-    private let flow = FramingFlowControl<IMAPInboundFrame>(timedOut: .timedOut, shutdown: .shutdown)
+    private let flow = FramingFlowControl<IMAPInboundFrame>()
     /// The session resumed with `.idle` and has not left IDLE since.
     private var idling = false
     /// NOTIFY is on: change signals are delivered whenever the session waits, as during IDLE.
@@ -238,3 +238,6 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         flow.armTimer(in: autologout, context: context)
     }
 }
+
+/// The frame's own `timedOut` and `shutdown` cases are what `FramingFlowControl` sends.
+extension IMAPInboundFrame: FramingSignalFrame {}

@@ -35,7 +35,7 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
     private let configuration: Configuration
     private var buffer = ByteBuffer()
     private var framer: ManageSieveFramer
-    private let flow = FramingFlowControl<ManageSieveInboundFrame>(timedOut: .timedOut, shutdown: .shutdown)
+    private let flow = FramingFlowControl<ManageSieveInboundFrame>()
     /// Set by `.setAuthenticated`: picks which timeout the inactivity timer uses.
     private var authenticated = false
     /// After an unrecoverable framing error nothing more is read.
@@ -157,3 +157,6 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
         flow.armTimer(in: timeout, context: context)
     }
 }
+
+/// The frame's own `timedOut` and `shutdown` cases are what `FramingFlowControl` sends.
+extension ManageSieveInboundFrame: FramingSignalFrame {}

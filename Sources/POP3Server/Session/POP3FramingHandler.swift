@@ -38,7 +38,7 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var buffer = ByteBuffer()
     private var framer = LineFramer()
     private var lineLimit: Int
-    private let flow = FramingFlowControl<POP3InboundFrame>(timedOut: .timedOut, shutdown: .shutdown)
+    private let flow = FramingFlowControl<POP3InboundFrame>()
     /// Set by `POP3LoggedInEvent`: the autologout timer replaces the pre-login one.
     private var loggedIn = false
 
@@ -159,3 +159,6 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         flow.armTimer(in: timeout, context: context)
     }
 }
+
+/// The frame's own `timedOut` and `shutdown` cases are what `FramingFlowControl` sends.
+extension POP3InboundFrame: FramingSignalFrame {}

@@ -42,7 +42,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// RFC 5321 §4.5.3.1.4 overflow: bounded lines, resynchronising at the next LF.
     private var framer = LineFramer()
     private var mode = Mode.command
-    private let flow = FramingFlowControl<SMTPInboundFrame>(timedOut: .timedOut, shutdown: .shutdown)
+    private let flow = FramingFlowControl<SMTPInboundFrame>()
     /// TLS is (being) negotiated in front of us; report it with the first decrypted bytes.
     private var tlsReportPending: Bool
 
@@ -217,3 +217,6 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         flow.armTimer(in: delay, context: context, closeIfStillPaused: force)
     }
 }
+
+/// The frame's own `timedOut` and `shutdown` cases are what `FramingFlowControl` sends.
+extension SMTPInboundFrame: FramingSignalFrame {}
