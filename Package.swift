@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "ProtocolListener", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SMTPServer", dependencies: [
@@ -116,7 +117,9 @@ let package = Package(
 
         // Shared by the protocol servers' test targets (not a test target itself).
         .target(name: "NetworkTestSupport", dependencies: [
+            "MailStore", "Auth",   // the protocol servers' shared store fixture
             .product(name: "Crypto", package: "swift-crypto"),   // the SCRAM test client's HMAC
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -125,8 +128,9 @@ let package = Package(
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "ProtocolListenerTests", dependencies: [
-            "ProtocolListener",
+            "ProtocolListener", "NetworkTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

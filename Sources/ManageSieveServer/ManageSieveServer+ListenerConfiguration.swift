@@ -8,8 +8,9 @@ extension ManageSieveServer.Configuration {
     /// Bind address, shutdown grace and connection limits for `ProtocolListener`. A refused client
     /// reads `BYE (TRYLATER) "…"` in place of the capability greeting (RFC 5804 §1.3, §1.7).
     var listenerConfiguration: ProtocolListener<ManageSieveInboundFrame, ManageSieveOutboundInstruction>.Configuration {
-        .init(name: listenerName, host: host, port: port, shutdownGracePeriod: shutdownGracePeriod,
-              connectionLimits: connectionLimits,
-              busyGreeting: Array("BYE (TRYLATER) \"Too many connections, try again later\"\r\n".utf8))
+        // No implicit-TLS port exists for ManageSieve (RFC 5804 §2.2: STARTTLS only).
+        .lineServer(name: listenerName, host: host, port: port, shutdownGracePeriod: shutdownGracePeriod,
+                    connectionLimits: connectionLimits,
+                    busyLine: "BYE (TRYLATER) \"Too many connections, try again later\"", implicitTLS: nil)
     }
 }

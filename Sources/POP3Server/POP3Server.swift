@@ -51,15 +51,11 @@ public final class POP3Server: Sendable {
             throttle: loginThrottle)
         // The closures capture values, not `self`: the listener is owned by `self`.
         self.listener = ProtocolListener(
-            configuration: .init(name: configuration.listenerName, host: configuration.host,
-                                 port: configuration.port, shutdownGracePeriod: configuration.shutdownGracePeriod,
-                                 connectionLimits: configuration.connectionLimits,
-                                 busyGreeting: Array("-ERR [SYS/TEMP] Too many connections, try again later\r\n".utf8),
-                                 rejectionPipeline: { channel in
-                                     if configuration.implicitTLS, let tlsContext = configuration.tlsContext {
-                                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
-                                     }
-                                 }),
+            configuration: .lineServer(
+                name: configuration.listenerName, host: configuration.host, port: configuration.port,
+                shutdownGracePeriod: configuration.shutdownGracePeriod, connectionLimits: configuration.connectionLimits,
+                busyLine: "-ERR [SYS/TEMP] Too many connections, try again later",
+                implicitTLS: configuration.implicitTLS ? configuration.tlsContext : nil),
             logger: logger, eventLoopGroup: eventLoopGroup,
             childPipeline: { channel in try POP3Server.addChildHandlers(to: channel, configuration: configuration) },
             shutdownEvent: POP3ShutdownEvent(),
@@ -96,10 +92,8 @@ public final class POP3Server: Sendable {
         // read, so the socket idled meanwhile. Still bounded: about 2 MiB queued per connection.
         try channel.syncOptions?.setOption(.writeBufferWaterMark,
                                           value: .init(low: 512 * 1024, high: 2 * 1024 * 1024))
+        try ImplicitTLS.addServerHandler(configuration.implicitTLS ? configuration.tlsContext : nil, to: channel)
         let sync = channel.pipeline.syncOperations
-        if configuration.implicitTLS, let tlsContext = configuration.tlsContext {
-            try sync.addHandler(NIOSSLServerHandler(context: tlsContext))
-        }
         try sync.addHandler(POP3FramingHandler(configuration: framing))
         // A client that stops reading in the middle of a RETR is disconnected after 5 minutes.
         try sync.addHandler(WriteStallTimeoutHandler(timeout: .minutes(5)))

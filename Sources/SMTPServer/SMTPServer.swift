@@ -31,16 +31,12 @@ public final class SMTPServer: Sendable {
         let metrics = SMTPMetrics(listener: configuration.kind, factory: metricsFactory)
         // The closures capture values, not `self`: the listener is owned by `self`.
         self.listener = ProtocolListener(
-            configuration: .init(name: configuration.kind.rawValue, host: configuration.host,
-                                 port: configuration.port, shutdownGracePeriod: configuration.shutdownGracePeriod,
-                                 connectionLimits: configuration.connectionLimits,
-                                 // RFC 5321 §3.1: a server that cannot serve may answer 421 in place of 220.
-                                 busyGreeting: Array("421 4.7.0 \(configuration.hostname) Too many connections, try again later\r\n".utf8),
-                                 rejectionPipeline: { channel in
-                                     if configuration.implicitTLS, let tlsContext = configuration.tlsContext {
-                                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
-                                     }
-                                 }),
+            configuration: .lineServer(
+                name: configuration.kind.rawValue, host: configuration.host, port: configuration.port,
+                shutdownGracePeriod: configuration.shutdownGracePeriod, connectionLimits: configuration.connectionLimits,
+                // RFC 5321 §3.1: a server that cannot serve may answer 421 in place of 220.
+                busyLine: "421 4.7.0 \(configuration.hostname) Too many connections, try again later",
+                implicitTLS: configuration.implicitTLS ? configuration.tlsContext : nil),
             logger: logger, eventLoopGroup: eventLoopGroup,
             childPipeline: { channel in try SMTPServer.addChildHandlers(to: channel, configuration: configuration) },
             shutdownEvent: SMTPShutdownEvent(),
@@ -74,10 +70,8 @@ public final class SMTPServer: Sendable {
             maxLineLength: configuration.maxCommandLineLength, maxMessageSize: configuration.maxMessageSize,
             commandTimeout: configuration.commandTimeout, dataTimeout: configuration.dataTimeout,
             tlsContext: configuration.tlsContext)
+        try ImplicitTLS.addServerHandler(configuration.implicitTLS ? configuration.tlsContext : nil, to: channel)
         let sync = channel.pipeline.syncOperations
-        if configuration.implicitTLS, let tlsContext = configuration.tlsContext {
-            try sync.addHandler(NIOSSLServerHandler(context: tlsContext))
-        }
         try sync.addHandler(SMTPFramingHandler(
             configuration: framing, implicitTLS: configuration.implicitTLS && configuration.tlsContext != nil))
         // A client that stops reading our replies (a long EHLO list, pipelined RCPTs) is cut after 5 minutes.

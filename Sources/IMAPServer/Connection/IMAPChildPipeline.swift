@@ -27,10 +27,8 @@ enum IMAPChildPipeline {
         // session waited for the socket to drain after each piece and the socket idled while it
         // prepared the next. Still bounded: about 1 MiB queued per connection, none when idle.
         try channel.syncOptions?.setOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+        try ImplicitTLS.addServerHandler(implicitTLS, to: channel)
         let sync = channel.pipeline.syncOperations
-        if let implicitTLS {
-            try sync.addHandler(NIOSSLServerHandler(context: implicitTLS))
-        }
         try sync.addHandler(IMAPFramingHandler(configuration: framing))
         try sync.addHandler(WriteStallTimeoutHandler(timeout: writeStallTimeout))
         return try NIOAsyncChannel<IMAPInboundFrame, IMAPOutboundInstruction>(wrappingChannelSynchronously: channel)

@@ -16,10 +16,13 @@
 // - Change signals are coalesced into one pending flag; outside IDLE the session looks for changes
 //   on every command, so a pending signal is dropped when the session resumes with `.command`,
 //   unless NOTIFY is on (RFC 5465 §3.1: the client listens even when no command is in progress).
+// - Pausing, backpressure, the timer, shutdown, closing and the TLS insertion are the shared
+//   `FramingFlowControl`; this file keeps the IMAP framing, IDLE/NOTIFY signals and COMPRESS.
 // - Not Sendable: confined to the channel's event loop like every ChannelHandler.
 
 import NIOCore
 import NIOSSL
+import ProtocolListener
 
 final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -47,19 +50,12 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var autologout: TimeAmount
     /// Received bytes the framer has not consumed yet.
     private var buffer = ByteBuffer()
-    /// Waiting for the session; starts paused until the greeting is written.
-    private var paused = true
+    private let flow = FramingFlowControl<IMAPInboundFrame>()
     /// The session resumed with `.idle` and has not left IDLE since.
     private var idling = false
     /// NOTIFY is on: change signals are delivered whenever the session waits, as during IDLE.
     private var notifying = false
     private var mailboxChangePending = false
-    private var shutdownPending = false
-    /// A read() was held back by backpressure; forwarded once the buffer drains.
-    private var readPending = false
-    private var closing = false
-    private var timer: Scheduled<Void>?
-    private var closeTimer: Scheduled<Void>?
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -71,7 +67,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if closing { return }
+        if flow.closing { return }
         if buffer.readableBytes == 0 {
             // The common case: adopt the read buffer instead of copying it, so streamed literal
             // chunks are slices of what the socket delivered.
@@ -84,15 +80,13 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        closing = true
-        cancelTimer()
+        flow.markClosing()
+        flow.cancelTimer()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimer()
-        closeTimer?.cancel()
-        closeTimer = nil
+        flow.handlerRemoved()
     }
 
     // MARK: Outbound
@@ -102,7 +96,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .setAutologout(let duration):
             autologout = duration
             // Already waiting for the client: the new duration applies to this wait.
-            if timer != nil { armTimer(context: context) }
+            if flow.isTimerArmed { armTimer(context: context) }
             promise?.succeed(())
 
         case .setNotifications(let on):
@@ -110,7 +104,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.succeed(())
 
         case .send(let bytes, let next):
-            guard !closing else {
+            guard !flow.closing else {
                 promise?.fail(ChannelError.ioOnClosedChannel)
                 return
             }
@@ -118,13 +112,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .more:
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
             case .close:
-                closing = true
-                paused = true
-                cancelTimer()
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
-                closeTimer = context.eventLoop.scheduleTask(in: configuration.closeTimeout) { channel.close(promise: nil) }
-                promise?.succeed(())
+                flow.close(sending: bytes, context: context, promise: promise, timeout: configuration.closeTimeout)
             case .startTLS:
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
                 startTLS(context: context)
@@ -144,41 +132,28 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func read(context: ChannelHandlerContext) {
         // Backpressure: a client pipelining faster than the session answers stops being read.
-        if inputIsFull {
-            readPending = true
-            return
-        }
-        context.read()
+        flow.read(context: context, buffered: buffer.readableBytes, limit: configuration.maxBufferedInput)
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         switch event {
         case is IMAPMailboxChangedEvent:
             promise?.succeed(())
-            if closing { return }
-            if (idling || notifying) && !paused {
-                emit(.mailboxChanged, context: context)
+            if flow.closing { return }
+            if (idling || notifying) && !flow.paused {
+                flow.emit(.mailboxChanged, context: context)
             } else {
                 mailboxChangePending = true   // delivered when the session next resumes with `.idle`
             }
         case is IMAPShutdownEvent:
             promise?.succeed(())
-            if closing { return }
-            if paused {
-                shutdownPending = true   // delivered once the session next waits for the client
-            } else {
-                emit(.shutdown, context: context)
-            }
+            flow.shutdownRequested(context: context)   // if busy, delivered once the session next waits
         default:
             context.triggerUserOutboundEvent(event, promise: promise)
         }
     }
 
     // MARK: Framing
-
-    private var inputIsFull: Bool {
-        paused && buffer.readableBytes >= configuration.maxBufferedInput
-    }
 
     private func resume(after next: IMAPOutboundInstruction.Next, context: ChannelHandlerContext) {
         if next == .refuseLiteral {
@@ -188,7 +163,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if next == .saslResponse { framer.expectSASLResponse() }
         idling = next == .idle
         if !idling && !notifying { mailboxChangePending = false }
-        paused = false
+        flow.resume()
         if !deliverPendingSignal(context: context) {
             process(context: context)
         }
@@ -197,23 +172,19 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A shutdown or (while idling or notifying) a change that arrived while the session was busy.
     private func deliverPendingSignal(context: ChannelHandlerContext) -> Bool {
-        if shutdownPending {
-            shutdownPending = false
-            emit(.shutdown, context: context)
-            return true
-        }
+        if flow.deliverPendingShutdown(context: context) { return true }
         if (idling || notifying) && mailboxChangePending {
             mailboxChangePending = false
-            emit(.mailboxChanged, context: context)
+            flow.emit(.mailboxChanged, context: context)
             return true
         }
         return false
     }
 
     private func process(context: ChannelHandlerContext) {
-        guard !paused, !closing else { return }
+        guard !flow.paused, !flow.closing else { return }
         if let event = framer.next(&buffer) {
-            emit(.framing(event), context: context)
+            flow.emit(.framing(event), context: context)
             return
         }
         // Everything buffered is consumed and we wait for the client: (re)start the timer, and let
@@ -222,20 +193,8 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         armTimer(context: context)
     }
 
-    private func emit(_ frame: IMAPInboundFrame, context: ChannelHandlerContext) {
-        paused = true
-        cancelTimer()
-        context.fireChannelRead(wrapInboundOut(frame))
-        // Frames emitted outside a read cycle (on resume, timeout, a signal) must reach the async
-        // side too: NIOAsyncChannel delivers what it buffered on channelReadComplete.
-        context.fireChannelReadComplete()
-    }
-
     private func forwardPendingRead(context: ChannelHandlerContext) {
-        if readPending && !inputIsFull && !closing {
-            readPending = false
-            context.read()
-        }
+        flow.forwardPendingRead(context: context, buffered: buffer.readableBytes, limit: configuration.maxBufferedInput)
     }
 
     // RFC 9051 §6.2.1: TLS negotiation begins right after the CRLF of the tagged OK. Bytes already
@@ -247,19 +206,8 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         framer = IMAPCommandFramer(configuration: configuration.framer)
         idling = false
         mailboxChangePending = false
-        guard let tlsContext = configuration.tlsContext else {
-            closing = true
-            context.close(promise: nil)
-            return
-        }
-        do {
-            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
-        } catch {
-            closing = true
-            context.close(promise: nil)
-            return
-        }
-        paused = false
+        guard flow.startTLS(configuration.tlsContext, context: context) else { return }
+        flow.resume()
         if !deliverPendingSignal(context: context) {
             armTimer(context: context)   // the autologout timer also bounds the handshake
         }
@@ -277,7 +225,7 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let handler = try IMAPCompressionHandler(configuration: configuration.compression, pendingInput: leftover)
             try context.pipeline.syncOperations.addHandler(handler, position: .before(self))
         } catch {
-            closing = true
+            flow.markClosing()
             context.close(promise: nil)
             return
         }
@@ -287,17 +235,9 @@ final class IMAPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Autologout timer (RFC 9051 §5.4)
 
     private func armTimer(context: ChannelHandlerContext) {
-        cancelTimer()
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: autologout) {
-            let (handler, context) = loopBound.value
-            handler.timer = nil
-            if !handler.paused && !handler.closing { handler.emit(.timedOut, context: context) }
-        }
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
+        flow.armTimer(in: autologout, context: context)
     }
 }
+
+/// The frame's own `timedOut` and `shutdown` cases are what `FramingFlowControl` sends.
+extension IMAPInboundFrame: FramingSignalFrame {}

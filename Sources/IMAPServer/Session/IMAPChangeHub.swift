@@ -19,14 +19,9 @@ import Synchronization
 
 /// Shared by every IMAP listener of the process; `run()` consumes the store's change feed.
 public final class IMAPChangeHub: Sendable {
-    private struct Watchers {
-        var generation: UInt64 = 0
-        var channels: [ObjectIdentifier: any Channel] = [:]
-    }
-
     private struct State {
-        var mailboxes: [MailboxID: Watchers] = [:]
-        var accounts: [AccountID: Watchers] = [:]
+        var mailboxes = IMAPWatchTable<MailboxID>()
+        var accounts = IMAPWatchTable<AccountID>()
     }
 
     private let store: any MailStore
@@ -44,18 +39,11 @@ public final class IMAPChangeHub: Sendable {
     }
 
     func publish(_ change: MailboxChange) {
-        let channels: [ObjectIdentifier: any Channel] = state.withLock { state in
-            var channels: [ObjectIdentifier: any Channel] = [:]
-            if var watchers = state.mailboxes[change.mailboxID] {
-                watchers.generation &+= 1
-                state.mailboxes[change.mailboxID] = watchers
-                channels = watchers.channels
-            }
-            if var watchers = state.accounts[change.accountID] {
-                watchers.generation &+= 1
-                state.accounts[change.accountID] = watchers
+        let channels: IMAPWatchTable<MailboxID>.Channels = state.withLock { state in
+            var channels = state.mailboxes.bump(change.mailboxID) ?? [:]
+            if let accountWatchers = state.accounts.bump(change.accountID) {
                 // One signal per channel even when it watches both the mailbox and the account.
-                channels.merge(watchers.channels) { first, _ in first }
+                channels.merge(accountWatchers) { first, _ in first }
             }
             return channels
         }
@@ -67,71 +55,44 @@ public final class IMAPChangeHub: Sendable {
     /// For changes the store's feed does not carry (IMAP SUBSCRIBE/UNSUBSCRIBE): wakes the
     /// account's NOTIFY sessions so they look again (RFC 5465 §5.5).
     func publishAccountChange(_ accountID: AccountID) {
-        for channel in bumpAccount(accountID).values {
+        let channels = state.withLock { $0.accounts.bump(accountID) } ?? [:]
+        for channel in channels.values {
             channel.triggerUserOutboundEvent(IMAPMailboxChangedEvent(), promise: nil)
-        }
-    }
-
-    private func bumpAccount(_ accountID: AccountID) -> [ObjectIdentifier: any Channel] {
-        state.withLock { state in
-            // Most changes find no NOTIFY session of the account: one lookup, nothing else.
-            guard var watchers = state.accounts[accountID] else { return [:] }
-            watchers.generation &+= 1
-            state.accounts[accountID] = watchers
-            return watchers.channels
         }
     }
 
     /// Starts watching every mailbox of `accountID` for `channel` (NOTIFY); returns the current
     /// account generation.
     func watchAccount(_ accountID: AccountID, channel: any Channel) -> UInt64 {
-        state.withLock { state in
-            var watchers = state.accounts[accountID] ?? Watchers()
-            watchers.channels[ObjectIdentifier(channel)] = channel
-            state.accounts[accountID] = watchers
-            return watchers.generation
-        }
+        state.withLock { $0.accounts.watch(accountID, channel: channel) }
     }
 
     func unwatchAccount(_ accountID: AccountID, channel: any Channel) {
-        state.withLock { state in
-            guard var watchers = state.accounts[accountID] else { return }
-            watchers.channels.removeValue(forKey: ObjectIdentifier(channel))
-            state.accounts[accountID] = watchers.channels.isEmpty ? nil : watchers
-        }
+        state.withLock { $0.accounts.unwatch(accountID, channel: channel) }
     }
 
     /// Bumped on every committed change to any mailbox of a watched account.
     func accountGeneration(of accountID: AccountID) -> UInt64 {
-        state.withLock { $0.accounts[accountID]?.generation ?? 0 }
+        state.withLock { $0.accounts.generation(of: accountID) }
     }
 
     /// Starts watching `mailboxID` for `channel`; returns the current generation.
     func watch(_ mailboxID: MailboxID, channel: any Channel) -> UInt64 {
-        state.withLock { state in
-            var watchers = state.mailboxes[mailboxID] ?? Watchers()
-            watchers.channels[ObjectIdentifier(channel)] = channel
-            state.mailboxes[mailboxID] = watchers
-            return watchers.generation
-        }
+        state.withLock { $0.mailboxes.watch(mailboxID, channel: channel) }
     }
 
     func unwatch(_ mailboxID: MailboxID, channel: any Channel) {
-        state.withLock { state in
-            guard var watchers = state.mailboxes[mailboxID] else { return }
-            watchers.channels.removeValue(forKey: ObjectIdentifier(channel))
-            state.mailboxes[mailboxID] = watchers.channels.isEmpty ? nil : watchers
-        }
+        state.withLock { $0.mailboxes.unwatch(mailboxID, channel: channel) }
     }
 
     /// Bumped on every committed change to a watched mailbox: a session whose last look is older
     /// asks the store what changed.
     func generation(of mailboxID: MailboxID) -> UInt64 {
-        state.withLock { $0.mailboxes[mailboxID]?.generation ?? 0 }
+        state.withLock { $0.mailboxes.generation(of: mailboxID) }
     }
 
     /// Sessions watching, for the idle-connection gauge and tests.
     var watcherCount: Int {
-        state.withLock { $0.mailboxes.values.reduce(0) { $0 + $1.channels.count } }
+        state.withLock { $0.mailboxes.watcherCount }
     }
 }

@@ -7,10 +7,13 @@
 // - Buffering is bounded by the framer (line and literal limits); while paused with a full
 //   buffer no further reads are requested from the socket.
 // - The timer runs only while we wait for the client, never while the session works.
+// - Pausing, backpressure, the timer, shutdown, closing and the TLS insertion are the shared
+//   `FramingFlowControl`; this file keeps the ManageSieve framing.
 // - Not Sendable: confined to the channel's event loop like every ChannelHandler.
 
 import NIOCore
 import NIOSSL
+import ProtocolListener
 
 final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -32,16 +35,11 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
     private let configuration: Configuration
     private var buffer = ByteBuffer()
     private var framer: ManageSieveFramer
-    /// Waiting for the session; starts paused until the greeting is written.
-    private var paused = true
-    private var shutdownPending = false
-    private var readPending = false
-    private var closing = false
+    private let flow = FramingFlowControl<ManageSieveInboundFrame>()
     /// Set by `.setAuthenticated`: picks which timeout the inactivity timer uses.
     private var authenticated = false
     /// After an unrecoverable framing error nothing more is read.
     private var broken = false
-    private var timer: Scheduled<Void>?
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -53,18 +51,18 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if closing || broken { return }
+        if flow.closing || broken { return }
         buffer.writeBuffer(&incoming)
         process(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelTimer()
+        flow.cancelTimer()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimer()
+        flow.handlerRemoved()
     }
 
     // MARK: Outbound
@@ -83,12 +81,7 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
             case .more:
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
             case .close:
-                closing = true
-                paused = true
-                cancelTimer()
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
-                promise?.succeed(())
+                flow.close(sending: bytes, context: context, promise: promise)
             case .startTLS:
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
                 startTLS(context: context)
@@ -106,11 +99,7 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
     func read(context: ChannelHandlerContext) {
         // Backpressure: a client pipelining faster than the session answers stops being read.
         // A literal in progress is always read on (the framer bounds it).
-        if paused && buffer.readableBytes >= configuration.framer.maxLineLength * 4 {
-            readPending = true
-            return
-        }
-        context.read()
+        flow.read(context: context, buffered: buffer.readableBytes, limit: configuration.framer.maxLineLength * 4)
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -119,56 +108,35 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
             return
         }
         promise?.succeed(())
-        if closing { return }
-        if paused {
-            shutdownPending = true  // delivered once the session next waits for a command
-        } else {
-            emit(.shutdown, context: context)
-        }
+        flow.shutdownRequested(context: context)  // if busy, delivered once the session next waits
     }
 
     // MARK: Framing
 
     private func resume(context: ChannelHandlerContext) {
-        paused = false
-        if shutdownPending {
-            shutdownPending = false
-            emit(.shutdown, context: context)
-            return
-        }
+        flow.resume()
+        if flow.deliverPendingShutdown(context: context) { return }
         process(context: context)
-        if readPending && !paused {
-            readPending = false
-            context.read()
-        }
+        flow.forwardPendingRead(context: context)
     }
 
     private func process(context: ChannelHandlerContext) {
-        guard !paused, !broken else { return }
+        guard !flow.paused, !broken else { return }
         if let frame = framer.next(from: &buffer) {
             switch frame {
             case .command(let line):
-                emit(.command(line), context: context)
+                flow.emit(.command(line), context: context)
             case .rejected(let error):
                 if !error.isRecoverable {
                     broken = true
                     buffer.clear()
                 }
-                emit(.rejected(error), context: context)
+                flow.emit(.rejected(error), context: context)
             }
             return
         }
         // Waiting for the client: (re)start the inactivity timer.
         armTimer(context: context)
-    }
-
-    private func emit(_ frame: ManageSieveInboundFrame, context: ChannelHandlerContext) {
-        paused = true
-        cancelTimer()
-        context.fireChannelRead(wrapInboundOut(frame))
-        // Frames emitted outside a read cycle (on resume, timeout, shutdown) must reach the async
-        // side too: NIOAsyncChannel delivers what it buffered on channelReadComplete.
-        context.fireChannelReadComplete()
     }
 
     // RFC 5804 §2.2: "The negotiation begins immediately after the CRLF in the OK response."
@@ -178,33 +146,17 @@ final class ManageSieveFramingHandler: ChannelDuplexHandler, RemovableChannelHan
     private func startTLS(context: ChannelHandlerContext) {
         buffer.clear()
         framer.reset()
-        guard let tlsContext = configuration.tlsContext else {
-            context.close(promise: nil)
-            return
-        }
-        do {
-            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
-        } catch {
-            context.close(promise: nil)
-        }
+        flow.startTLS(configuration.tlsContext, context: context)
         // Stays paused: the session writes the new capabilities with `.command` next.
     }
 
     // MARK: Inactivity timer (RFC 5804 §1.2)
 
     private func armTimer(context: ChannelHandlerContext) {
-        cancelTimer()
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let timeout = authenticated ? configuration.idleTimeout : (configuration.preLoginTimeout ?? configuration.idleTimeout)
-        timer = context.eventLoop.scheduleTask(in: timeout) {
-            let (handler, context) = loopBound.value
-            handler.timer = nil
-            if !handler.paused && !handler.closing { handler.emit(.timedOut, context: context) }
-        }
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
+        flow.armTimer(in: timeout, context: context)
     }
 }
+
+/// The frame's own `timedOut` and `shutdown` cases are what `FramingFlowControl` sends.
+extension ManageSieveInboundFrame: FramingSignalFrame {}

@@ -8,6 +8,8 @@
 // - Buffering is bounded: an over-long line is dropped as it arrives (skipping to the next LF),
 //   and while paused with a full buffer no further reads are requested from the socket.
 // - The timer runs only while we wait for the client, never while the session works or streams.
+// - Pausing, backpressure, the timer, shutdown, closing and the TLS insertion are the shared
+//   `FramingFlowControl`; this file keeps the POP3 framing.
 // - Not Sendable: confined to the channel's event loop like every ChannelHandler.
 
 import NIOCore
@@ -36,14 +38,9 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var buffer = ByteBuffer()
     private var framer = LineFramer()
     private var lineLimit: Int
-    /// Waiting for the session; starts paused until the greeting is written.
-    private var paused = true
-    private var shutdownPending = false
-    private var readPending = false
+    private let flow = FramingFlowControl<POP3InboundFrame>()
     /// Set by `POP3LoggedInEvent`: the autologout timer replaces the pre-login one.
     private var loggedIn = false
-    private var closing = false
-    private var timer: Scheduled<Void>?
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -54,18 +51,18 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if closing { return }
+        if flow.closing { return }
         guard framer.receive(&incoming, into: &buffer) else { return }
         process(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelTimer()
+        flow.cancelTimer()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimer()
+        flow.handlerRemoved()
     }
 
     // MARK: Outbound
@@ -79,12 +76,7 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 // one writev, not one syscall each.
                 context.write(wrapOutboundOut(bytes), promise: promise)
             case .close:
-                closing = true
-                paused = true
-                cancelTimer()
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
-                promise?.succeed(())
+                flow.close(sending: bytes, context: context, promise: promise)
             case .startTLS:
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
                 startTLS(context: context)
@@ -102,11 +94,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func read(context: ChannelHandlerContext) {
         // Backpressure: a client pipelining faster than the session answers stops being read.
-        if paused && buffer.readableBytes >= max(configuration.maxSASLLineLength * 4, 16_384) {
-            readPending = true
-            return
-        }
-        context.read()
+        flow.read(context: context, buffered: buffer.readableBytes,
+                  limit: max(configuration.maxSASLLineLength * 4, 16_384))
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -120,53 +109,32 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         promise?.succeed(())
-        if closing { return }
-        if paused {
-            shutdownPending = true  // delivered once the session next waits for a command
-        } else {
-            emit(.shutdown, context: context)
-        }
+        flow.shutdownRequested(context: context)  // if busy, delivered once the session next waits
     }
 
     // MARK: Framing
 
     private func resume(context: ChannelHandlerContext) {
-        paused = false
-        if shutdownPending {
-            shutdownPending = false
-            emit(.shutdown, context: context)
-            return
-        }
+        flow.resume()
+        if flow.deliverPendingShutdown(context: context) { return }
         process(context: context)
-        if readPending && !paused {
-            readPending = false
-            context.read()
-        }
+        flow.forwardPendingRead(context: context)
     }
 
     private func process(context: ChannelHandlerContext) {
-        guard !paused else { return }
+        guard !flow.paused else { return }
         switch framer.nextLine(in: &buffer, maxLength: lineLimit) {
         case .line(let line):
-            emit(.line(line), context: context)
+            flow.emit(.line(line), context: context)
             return
         case .tooLong:
-            emit(.lineTooLong, context: context)
+            flow.emit(.lineTooLong, context: context)
             return
         case nil:
             break
         }
         // Waiting for the client: (re)start the autologout timer.
         armTimer(context: context)
-    }
-
-    private func emit(_ frame: POP3InboundFrame, context: ChannelHandlerContext) {
-        paused = true
-        cancelTimer()
-        context.fireChannelRead(wrapInboundOut(frame))
-        // Frames emitted outside a read cycle (on resume, timeout, shutdown) must reach the async
-        // side too: NIOAsyncChannel delivers what it buffered on channelReadComplete.
-        context.fireChannelReadComplete()
     }
 
     // RFC 2595 §4: after "+OK" to STLS the next bytes are a TLS ClientHello. Anything already
@@ -177,40 +145,20 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         buffer.clear()
         framer.reset()
         lineLimit = configuration.maxCommandLineLength
-        guard let tlsContext = configuration.tlsContext else {
-            context.close(promise: nil)
-            return
-        }
-        do {
-            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
-        } catch {
-            context.close(promise: nil)
-            return
-        }
+        guard flow.startTLS(configuration.tlsContext, context: context) else { return }
         // The autologout timer also bounds the handshake.
-        paused = false
+        flow.resume()
         armTimer(context: context)
-        if readPending {
-            readPending = false
-            context.read()
-        }
+        flow.forwardPendingRead(context: context)
     }
 
     // MARK: Autologout timer (RFC 1939 §3)
 
     private func armTimer(context: ChannelHandlerContext) {
-        cancelTimer()
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let timeout = loggedIn ? configuration.idleTimeout : (configuration.preLoginTimeout ?? configuration.idleTimeout)
-        timer = context.eventLoop.scheduleTask(in: timeout) {
-            let (handler, context) = loopBound.value
-            handler.timer = nil
-            if !handler.paused && !handler.closing { handler.emit(.timedOut, context: context) }
-        }
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
+        flow.armTimer(in: timeout, context: context)
     }
 }
+
+/// The frame's own `timedOut` and `shutdown` cases are what `FramingFlowControl` sends.
+extension POP3InboundFrame: FramingSignalFrame {}

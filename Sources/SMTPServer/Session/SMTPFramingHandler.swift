@@ -9,6 +9,8 @@
 //   LF), DATA/BDAT content is handed to bounded decoders, and while paused with a full buffer no
 //   further reads are requested from the socket.
 // - Timers run only while we wait for the client, never while the session waits for the receiver.
+// - Pausing, backpressure, the timer, shutdown, closing and the TLS insertion are the shared
+//   `FramingFlowControl`; this file keeps the SMTP framing (lines, DATA, BDAT).
 // - Not Sendable: confined to the channel's event loop like every ChannelHandler.
 
 import NIOCore
@@ -40,11 +42,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// RFC 5321 §4.5.3.1.4 overflow: bounded lines, resynchronising at the next LF.
     private var framer = LineFramer()
     private var mode = Mode.command
-    /// Waiting for the session's instruction; starts paused until the greeting is written.
-    private var paused = true
-    private var shutdownPending = false
-    private var readPending = false
-    private var timer: Scheduled<Void>?
+    private let flow = FramingFlowControl<SMTPInboundFrame>()
     /// TLS is (being) negotiated in front of us; report it with the first decrypted bytes.
     private var tlsReportPending: Bool
 
@@ -65,21 +63,21 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // todo: NIOSSL exposes the version but not the negotiated cipher name; cipher stays "".
             let info = SMTPSessionInfo.TLSInfo(version: handler?.tlsVersion?.protocolName ?? "TLS", cipher: "")
             buffer.writeBuffer(&incoming)
-            emit(.tlsEstablished(info), context: context)
+            flow.emit(.tlsEstablished(info), context: context)
             return
         }
         guard framer.receive(&incoming, into: &buffer) else { return }
-        if !paused { armTimer(context: context) }
+        if !flow.paused { armTimer(context: context) }
         process(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelTimer()
+        flow.cancelTimer()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimer()
+        flow.handlerRemoved()
     }
 
     // MARK: Outbound
@@ -91,11 +89,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             for reply in replies { reply.encode(into: &out) }
             switch next {
             case .close:
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
-                promise?.succeed(())
-                paused = true
-                cancelTimer()
+                flow.close(sending: out, context: context, promise: promise)
             case .startTLS:
                 context.writeAndFlush(wrapOutboundOut(out), promise: promise)
                 startTLS(context: context)
@@ -112,11 +106,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func read(context: ChannelHandlerContext) {
         // Backpressure: a client pipelining faster than the session decides stops being read.
-        if paused && buffer.readableBytes >= max(configuration.maxLineLength * 4, 65_536) {
-            readPending = true
-            return
-        }
-        context.read()
+        flow.read(context: context, buffered: buffer.readableBytes, limit: max(configuration.maxLineLength * 4, 65_536))
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -125,11 +115,8 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         promise?.succeed(())
-        if !paused, case .command = mode {
-            emit(.shutdown, context: context)
-        } else {
-            shutdownPending = true  // delivered once the session next waits for a command
-        }
+        // Inside DATA or BDAT, delivered once the session next waits for a command.
+        flow.shutdownRequested(context: context, deliverableNow: waitsForCommand)
     }
 
     // MARK: Framing
@@ -140,22 +127,21 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .chunk(let size, let keep): mode = .chunk(remaining: size, keep: keep, collected: [], octets: size)
         default: mode = .command
         }
-        paused = false
-        if shutdownPending, case .command = mode {
-            shutdownPending = false
-            emit(.shutdown, context: context)
-            return
-        }
+        flow.resume()
+        if flow.deliverPendingShutdown(context: context, deliverableNow: waitsForCommand) { return }
         process(context: context)
-        if !paused { armTimer(context: context) }
-        if readPending && !paused {
-            readPending = false
-            context.read()
-        }
+        if !flow.paused { armTimer(context: context) }
+        flow.forwardPendingRead(context: context)
+    }
+
+    /// Between commands (not inside DATA or BDAT): where a shutdown may be delivered.
+    private var waitsForCommand: Bool {
+        if case .command = mode { return true }
+        return false
     }
 
     private func process(context: ChannelHandlerContext) {
-        while !paused {
+        while !flow.paused {
             switch mode {
             case .command:
                 guard processCommandLine(context: context) else { return }
@@ -166,7 +152,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 mode = .data(decoder)
                 guard result.finished else { compact(); return }
                 mode = .command
-                emit(.message(decoder.message, tooLarge: decoder.tooLarge,
+                flow.emit(.message(decoder.message, tooLarge: decoder.tooLarge,
                               bareLineEnding: decoder.bareLineEnding, octets: decoder.octets), context: context)
             case .chunk(let remaining, let keep, var collected, let octets):
                 // RFC 3030 §2: exactly `remaining` octets, whatever they contain.
@@ -182,7 +168,7 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     return
                 }
                 mode = .command
-                emit(.chunk(keep ? collected : nil, octets: octets), context: context)
+                flow.emit(.chunk(keep ? collected : nil, octets: octets), context: context)
             }
         }
     }
@@ -191,23 +177,14 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func processCommandLine(context: ChannelHandlerContext) -> Bool {
         switch framer.nextLine(in: &buffer, maxLength: configuration.maxLineLength) {
         case .line(let line):
-            emit(.line(line), context: context)
+            flow.emit(.line(line), context: context)
             return true
         case .tooLong:
-            emit(.lineTooLong, context: context)
+            flow.emit(.lineTooLong, context: context)
             return true
         case nil:
             return false
         }
-    }
-
-    private func emit(_ frame: SMTPInboundFrame, context: ChannelHandlerContext) {
-        paused = true
-        cancelTimer()
-        context.fireChannelRead(wrapInboundOut(frame))
-        // Frames emitted outside a read cycle (on resume, timeout, shutdown) must be flushed to
-        // the async side too: NIOAsyncChannel delivers what it buffered on channelReadComplete.
-        context.fireChannelReadComplete()
     }
 
     private func compact() {
@@ -221,45 +198,25 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         buffer.clear()
         framer.reset()
         mode = .command
-        paused = true
+        flow.pause()
         tlsReportPending = true
-        guard let tlsContext = configuration.tlsContext else {
-            context.close(promise: nil)
-            return
-        }
-        do {
-            let tlsHandler = NIOSSLServerHandler(context: tlsContext)
-            try context.pipeline.syncOperations.addHandler(tlsHandler, position: .first)
-        } catch {
-            context.close(promise: nil)
-        }
+        guard flow.startTLS(configuration.tlsContext, context: context) else { return }
         // Time limit for the handshake: the command timeout.
         armTimer(context: context, force: true)
     }
 
     // MARK: Timers (RFC 5321 §4.5.3.2)
 
+    /// `force`: the timer bounds a TLS handshake; if it never completes, the connection is closed.
     private func armTimer(context: ChannelHandlerContext, force: Bool = false) {
-        cancelTimer()
         let delay: TimeAmount
         switch mode {
         case .command: delay = configuration.commandTimeout
         case .data, .chunk: delay = configuration.dataTimeout
         }
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: delay) {
-            let (handler, context) = loopBound.value
-            handler.timer = nil
-            if force && handler.paused {
-                context.close(promise: nil)   // TLS handshake never completed
-            } else if !handler.paused {
-                handler.emit(.timedOut, context: context)
-            }
-        }
-    }
-
-    private func cancelTimer() {
-        timer?.cancel()
-        timer = nil
+        flow.armTimer(in: delay, context: context, closeIfStillPaused: force)
     }
 }
+
+/// The frame's own `timedOut` and `shutdown` cases are what `FramingFlowControl` sends.
+extension SMTPInboundFrame: FramingSignalFrame {}

@@ -1,42 +1,35 @@
 // A real SQLiteMailStore in a temporary directory with two accounts, and a real IMAP server on
-// 127.0.0.1:0 with its change hub running.
+// 127.0.0.1:0 with its change hub running (the shared MailServerTestFixture), plus IMAP's helpers.
 
 import Auth
 import Foundation
 import IMAPServer
 import Logging
 import MailStore
+import NetworkTestSupport
 import NIOCore
 import NIOSSL
+
+extension IMAPServer: RunnableTestServer {}
 
 final class IMAPFixture {
     static let alice = "alice@example.test"
     static let bob = "bob@example.test"
-    static let password = "secret"
+    static let password = MailServerTestFixture.password
 
-    let directory: URL
-    let store: SQLiteMailStore
-    let authenticator: Authenticator
-    let alice: Account
-    let bob: Account
+    let base: MailServerTestFixture
+    var directory: URL { base.directory }
+    var store: SQLiteMailStore { base.store }
+    var authenticator: Authenticator { base.authenticator }
+    var alice: Account { base.accounts[0] }
+    var bob: Account { base.accounts[1] }
 
-    private init(directory: URL, store: SQLiteMailStore, authenticator: Authenticator, alice: Account, bob: Account) {
-        self.directory = directory
-        self.store = store
-        self.authenticator = authenticator
-        self.alice = alice
-        self.bob = bob
+    private init(base: MailServerTestFixture) {
+        self.base = base
     }
 
     static func make() async throws -> IMAPFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imap-tests-\(UUID().uuidString)")
-        let store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test.imap.store"))
-        let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
-        try await store.addDomain("example.test")
-        let alice = try await store.addAccount(address: Self.alice, passwordHash: try hasher.hash(password), quotaBytes: nil)
-        let bob = try await store.addAccount(address: Self.bob, passwordHash: try hasher.hash(password), quotaBytes: nil)
-        return IMAPFixture(directory: directory, store: store, authenticator: Authenticator(store: store, hasher: hasher),
-                           alice: alice, bob: bob)
+        IMAPFixture(base: try await MailServerTestFixture.make(name: "imap", addresses: [Self.alice, Self.bob]))
     }
 
     /// Delivers a message to a mailbox the way delivery does (parsed metadata); returns its UID.
@@ -53,8 +46,7 @@ final class IMAPFixture {
     }
 
     func tearDown() {
-        try? store.close()
-        try? FileManager.default.removeItem(at: directory)
+        base.tearDown()
     }
 
     func configuration(tls: NIOSSLContext? = nil, implicitTLS: Bool = false,
@@ -73,20 +65,7 @@ final class IMAPFixture {
         let hub = IMAPChangeHub(store: store)
         let server = IMAPServer(configuration: configuration ?? self.configuration(), store: store,
                                 authenticator: authenticator, changeHub: hub, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await hub.run() }
-            group.addTask { try await server.run() }
-            let port = try await server.localAddress().port ?? 0
-            do {
-                try await body(server, port)
-            } catch {
-                server.shutdown()
-                group.cancelAll()
-                throw error
-            }
-            server.shutdown()
-            group.cancelAll()
-        }
+        try await MailServerTestFixture.withServer(server, alongside: { await hub.run() }, body)
     }
 
     /// A connected, logged-in client.

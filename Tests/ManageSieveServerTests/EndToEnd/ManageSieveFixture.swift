@@ -1,47 +1,39 @@
 // A real SQLiteMailStore in a temporary directory with two accounts, and a real ManageSieve
-// server on 127.0.0.1:0.
+// server on 127.0.0.1:0 (the shared MailServerTestFixture), plus ManageSieve's own helpers.
 
 import Auth
 import Foundation
 import Logging
 import MailStore
 import ManageSieveServer
+import NetworkTestSupport
 import NIOCore
 import NIOSSL
+
+extension ManageSieveServer: RunnableTestServer {}
 
 final class ManageSieveFixture {
     static let address = "alice@example.test"
     static let otherAddress = "bob@example.test"
-    static let password = "secret"
+    static let password = MailServerTestFixture.password
 
-    let directory: URL
-    let store: SQLiteMailStore
-    let authenticator: Authenticator
-    let account: Account
-    let other: Account
+    let base: MailServerTestFixture
+    var directory: URL { base.directory }
+    var store: SQLiteMailStore { base.store }
+    var authenticator: Authenticator { base.authenticator }
+    var account: Account { base.accounts[0] }
+    var other: Account { base.accounts[1] }
 
-    private init(directory: URL, store: SQLiteMailStore, authenticator: Authenticator, account: Account, other: Account) {
-        self.directory = directory
-        self.store = store
-        self.authenticator = authenticator
-        self.account = account
-        self.other = other
+    private init(base: MailServerTestFixture) {
+        self.base = base
     }
 
     static func make() async throws -> ManageSieveFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("managesieve-tests-\(UUID().uuidString)")
-        let store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test.managesieve.store"))
-        let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
-        try await store.addDomain("example.test")
-        let account = try await store.addAccount(address: address, passwordHash: try hasher.hash(password), quotaBytes: nil)
-        let other = try await store.addAccount(address: otherAddress, passwordHash: try hasher.hash(password), quotaBytes: nil)
-        return ManageSieveFixture(directory: directory, store: store,
-                                  authenticator: Authenticator(store: store, hasher: hasher), account: account, other: other)
+        ManageSieveFixture(base: try await MailServerTestFixture.make(name: "managesieve", addresses: [address, otherAddress]))
     }
 
     func tearDown() {
-        try? store.close()
-        try? FileManager.default.removeItem(at: directory)
+        base.tearDown()
     }
 
     func configuration(tls: NIOSSLContext? = nil,
@@ -65,18 +57,7 @@ final class ManageSieveFixture {
         logger.logLevel = .critical
         let server = ManageSieveServer(configuration: configuration, store: store, authenticator: authenticator,
                                        logger: logger, metricsFactory: metrics, loginThrottle: throttle)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.localAddress().port ?? 0
-            do {
-                try await body(server, port)
-            } catch {
-                server.shutdown()
-                throw error
-            }
-            server.shutdown()
-            try await group.waitForAll()
-        }
+        try await MailServerTestFixture.withServer(server, body)
     }
 
     /// PLAIN initial response for `user`/`password`, base64.

@@ -1,44 +1,40 @@
-// A real SQLiteMailStore in a temporary directory with one account, and a real server on 127.0.0.1:0.
+// A real SQLiteMailStore in a temporary directory with one account, and a real server on 127.0.0.1:0
+// (the shared MailServerTestFixture), plus POP3's own helpers.
 
 import Auth
 import Foundation
 import Logging
 import MailStore
+import NetworkTestSupport
 import NIOCore
 import NIOSSL
 import POP3Server
 
+extension POP3Server: RunnableTestServer {}
+
 final class POP3Fixture {
     static let address = "alice@example.test"
-    static let password = "secret"
+    static let password = MailServerTestFixture.password
 
-    let directory: URL
-    let store: SQLiteMailStore
-    let authenticator: Authenticator
-    let account: Account
+    let base: MailServerTestFixture
     let inbox: Mailbox
+    var directory: URL { base.directory }
+    var store: SQLiteMailStore { base.store }
+    var authenticator: Authenticator { base.authenticator }
+    var account: Account { base.accounts[0] }
 
-    private init(directory: URL, store: SQLiteMailStore, authenticator: Authenticator, account: Account, inbox: Mailbox) {
-        self.directory = directory
-        self.store = store
-        self.authenticator = authenticator
-        self.account = account
+    private init(base: MailServerTestFixture, inbox: Mailbox) {
+        self.base = base
         self.inbox = inbox
     }
 
     static func make() async throws -> POP3Fixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pop3-tests-\(UUID().uuidString)")
-        let store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test.pop3.store"))
-        let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
-        try await store.addDomain("example.test")
-        let account = try await store.addAccount(address: address, passwordHash: try hasher.hash(password), quotaBytes: nil)
-        // As `facteur user add` does: the SCRAM keys exist from the start, so no login pays for them.
-        try await store.setSCRAMCredentials(address: address, credentials: SCRAMCredentials.derive(password: password).encoded)
-        guard let inbox = try await store.mailbox(accountID: account.id, name: "INBOX") else {
+        let base = try await MailServerTestFixture.make(name: "pop3", addresses: [address], scramCredentials: true)
+        guard let inbox = try await base.store.mailbox(accountID: base.accounts[0].id, name: "INBOX") else {
+            base.tearDown()
             throw StoreError.notFound("INBOX")
         }
-        return POP3Fixture(directory: directory, store: store, authenticator: Authenticator(store: store, hasher: hasher),
-                           account: account, inbox: inbox)
+        return POP3Fixture(base: base, inbox: inbox)
     }
 
     /// Appends a message to INBOX; returns its UID.
@@ -59,8 +55,7 @@ final class POP3Fixture {
     }
 
     func tearDown() {
-        try? store.close()
-        try? FileManager.default.removeItem(at: directory)
+        base.tearDown()
     }
 
     func configuration(tls: NIOSSLContext? = nil, implicitTLS: Bool = false,
@@ -77,18 +72,7 @@ final class POP3Fixture {
         var logger = Logger(label: "test.pop3")
         logger.logLevel = .critical
         let server = POP3Server(configuration: configuration, store: store, authenticator: authenticator, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.localAddress().port ?? 0
-            do {
-                try await body(server, port)
-            } catch {
-                server.shutdown()
-                throw error
-            }
-            server.shutdown()
-            try await group.waitForAll()
-        }
+        try await MailServerTestFixture.withServer(server, body)
     }
 
     /// Connects and logs in with USER/PASS; returns the client after "+OK".
