@@ -28,9 +28,10 @@ final class IMAPFixture {
         self.bob = bob
     }
 
-    static func make() async throws -> IMAPFixture {
+    static func make(storeConfiguration: SQLiteMailStore.Configuration = .init()) async throws -> IMAPFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imap-tests-\(UUID().uuidString)")
-        let store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test.imap.store"))
+        let store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test.imap.store"),
+                                        configuration: storeConfiguration)
         let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
         try await store.addDomain("example.test")
         let alice = try await store.addAccount(address: Self.alice, passwordHash: try hasher.hash(password), quotaBytes: nil)
