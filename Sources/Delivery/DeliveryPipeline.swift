@@ -58,6 +58,8 @@ public final class DeliveryPipeline: Sendable {
     public let store: any MailStore
     public let configuration: DeliveryConfiguration
     private let resolver: RecipientResolver
+    /// What RCPT TO resolved, for its DATA: one store read per recipient instead of two.
+    private let recent = RecentResolutions(lifetime: 10, capacity: 4_096)
     private let filter: SieveFilter
     private let logger: Logger
     private let latency = Metrics.Timer(label: "facteur_delivery_duration_seconds")
@@ -80,7 +82,9 @@ public final class DeliveryPipeline: Sendable {
     /// The RCPT TO decision: nil when the recipient is accepted.
     public func check(recipient: String) async -> DeliveryFailure? {
         do {
-            switch try await resolver.resolve(recipient) {
+            let resolution = try await resolver.resolve(recipient)
+            recent.store(resolution, for: recipient)
+            switch resolution {
             case .invalidAddress: return .invalidAddress
             case .notLocalDomain: return .notLocalDomain
             case .unknownUser: return .unknownUser
@@ -97,6 +101,7 @@ public final class DeliveryPipeline: Sendable {
                 return allFull ? .overQuota : nil
             }
         } catch {
+            recent.store(nil, for: recipient)
             logger.error("recipient lookup failed", metadata: ["error": "\(error)"])
             return .temporary
         }
@@ -118,7 +123,13 @@ public final class DeliveryPipeline: Sendable {
         var seen: Set<AccountID> = []
         for (index, recipient) in message.recipients.enumerated() {
             do {
-                switch try await resolver.resolve(recipient) {
+                let resolution: RecipientResolution
+                if let known = recent.resolution(for: recipient) {
+                    resolution = known
+                } else {
+                    resolution = try await resolver.resolve(recipient)
+                }
+                switch resolution {
                 case .invalidAddress: outcomes[index] = .failed(.invalidAddress)
                 case .notLocalDomain: outcomes[index] = .failed(.notLocalDomain)
                 case .unknownUser: outcomes[index] = .failed(.unknownUser)

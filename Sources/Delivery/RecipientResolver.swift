@@ -10,6 +10,9 @@ public struct ResolvedRecipient: Sendable, Equatable {
     public var detail: String?
     /// The envelope recipient as given in RCPT TO.
     public var originalRecipient: String
+    /// The account's active Sieve script when the store read it with the account (one read per
+    /// recipient instead of two); nil when the store did not say, and the filter asks.
+    public var sieveScript: AddressLookup.SieveScriptState? = nil
 }
 
 public enum RecipientResolution: Sendable, Equatable {
@@ -75,7 +78,8 @@ public struct RecipientResolver: Sendable {
         }
         if let account = lookup.account {
             if expansion.accountIDs.insert(account.id).inserted {
-                expansion.accounts.append(ResolvedRecipient(account: account, detail: detail, originalRecipient: original))
+                expansion.accounts.append(ResolvedRecipient(account: account, detail: detail, originalRecipient: original,
+                                                            sieveScript: lookup.sieveScript))
             }
             return true
         }

@@ -34,7 +34,13 @@ struct SieveFilter: Sendable {
         let globalScript = compiledGlobalScript(logger: logger)
         var userScript: SieveScript?
         do {
-            if let active = try await store.activeSieveScript(accountID: accountID) {
+            let active: ActiveSieveScript?
+            switch recipient.sieveScript {
+            case .active(let script)?: active = script
+            case .noActiveScript?: active = nil
+            case nil: active = try await store.activeSieveScript(accountID: accountID)
+            }
+            if let active {
                 logger[metadataKey: "sieve.script"] = "\(active.name)"
                 switch cache.script(accountID: accountID, source: active.content) {
                 case .success(let compiled):

@@ -123,13 +123,25 @@ public struct SearchFields: Sendable, Equatable, Codable {
 /// What the store knows about one address, for recipient resolution: its domain when that is
 /// local, and the account or alias of that name (an address is never both).
 public struct AddressLookup: Sendable, Equatable {
+    /// Whether the account has an active Sieve script, read with the account: delivery needs both,
+    /// and one read instead of two takes a store round trip off every message (issue 8).
+    public enum SieveScriptState: Sendable, Equatable {
+        case noActiveScript
+        case active(ActiveSieveScript)
+    }
+
     public var domain: Domain?
     public var account: Account?
     public var alias: Alias?
-    public init(domain: Domain? = nil, account: Account? = nil, alias: Alias? = nil) {
+    /// The account's script, when the backend read it with the account; nil when it did not say
+    /// (delivery then asks `activeSieveScript(accountID:)`).
+    public var sieveScript: SieveScriptState?
+    public init(domain: Domain? = nil, account: Account? = nil, alias: Alias? = nil,
+                sieveScript: SieveScriptState? = nil) {
         self.domain = domain
         self.account = account
         self.alias = alias
+        self.sieveScript = sieveScript
     }
 }
 

@@ -55,7 +55,7 @@ import Testing
         let resolution = try await resolve("mixed@example.test", in: fixture)
         #expect(resolution == .local(
             [ResolvedRecipient(account: try #require(try await fixture.store.account(address: "carol@example.test")),
-                               detail: nil, originalRecipient: "mixed@example.test")],
+                               detail: nil, originalRecipient: "mixed@example.test", sieveScript: .noActiveScript)],
             remoteTargets: ["friend@remote.test"]))
         try await fixture.store.addAlias(address: "away@example.test", targets: ["friend@remote.test"])
         #expect(try await resolve("away@example.test", in: fixture) == .unknownUser)

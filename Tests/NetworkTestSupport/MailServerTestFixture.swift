@@ -27,10 +27,11 @@ public final class MailServerTestFixture {
 
     /// `name` labels the temporary directory and the store's logger ("pop3", "imap", …).
     /// `scramCredentials`: store SCRAM keys too, as `facteur user add` does, so no login pays for them.
-    public static func make(name: String, addresses: [String],
-                            scramCredentials: Bool = false) async throws -> MailServerTestFixture {
+    public static func make(name: String, addresses: [String], scramCredentials: Bool = false,
+                            storeConfiguration: SQLiteMailStore.Configuration = .init()) async throws -> MailServerTestFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-tests-\(UUID().uuidString)")
-        let store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test.\(name).store"))
+        let store = try SQLiteMailStore(directory: directory, logger: Logger(label: "test.\(name).store"),
+                                        configuration: storeConfiguration)
         // Cheapest Argon2 settings: the tests check logins, not hashing strength.
         let hasher = PasswordHasher(configuration: .init(memoryKiB: 8, iterations: 1, parallelism: 1))
         try await store.addDomain("example.test")

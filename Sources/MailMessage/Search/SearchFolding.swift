@@ -19,8 +19,15 @@ public enum SearchFolding {
     /// through the same function, so they always compare alike (per-scalar mapping differs from
     /// whole-string mapping only in context rules such as final sigma, on both sides equally).
     public static func fold(_ text: String) -> [UInt8] {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return text.utf8.map(lowercasedASCII)
+        // A native string's bytes in one pass over contiguous memory: the generic UTF8View walk
+        // was most of the cost of building a message's full-text document (issue 8).
+        switch text.utf8.withContiguousStorageIfAvailable(foldedIfASCII) {
+        case .some(.some(let ascii)):
+            return ascii
+        case .some(.none):
+            break    // not ASCII: scalar by scalar below
+        case .none:
+            if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.map(lowercasedASCII) }
         }
         var result: [UInt8] = []
         result.reserveCapacity(text.utf8.count)
@@ -32,6 +39,17 @@ public enum SearchFolding {
             }
         }
         return result
+    }
+
+    /// The lower-cased bytes when every one is ASCII, else nil.
+    private static func foldedIfASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var combined: UInt8 = 0
+        for byte in bytes { combined |= byte }
+        guard combined < 0x80 else { return nil }
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { output, initialized in
+            for index in bytes.indices { output[index] = lowercasedASCII(bytes[index]) }
+            initialized = bytes.count
+        }
     }
 
     /// Folded forms of the non-ASCII scalars met so far, shared by every search; bounded, since

@@ -14,6 +14,8 @@ struct AppendBatchWriter: Sendable {
     let broadcaster: ChangeBroadcaster
     let inlineBodyLimit: Int
     let statistics: AppendStatistics
+    /// Indexes the batch's messages after the commit (they are stored pending).
+    let fullTextIndexer: FullTextIndexer
 
     /// Per-mailbox state carried through one batch and written back once at the end.
     private struct MailboxState {
@@ -44,6 +46,7 @@ struct AppendBatchWriter: Sendable {
                 try storeBatch(db, requests)
             }
             statistics.record(transactionOf: requests.count)
+            fullTextIndexer.noteAppended()
             return results.map { .success($0) }
         } catch {
             let failure = StoreError(mapping: error)
@@ -192,11 +195,8 @@ struct AppendBatchWriter: Sendable {
                 fields.subject, fields.from, fields.to, fields.cc, fields.bcc, fields.messageIDHeader,
                 fields.sentDate?.timeIntervalSince1970,
                 request.deliveryEnvelope.isEmpty ? nil : request.deliveryEnvelope,
-                prepared.fullText == nil ? FullTextIndex.State.tooLarge : FullTextIndex.State.indexed,
+                // Issue 8: indexed after the commit, off the delivery path (FullTextIndexer).
+                FullTextIndex.State.pending,
             ])
-        // Issue 4: indexed in the same commit as the message, so no extra fsync.
-        if let document = prepared.fullText {
-            try FullTextIndex.insert(db, messageID: db.lastInsertedRowID, document)
-        }
     }
 }

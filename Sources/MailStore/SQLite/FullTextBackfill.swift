@@ -1,7 +1,8 @@
-// Indexes the messages stored before the full-text index existed (migration "v6-fulltext-index"
-// leaves them at fulltext = 0). Runs when the store opens, before any session can search, in
-// batches of short write transactions; until a message is indexed the matcher reads it, so
-// results are right at every moment, only slower.
+// Indexes pending messages (fulltext = 0): those stored before the full-text index existed
+// (migration "v6-fulltext-index"), and every new one, which an append stores pending for
+// FullTextIndexer. Runs when the store opens and from the indexer, in batches of short write
+// transactions; until a message is indexed the matcher reads it, so results are right at every
+// moment, only slower.
 import Foundation
 import GRDB
 
@@ -13,17 +14,18 @@ enum FullTextBackfill {
     /// doing the same: a row is indexed only if it is still pending under the write lock.
     static func run(pool: DatabasePool, blobFiles: BlobFileStore) throws -> Int {
         var done = 0
-        var after: Int64 = 0
         while true {
+            // `fulltext != 1` lets SQLite use the partial index messages_not_fulltext, so finding the
+            // few pending rows does not walk the whole table. Every row read leaves state 0 below
+            // (indexed or too large), so the loop ends.
             let rows = try pool.read { db in
-                try Row.fetchAll(db, sql: """
+                try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT m.id, m.prefix, m.metadata, m.content_sha256, b.data, b.size FROM messages m
                     JOIN blobs b ON b.sha256 = m.content_sha256
-                    WHERE m.fulltext = 0 AND m.id > ? ORDER BY m.id LIMIT ?
-                    """, arguments: [after, batchSize])
+                    WHERE m.fulltext != 1 AND m.fulltext = 0 LIMIT ?
+                    """), arguments: [batchSize])
             }
-            guard let last = rows.last else { return done }
-            after = last["id"]
+            guard !rows.isEmpty else { return done }
             let documents: [(id: Int64, document: FullTextDocument?)] = rows.map { row in
                 let prefix: Data? = row["prefix"]
                 let metadata: Data? = row["metadata"]
@@ -43,8 +45,8 @@ enum FullTextBackfill {
                 try db.inTransaction(.immediate) {
                     for (id, document) in documents {
                         let state = document == nil ? FullTextIndex.State.tooLarge : FullTextIndex.State.indexed
-                        try db.execute(sql: "UPDATE messages SET fulltext = ? WHERE id = ? AND fulltext = 0",
-                                       arguments: [state, id])
+                        try db.cachedStatement(sql: "UPDATE messages SET fulltext = ? WHERE id = ? AND fulltext = 0")
+                            .execute(arguments: [state, id])
                         if db.changesCount == 1, let document {
                             try FullTextIndex.insert(db, messageID: id, document)
                         }

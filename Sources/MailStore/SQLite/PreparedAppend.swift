@@ -10,9 +10,6 @@ struct PreparedAppend: Sendable {
     let mailboxName: String?
     /// Bodies below the inline limit are written into the `blobs` row by the append transaction.
     let storesInline: Bool
-    /// The full-text index row, computed here in the caller's task so the group-commit writer only
-    /// inserts it; nil when the message is too large to index (FullTextDocument).
-    let fullText: FullTextDocument?
 
     var size: Int { request.prefix.count + request.content.bytes.count }
 
@@ -29,6 +26,5 @@ struct PreparedAppend: Sendable {
             mailboxName = nil
         }
         storesInline = request.content.bytes.count < inlineBodyLimit
-        fullText = FullTextDocument(prefix: request.prefix, content: request.content.bytes, metadata: request.metadata)
     }
 }

@@ -14,6 +14,14 @@ extension SQLiteMailStore {
         }
     }
 
+    /// Indexes every message still pending now instead of waiting for deliveries to pause, so a
+    /// caller that needs SEARCH at full speed at once (tests, maintenance) can have it; returns
+    /// how many messages it looked at. Searches are exact either way.
+    public func indexPendingFullText() async throws -> Int {
+        let indexer = fullTextIndexer
+        return try await onFileQueue { try indexer.indexPending() }
+    }
+
     /// One read transaction; every query is served by an index: the UIDs by (mailbox_id, uid), the
     /// first unseen by the partial index of unseen messages, the keywords by the partial index of
     /// messages that have some. An unchanged mailbox is answered from SelectionCache after reading

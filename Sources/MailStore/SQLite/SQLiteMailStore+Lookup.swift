@@ -1,5 +1,5 @@
 // One read answers everything recipient resolution asks about an address: delivery does this for
-// every RCPT, so it is one query round trip rather than three.
+// every RCPT, so it is one query round trip rather than three (four with the Sieve script).
 import GRDB
 
 extension SQLiteMailStore {
@@ -21,7 +21,13 @@ extension SQLiteMailStore {
             let alias = account != nil ? nil : try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(StoreRows.aliasColumns) FROM aliases WHERE address_key = ?"),
                 arguments: [key.key]).map(StoreRows.alias)
-            return AddressLookup(domain: domain, account: account, alias: alias)
+            // The active script comes with the account: delivery runs it next (issue 8).
+            let script: AddressLookup.SieveScriptState? = try account.map { account in
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT name, content FROM sieve_scripts WHERE account_id = ? AND active = 1"),
+                                 arguments: [account.id])
+                    .map { .active(ActiveSieveScript(name: $0["name"], content: $0["content"])) } ?? .noActiveScript
+            }
+            return AddressLookup(domain: domain, account: account, alias: alias, sieveScript: script)
         }
     }
 }

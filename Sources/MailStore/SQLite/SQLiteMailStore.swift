@@ -34,6 +34,10 @@ public final class SQLiteMailStore: MailStore {
         public var expungeLogRetention: TimeInterval = Self.defaultExpungeLogRetention
         /// 180 days: twice the 90 days a device may stay offline and still resync exactly.
         public static let defaultExpungeLogRetention: TimeInterval = 180 * 24 * 60 * 60
+        /// New messages are full-text indexed once appends pause this long (FullTextIndexer)...
+        public var fullTextQuietPeriod: TimeInterval = 0.25
+        /// ...and at the latest this long after the first unindexed one, under constant load.
+        public var fullTextMaximumDelay: TimeInterval = 5
         public init() {}
     }
 
@@ -53,6 +57,7 @@ public final class SQLiteMailStore: MailStore {
     public let appendStatistics = AppendStatistics()
     /// SELECT's last snapshot per mailbox, checked against the mailbox row on every use.
     let selectionCache = SelectionCache()
+    let fullTextIndexer: FullTextIndexer
 
     public convenience init(directory: URL, logger: Logger) throws {
         try self.init(directory: directory, logger: logger, configuration: Configuration())
@@ -97,8 +102,14 @@ public final class SQLiteMailStore: MailStore {
         let broadcaster = ChangeBroadcaster(bufferLimit: configuration.changeBufferLimit)
         self.blobFiles = blobFiles
         self.broadcaster = broadcaster
+        let indexer = FullTextIndexer(pool: pool, blobFiles: blobFiles,
+                                      timing: .init(quietPeriod: configuration.fullTextQuietPeriod,
+                                                    maximumDelay: configuration.fullTextMaximumDelay),
+                                      logger: logger)
+        fullTextIndexer = indexer
         let writer = AppendBatchWriter(pool: pool, blobFiles: blobFiles, broadcaster: broadcaster,
-                                       inlineBodyLimit: configuration.inlineBodyLimit, statistics: appendStatistics)
+                                       inlineBodyLimit: configuration.inlineBodyLimit, statistics: appendStatistics,
+                                       fullTextIndexer: indexer)
         appendQueue = GroupCommitQueue(maxBatchRequests: configuration.maxBatchRequests) { requests in
             await writer.commit(requests)
         }
@@ -111,6 +122,7 @@ public final class SQLiteMailStore: MailStore {
 
     /// Closes the database; later calls fail. Ends every change stream.
     public func close() throws {
+        fullTextIndexer.close()
         broadcaster.finishAll()
         do { try pool.close() } catch { throw StoreError(mapping: error) }
     }

@@ -62,6 +62,7 @@ struct FullTextSearchEquivalenceTests {
         defer { fixture.tearDown() }
         for text in Self.corpus { try await fixture.deliver(text) }
         let store = fixture.store
+        _ = try await store.indexPendingFullText()
         let inbox = try #require(await store.mailbox(accountID: fixture.alice.id, name: "INBOX"))
         let engine = IMAPSearchEngine(reader: MailStoreMessageReader(store: store), now: { Date() }, fullText: { term, field in
             try await store.fullTextCandidates(mailboxID: inbox.id, term: term, field: field)
@@ -75,6 +76,38 @@ struct FullTextSearchEquivalenceTests {
         #expect(negated.candidateUIDs == nil)
         let short = try await engine.plan(.body("ab"), highestSequenceNumber: 5, highestUID: 5, savedResult: nil)
         #expect(short.candidateUIDs == nil)
+    }
+
+    /// Issue 8: messages are indexed after their commit, so a session can search a message the
+    /// indexer has not reached yet. It must be found then (the store reports it as a candidate and
+    /// the matcher reads it) and after it is indexed (the index finds it).
+    @Test("SEARCH BODY finds a just-delivered message before and after it is indexed")
+    func searchBeforeAndAfterIndexing() async throws {
+        // The background indexer waits an hour here, so "not indexed yet" holds until the test says.
+        var storeConfiguration = SQLiteMailStore.Configuration()
+        storeConfiguration.fullTextQuietPeriod = 3_600
+        storeConfiguration.fullTextMaximumDelay = 3_600
+        let fixture = try await IMAPFixture.make(storeConfiguration: storeConfiguration)
+        defer { fixture.tearDown() }
+        for text in Self.corpus.prefix(2) { try await fixture.deliver(text) }
+        try await fixture.withServer { _, port in
+            let client = try await fixture.client(port: port)
+            _ = try await client.command("a", "SELECT INBOX")
+            _ = try await fixture.store.indexPendingFullText()
+            let third = try await fixture.deliver(Self.corpus[0].replacingOccurrences(of: "Zanzibar", with: "Timbuktu"))
+            #expect(third == 3)
+            let inbox = try #require(await fixture.store.mailbox(accountID: fixture.alice.id, name: "INBOX"))
+            // Not indexed yet: a candidate for any term, so the matcher decides.
+            #expect(try await fixture.store.fullTextCandidates(mailboxID: inbox.id, term: "nowhere", field: .body) == [3])
+            #expect(try await client.command("b", "NOOP").untagged.contains("* 3 EXISTS"))
+            #expect(try await client.command("c", "SEARCH BODY timbuktu").untagged == ["* SEARCH 3"])
+            #expect(try await client.command("d", "SEARCH BODY zanzibar").untagged == ["* SEARCH 1 2"])
+            #expect(try await fixture.store.indexPendingFullText() == 1)
+            #expect(try await fixture.store.fullTextCandidates(mailboxID: inbox.id, term: "nowhere", field: .body) == [])
+            #expect(try await fixture.store.fullTextCandidates(mailboxID: inbox.id, term: "timbuktu", field: .body) == [3])
+            #expect(try await client.command("e", "SEARCH BODY timbuktu").untagged == ["* SEARCH 3"])
+            #expect(try await client.command("f", "SEARCH BODY zanzibar").untagged == ["* SEARCH 1 2"])
+        }
     }
 
     @Test("SEARCH BODY and TEXT over the wire")

@@ -28,8 +28,9 @@ final class IMAPFixture {
         self.base = base
     }
 
-    static func make() async throws -> IMAPFixture {
-        IMAPFixture(base: try await MailServerTestFixture.make(name: "imap", addresses: [Self.alice, Self.bob]))
+    static func make(storeConfiguration: SQLiteMailStore.Configuration = .init()) async throws -> IMAPFixture {
+        IMAPFixture(base: try await MailServerTestFixture.make(name: "imap", addresses: [Self.alice, Self.bob],
+                                                               storeConfiguration: storeConfiguration))
     }
 
     /// Delivers a message to a mailbox the way delivery does (parsed metadata); returns its UID.
