@@ -1,6 +1,7 @@
 // SORT's ordering (RFC 5256 §3, RFC 5957 §4) over precomputed keys.
 
 import Foundation
+import MailMessage
 
 /// Orders matched messages by a SORT program. Pure: tested without a store or a session.
 public enum IMAPSorter {

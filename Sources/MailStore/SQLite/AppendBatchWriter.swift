@@ -194,9 +194,12 @@ struct AppendBatchWriter: Sendable {
                 request.deliveryEnvelope.isEmpty ? nil : request.deliveryEnvelope,
                 prepared.fullText == nil ? FullTextIndex.State.tooLarge : FullTextIndex.State.indexed,
             ])
+        let messageID = db.lastInsertedRowID
         // Issue 4: indexed in the same commit as the message, so no extra fsync.
         if let document = prepared.fullText {
-            try FullTextIndex.insert(db, messageID: db.lastInsertedRowID, document)
+            try FullTextIndex.insert(db, messageID: messageID, document)
         }
+        // Issue 8: the SORT/THREAD keys, in the same commit.
+        if let keys = prepared.sortKeys { try SortKeyColumns.store(db, messageID: messageID, keys) }
     }
 }

@@ -1,5 +1,6 @@
 // An AppendRequest after the checks that need no database: size, digest, flags, mailbox name.
 import Foundation
+import MailMessage
 
 /// What the group-commit writer receives: already validated, so a bad request never takes a
 /// slot in a transaction.
@@ -13,6 +14,9 @@ struct PreparedAppend: Sendable {
     /// The full-text index row, computed here in the caller's task so the group-commit writer only
     /// inserts it; nil when the message is too large to index (FullTextDocument).
     let fullText: FullTextDocument?
+    /// SORT/THREAD keys (issue 8): the caller's, else derived from the summary here, outside the
+    /// write transaction; nil without either (the row keeps version 0).
+    let sortKeys: MessageSortKeys?
 
     var size: Int { request.prefix.count + request.content.bytes.count }
 
@@ -30,5 +34,7 @@ struct PreparedAppend: Sendable {
         }
         storesInline = request.content.bytes.count < inlineBodyLimit
         fullText = FullTextDocument(prefix: request.prefix, content: request.content.bytes, metadata: request.metadata)
+        sortKeys = request.searchFields.sortKeys ?? (request.metadata.isEmpty ? nil
+            : (try? MessageSummary.decode(request.metadata)).map(MessageSortKeys.init(summary:)))
     }
 }

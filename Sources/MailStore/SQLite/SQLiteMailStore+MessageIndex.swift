@@ -39,6 +39,16 @@ extension SQLiteMailStore {
         }
     }
 
+    public func sortRecords(mailboxID: MailboxID, uids: [UInt32], fields: MessageSortRecord.Fields) async throws
+        -> [MessageSortRecord] {
+        guard !uids.isEmpty else { return [] }
+        return try await read { db in
+            try UIDRangeQuery.fetch(db, columns: SortKeyColumns.selectList(fields), mailboxID: mailboxID, uids: uids) {
+                try SortKeyColumns.record($0, fields: fields)
+            }
+        }
+    }
+
     /// One read transaction instead of two: one hop to a reader thread fewer after each STORE,
     /// APPEND or EXPUNGE of an IMAP session.
     public func changes(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws
