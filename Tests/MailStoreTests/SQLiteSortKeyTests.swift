@@ -66,6 +66,20 @@ import Testing
         }
     }
 
+    /// SORT on any key but THREAD's reads the covering index, never the table (whose rows carry
+    /// the summaries): what makes SORT of a large mailbox fast.
+    @Test func sortKeysAreReadFromTheCoveringIndex() async throws {
+        try await SQLiteMailStoreFixture.run { fixture, _ in
+            let plan = try await fixture.sqliteStore.read { db in
+                try Row.fetchAll(db, sql: """
+                    EXPLAIN QUERY PLAN SELECT \(SortKeyColumns.selectList([.subject, .addresses, .displayNames]))
+                    FROM messages WHERE mailbox_id = ? AND (uid BETWEEN ? AND ?) ORDER BY uid
+                    """, arguments: [1, 1, 10_000]).map { String(describing: $0["detail"] as String? ?? "") }
+            }
+            #expect(plan.contains { $0.contains("COVERING INDEX messages_sort") }, "\(plan)")
+        }
+    }
+
     /// A caller that builds its own SearchFields (no keys) still gets keys, from the metadata.
     @Test func keysComeFromTheMetadataWhenTheCallerHasNone() async throws {
         try await SQLiteMailStoreFixture.run { fixture, behaviour in

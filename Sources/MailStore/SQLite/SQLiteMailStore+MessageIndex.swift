@@ -43,9 +43,7 @@ extension SQLiteMailStore {
         -> [MessageSortRecord] {
         guard !uids.isEmpty else { return [] }
         return try await read { db in
-            try UIDRangeQuery.fetch(db, columns: SortKeyColumns.selectList(fields), mailboxID: mailboxID, uids: uids) {
-                try SortKeyColumns.record($0, fields: fields)
-            }
+            try SortKeyColumns.records(db, mailboxID: mailboxID, uids: uids, fields: fields)
         }
     }
 

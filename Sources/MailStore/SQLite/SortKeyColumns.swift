@@ -13,6 +13,9 @@ enum SortKeyColumns {
 
     /// The schema change: `sort_version` 0 marks a row whose keys were never stored (the reader
     /// then derives them from the summary). Empty keys are NULL, which keeps the rows small.
+    /// `messages_sort` covers every SORT key: a message row holds its summary (kilobytes, often
+    /// on overflow pages), and columns added later sit after it, so reading keys from the table
+    /// itself read the whole mailbox from disk; the index is a few dozen octets per message.
     static let migrationSQL = """
         ALTER TABLE messages ADD COLUMN sort_version INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE messages ADD COLUMN sort_date REAL;              -- RFC 5256 §2.2; NULL: use internal_date
@@ -25,6 +28,8 @@ enum SortKeyColumns {
         ALTER TABLE messages ADD COLUMN sort_display_to BLOB;
         ALTER TABLE messages ADD COLUMN thread_message_id TEXT;      -- normalized Message-ID
         ALTER TABLE messages ADD COLUMN thread_references TEXT;      -- normalized ids, one per line
+        CREATE INDEX messages_sort ON messages(mailbox_id, uid, sort_version, sort_date, internal_date, size,
+            sort_subject, sort_reply, sort_from, sort_to, sort_cc, sort_display_from, sort_display_to);
         """
 
     /// Writes `keys` into the row just inserted (an UPDATE by primary key on a page the INSERT has
@@ -62,10 +67,10 @@ enum SortKeyColumns {
     }
 
     /// The select list for `fields`, read by position in `record(_:fields:)`: id-free, UID first.
-    /// The metadata column is read only for rows whose keys are not stored.
+    /// Without `.threading` it names only columns of `messages_sort`, so the query never touches
+    /// the table.
     static func selectList(_ fields: MessageSortRecord.Fields) -> String {
-        var columns = ["uid", "internal_date", "size", "sort_version", "sort_date",
-                       "CASE WHEN sort_version = \(MessageSortKeys.version) THEN NULL ELSE metadata END"]
+        var columns = ["uid", "internal_date", "size", "sort_version", "sort_date"]
         if fields.contains(.subject) { columns += ["sort_subject", "sort_reply"] }
         if fields.contains(.addresses) { columns += ["sort_from", "sort_to", "sort_cc"] }
         if fields.contains(.displayNames) { columns += ["sort_display_from", "sort_display_to"] }
@@ -73,22 +78,40 @@ enum SortKeyColumns {
         return columns.joined(separator: ", ")
     }
 
-    /// One record from a row of `selectList(fields)`.
+    /// The records of `uids` in UID order, from the stored keys, or from the summary for rows
+    /// whose keys are missing or of another version (read in a second, usually empty, query).
+    static func records(_ db: Database, mailboxID: MailboxID, uids: [UInt32],
+                        fields: MessageSortRecord.Fields) throws -> [MessageSortRecord] {
+        var stale: [Int] = []
+        var records = try UIDRangeQuery.fetch(db, columns: selectList(fields), mailboxID: mailboxID, uids: uids) {
+            try record($0, fields: fields)
+        }
+        for (position, record) in records.enumerated() where record.keys == nil { stale.append(position) }
+        guard !stale.isEmpty else { return records }
+        // Stored before v10 (or under another rule): the summary still knows.
+        let summaries = try UIDRangeQuery.fetch(db, columns: "uid, metadata", mailboxID: mailboxID,
+                                                uids: stale.map { records[$0].uid }) { row -> (UInt32, MessageSortKeys?) in
+            let metadata: Data? = row[1]
+            let summary = metadata.flatMap { $0.isEmpty ? nil : try? MessageSummary.decode($0) }
+            return (StoreRows.uint32(row[0]), summary.map(MessageSortKeys.init(summary:)))
+        }
+        let keysByUID = Dictionary(summaries, uniquingKeysWith: { first, _ in first })
+        for position in stale { records[position].keys = keysByUID[records[position].uid] ?? nil }
+        return records
+    }
+
+    /// One record from a row of `selectList(fields)`; nil keys when the row's are not stored.
     static func record(_ row: Row, fields: MessageSortRecord.Fields) throws -> MessageSortRecord {
         let uid = StoreRows.uint32(row[0])
         let internalDate = Date(timeIntervalSince1970: row[1])
         let size = Int(clamping: row[2] as Int64)
         guard (row[3] as Int64) == Int64(MessageSortKeys.version) else {
-            // Stored before v10 (or under another rule): the summary still knows.
-            let metadata: Data? = row[5]
-            let summary = metadata.flatMap { $0.isEmpty ? nil : try? MessageSummary.decode($0) }
-            return MessageSortRecord(uid: uid, internalDate: internalDate, size: size,
-                                     keys: summary.map(MessageSortKeys.init(summary:)))
+            return MessageSortRecord(uid: uid, internalDate: internalDate, size: size, keys: nil)
         }
         var keys = MessageSortKeys()
         let sentDate: Double? = row[4]
         keys.sentDate = sentDate.map(Date.init(timeIntervalSince1970:))
-        var index = 6
+        var index = 5
         if fields.contains(.subject) {
             keys.subject = try bytes(row, index)
             keys.isReplyOrForward = (row[index + 1] as Int64) != 0
