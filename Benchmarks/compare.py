@@ -265,8 +265,9 @@ def scenario_imap_sync(facteur: Facteur, dovecot: Dovecot | None, skip: dict, co
         Row("imap-sync QRESYNC resync after 100 changes, time", ours["qresync_s"] * 1000, their("qresync_s", 1000),
             "ms", False),
         Row("imap-sync SEARCH BODY", ours["search_body_s"] * 1000, their("search_body_s", 1000), "ms", False),
-        Row("imap-sync SORT (DATE) UTF-8 ALL", "n/a" if ours["sort_date_s"] is None else ours["sort_date_s"] * 1000,
-            their("sort_date_s", 1000), "ms", False),
+        *[Row(f"imap-sync SORT ({name.upper()}) UTF-8 ALL",
+              "n/a" if ours[f"sort_{name}_s"] is None else ours[f"sort_{name}_s"] * 1000,
+              their(f"sort_{name}_s", 1000), "ms", False) for name in ("date", "subject", "from")],
         Row("imap-sync COMPRESS=DEFLATE: header fetch plain/wire", ratio_of(ours), peer or ratio_of(theirs), "x", True),
     ]
 

@@ -133,6 +133,11 @@ public protocol MailStore: Sendable {
     /// mailbox (UIDNEXT, HIGHESTMODSEQ), its UIDs, the first unseen UID and the keywords in use.
     /// Nil when the account has no mailbox of that name.
     func mailboxSelection(accountID: AccountID, name: String) async throws -> MailboxSelection?
+    /// SORT and THREAD keys of the given UIDs (issue 8), in UID order; UIDs with no message are
+    /// skipped. Only the key families in `fields` are filled in: SORT (DATE) reads a date per
+    /// message, not a summary.
+    func sortRecords(mailboxID: MailboxID, uids: [UInt32], fields: MessageSortRecord.Fields) async throws
+        -> [MessageSortRecord]
 
     // MARK: Sieve scripts (RFC 5804 semantics; at most one active per account)
     /// Stores or replaces the script `name`; a replaced script keeps its active state. Throws
@@ -209,6 +214,12 @@ extension MailStore {
         -> (changed: [MessageIndexEntry], expunged: [(uid: UInt32, modSeq: UInt64)]) {
         let changed = try await messageIndex(mailboxID: mailboxID, changedSinceModSeq: modSeq)
         return (changed, try await expunged(mailboxID: mailboxID, sinceModSeq: modSeq))
+    }
+
+    /// From each message's summary, for stores without sort columns.
+    public func sortRecords(mailboxID: MailboxID, uids: [UInt32], fields: MessageSortRecord.Fields) async throws
+        -> [MessageSortRecord] {
+        try await messages(mailboxID: mailboxID, uids: uids).map(MessageSortRecord.init(message:))
     }
 
     /// Without an index, every message is a candidate.

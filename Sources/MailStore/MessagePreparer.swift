@@ -32,6 +32,7 @@ extension SearchFields {
     init(_ summary: MessageSummary) {
         let search = summary.search
         self.init(subject: search.subject, from: search.from, to: search.to, cc: search.cc, bcc: search.bcc,
-                  messageIDHeader: search.messageID, sentDate: search.sentDate?.date)
+                  messageIDHeader: search.messageID, sentDate: search.sentDate?.date,
+                  sortKeys: MessageSortKeys(summary: summary))
     }
 }

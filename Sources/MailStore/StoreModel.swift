@@ -1,6 +1,7 @@
 // The values the store hands out. Plain Sendable structs: a session copies what it needs and never
 // holds a database handle.
 import Foundation
+import MailMessage
 
 public typealias AccountID = Int64
 public typealias MailboxID = Int64
@@ -108,8 +109,12 @@ public struct SearchFields: Sendable, Equatable, Codable {
     public var bcc: String
     public var messageIDHeader: String
     public var sentDate: Date?
+    /// SORT and THREAD keys (issue 8), stored in their own columns; nil when the caller did not
+    /// compute them, and the store then derives them from the request's metadata.
+    public var sortKeys: MessageSortKeys?
     public init(subject: String = "", from: String = "", to: String = "", cc: String = "",
-                bcc: String = "", messageIDHeader: String = "", sentDate: Date? = nil) {
+                bcc: String = "", messageIDHeader: String = "", sentDate: Date? = nil, sortKeys: MessageSortKeys? = nil) {
+        self.sortKeys = sortKeys
         self.subject = subject
         self.from = from
         self.to = to

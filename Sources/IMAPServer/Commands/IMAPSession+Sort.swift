@@ -1,12 +1,14 @@
 // SORT, UID SORT, THREAD and UID THREAD (RFC 5256 §3, RFC 5957): SEARCH's matching, then the
-// order or the threads computed from the summaries stored at delivery.
+// order or the threads computed from the sort keys the store keeps beside each row (issue 8).
 
+import Foundation
 import MailMessage
 import MailStore
 
 extension IMAPSession {
     mutating func sort(_ command: IMAPSortCommand, byUID: Bool) async throws -> CommandOutcome {
-        guard let messages = try await sortableMatches(key: command.key, charset: command.charset) else {
+        guard let messages = try await sortableMatches(key: command.key, charset: command.charset,
+                                                      fields: Self.sortFields(command.criteria)) else {
             return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
         }
         let sorted = IMAPSorter.sort(messages, by: command.criteria)
@@ -15,40 +17,81 @@ extension IMAPSession {
     }
 
     mutating func thread(_ command: IMAPThreadCommand, byUID: Bool) async throws -> CommandOutcome {
-        guard let messages = try await sortableMatches(key: command.key, charset: command.charset) else {
+        let fields: MessageSortRecord.Fields = command.algorithm == .references ? [.subject, .threading] : .subject
+        guard let messages = try await sortableMatches(key: command.key, charset: command.charset, fields: fields) else {
             return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
         }
         queue(.untagged(.thread(IMAPThreader.thread(messages, algorithm: command.algorithm, byUID: byUID))))
         return .done(.ok("THREAD completed"))
     }
 
+    /// The stored key families a SORT program compares (dates and sizes always come).
+    static func sortFields(_ criteria: [IMAPSortCriterion]) -> MessageSortRecord.Fields {
+        var fields: MessageSortRecord.Fields = []
+        for criterion in criteria {
+            switch criterion.key {
+            case .subject: fields.insert(.subject)
+            case .from, .to, .cc: fields.insert(.addresses)
+            case .displayFrom, .displayTo: fields.insert(.displayNames)
+            case .arrival, .date, .size: break
+            }
+        }
+        return fields
+    }
+
     /// The messages of the selected mailbox matching `key`, with their sort keys; nil for a
     /// charset SEARCH cannot read (RFC 5256 §3: US-ASCII and UTF-8 MUST be implemented).
-    private mutating func sortableMatches(key: IMAPSearchKey, charset: String) async throws -> [SortableMessage]? {
+    private mutating func sortableMatches(key: IMAPSearchKey, charset: String,
+                                          fields: MessageSortRecord.Fields) async throws -> [SortableMessage]? {
         guard IMAPSearchEngine.supportsCharset(charset) else { return nil }
         guard let view = selected else { return [] }
+        let store = self.store
+        let mailboxID = view.mailbox.id
+        let reader = MailStoreMessageReader(store: store)
+        // SORT ... ALL (what clients send to order a whole mailbox) matches every UID: no rows
+        // are loaded for matching, only the sort records below.
+        let uids = key == .all ? view.uids : try await matchingUIDs(key, view: view, reader: reader)
+        let records = try await store.sortRecords(mailboxID: mailboxID, uids: uids, fields: fields)
+        var messages: [SortableMessage] = []
+        messages.reserveCapacity(records.count)
+        for record in records {
+            guard let number = view.sequenceNumber(ofUID: record.uid) else { continue }
+            var fallback: MessageSortKeys?
+            if record.keys == nil, let message = try await store.message(mailboxID: mailboxID, uid: record.uid) {
+                // A row with neither stored keys nor a summary (imported raw): parse it, as before.
+                fallback = MessageSortKeys(summary: try await reader.summary(of: message))
+            }
+            messages.append(SortableMessage(sequenceNumber: number, record: record, keys: fallback))
+        }
+        return messages
+    }
+
+    /// The UIDs matching `key`, as SEARCH finds them (full-text index first; summaries only when
+    /// the key looks at headers).
+    private func matchingUIDs(_ key: IMAPSearchKey, view: SelectedMailbox, reader: MailStoreMessageReader) async throws
+        -> [UInt32] {
+        let store = self.store
+        let mailboxID = view.mailbox.id
+        let engine = IMAPSearchEngine(reader: reader, now: { Date() },
+                                      fullText: { term, field in
+                                          try await store.fullTextCandidates(mailboxID: mailboxID, term: term, field: field)
+                                      })
+        let plan = try await engine.plan(key, highestSequenceNumber: view.count, highestUID: view.highestUID,
+                                         savedResult: savedSearch)
+        let uids = plan.candidateUIDs.map { required in view.uids.filter { required.contains($0) } } ?? view.uids
         var candidates: [IMAPSearchCandidate] = []
-        candidates.reserveCapacity(view.uids.count)
+        candidates.reserveCapacity(uids.count)
         var start = 0
-        while start < view.uids.count {
-            let batch = Array(view.uids[start..<min(start + Self.fetchBatchSize, view.uids.count)])
+        while start < uids.count {
+            let batch = Array(uids[start..<min(start + Self.fetchBatchSize, uids.count)])
             start += batch.count
-            for message in try await store.messages(mailboxID: view.mailbox.id, uids: batch) {
+            let rows = plan.needsSummaries ? try await store.messages(mailboxID: mailboxID, uids: batch)
+                                           : try await store.messagesWithoutMetadata(mailboxID: mailboxID, uids: batch)
+            for message in rows {
                 guard let number = view.sequenceNumber(ofUID: message.uid) else { continue }
                 candidates.append(IMAPSearchCandidate(sequenceNumber: number, message: message))
             }
         }
-        let reader = MailStoreMessageReader(store: store)
-        let engine = IMAPSearchEngine(reader: reader)
-        let matches = try await engine.search(key, candidates: candidates, highestSequenceNumber: view.count,
-                                              highestUID: view.highestUID, savedResult: savedSearch)
-        var messages: [SortableMessage] = []
-        messages.reserveCapacity(matches.count)
-        for match in matches {
-            // The delivery summary: decoding it is microseconds; only rows without one are parsed.
-            let summary = try await reader.summary(of: match.message)
-            messages.append(SortableMessage(sequenceNumber: match.sequenceNumber, message: match.message, summary: summary))
-        }
-        return messages
+        return try await engine.evaluate(plan, candidates: candidates).map(\.message.uid)
     }
 }

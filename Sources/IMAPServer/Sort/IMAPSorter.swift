@@ -1,6 +1,7 @@
 // SORT's ordering (RFC 5256 §3, RFC 5957 §4) over precomputed keys.
 
 import Foundation
+import MailMessage
 
 /// Orders matched messages by a SORT program. Pure: tested without a store or a session.
 public enum IMAPSorter {
@@ -43,8 +44,18 @@ public enum IMAPSorter {
         lhs < rhs ? -1 : (lhs == rhs ? 0 : 1)
     }
 
+    /// One memcmp over the common prefix, then the shorter key first: the generic `==` followed
+    /// by `lexicographicallyPrecedes` walked equal keys (many messages share a sender) twice.
     private static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
-        if lhs == rhs { return 0 }
-        return SortCollation.less(lhs, rhs) ? -1 : 1
+        lhs.withUnsafeBufferPointer { left in
+            rhs.withUnsafeBufferPointer { right in
+                let common = min(left.count, right.count)
+                if common > 0, let a = left.baseAddress, let b = right.baseAddress {
+                    let order = memcmp(a, b, common)
+                    if order != 0 { return order < 0 ? -1 : 1 }
+                }
+                return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 // here is a loop with an explicit stack.
 
 import Foundation
+import MailMessage
 
 /// Builds the THREAD response for matched messages. Pure: tested without a store or a session.
 public enum IMAPThreader {
@@ -259,7 +260,7 @@ struct ThreadForest {
     }
 
     private func isReply(_ node: Int) -> Bool {
-        containers[node].message.map { messages[$0].baseSubject.isReplyOrForward } ?? false
+        containers[node].message.map { messages[$0].isReplyOrForward } ?? false
     }
 
     // MARK: Output

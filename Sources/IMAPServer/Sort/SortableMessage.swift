@@ -1,5 +1,5 @@
-// What SORT and THREAD need of one message, taken from the summary stored at delivery (never
-// the message bytes) and the store's row.
+// What SORT and THREAD need of one message, taken from the sort record the store keeps beside
+// the row (issue 8: stored at delivery, never the message bytes or its summary).
 
 import Foundation
 import MailMessage
@@ -17,14 +17,16 @@ public struct SortableMessage: Sendable, Equatable {
     /// RFC 5256 §2.2: the Date header as an instant, or INTERNALDATE when it is missing or bad.
     public var sentDate: Date
     public var size: Int
-    /// Case-mapped sort keys (SortCollation).
+    /// Collated sort keys (SortCollation).
     public var fromKey: [UInt8]
     public var toKey: [UInt8]
     public var ccKey: [UInt8]
     public var displayFromKey: [UInt8]
     public var displayToKey: [UInt8]
-    public var baseSubject: BaseSubject
+    /// The collated base subject (RFC 5256 §2.1).
     public var subjectKey: [UInt8]
+    /// True when base subject extraction removed a reply or forward artifact (THREAD step 5).
+    public var isReplyOrForward: Bool
     /// Normalized Message-ID (ThreadMessageID), nil when absent or invalid.
     public var messageID: String?
     /// RFC 5256 §3 REFERENCES: the References ids, or the first In-Reply-To id.
@@ -34,49 +36,35 @@ public struct SortableMessage: Sendable, Equatable {
                 fromKey: [UInt8] = [], toKey: [UInt8] = [], ccKey: [UInt8] = [],
                 displayFromKey: [UInt8] = [], displayToKey: [UInt8] = [], subject: String = "",
                 messageID: String? = nil, references: [String] = []) {
+        let base = BaseSubject(subject)
+        self.init(sequenceNumber: sequenceNumber, uid: uid, arrival: arrival, size: size,
+                  keys: MessageSortKeys(sentDate: sentDate, subject: SortCollation.key(base.text),
+                                        isReplyOrForward: base.isReplyOrForward, from: fromKey, to: toKey, cc: ccKey,
+                                        displayFrom: displayFromKey, displayTo: displayToKey,
+                                        messageID: messageID, references: references))
+    }
+
+    /// The keys as the store keeps them; `keys.sentDate` nil means the internal date.
+    public init(sequenceNumber: UInt32, uid: UInt32, arrival: Date, size: Int, keys: MessageSortKeys) {
         self.sequenceNumber = sequenceNumber
         self.uid = uid
         self.arrival = arrival
-        self.sentDate = sentDate
+        self.sentDate = keys.sentDate ?? arrival
         self.size = size
-        self.fromKey = fromKey
-        self.toKey = toKey
-        self.ccKey = ccKey
-        self.displayFromKey = displayFromKey
-        self.displayToKey = displayToKey
-        self.baseSubject = BaseSubject(subject)
-        self.subjectKey = SortCollation.key(baseSubject.text)
-        self.messageID = messageID
-        self.references = references
+        self.fromKey = keys.from
+        self.toKey = keys.to
+        self.ccKey = keys.cc
+        self.displayFromKey = keys.displayFrom
+        self.displayToKey = keys.displayTo
+        self.subjectKey = keys.subject
+        self.isReplyOrForward = keys.isReplyOrForward
+        self.messageID = keys.messageID
+        self.references = keys.references
     }
 
-    /// The keys of a stored message from its delivery summary.
-    public init(sequenceNumber: UInt32, message: StoredMessage, summary: MessageSummary) {
-        let envelope = summary.envelope
-        // RFC 5256 §3: "addr-mailbox of the first ... address"; absent is the empty string.
-        func mailbox(_ addresses: [Address]) -> [UInt8] { SortCollation.key(addresses.first?.localPart ?? "") }
-        var references = ThreadMessageID.all(in: summary.search.references)
-        if references.isEmpty, let parent = envelope.inReplyTo.flatMap(ThreadMessageID.first(in:)) {
-            references = [parent]
-        }
-        self.init(sequenceNumber: sequenceNumber, uid: message.uid, arrival: message.internalDate,
-                  sentDate: summary.search.sentDate?.date ?? message.internalDate, size: message.size,
-                  fromKey: mailbox(envelope.from), toKey: mailbox(envelope.to), ccKey: mailbox(envelope.cc),
-                  displayFromKey: SortCollation.key(Self.displayValue(envelope.from)),
-                  displayToKey: SortCollation.key(Self.displayValue(envelope.to)),
-                  subject: summary.search.subject,
-                  messageID: envelope.messageID.flatMap(ThreadMessageID.first(in:)), references: references)
-    }
-
-    /// RFC 5957 §3: the decoded display name of the first address, else mailbox@host, else the
-    /// mailbox, else empty.
-    static func displayValue(_ addresses: [Address]) -> String {
-        guard let first = addresses.first else { return "" }
-        if let name = first.displayName {
-            let decoded = EncodedWord.decode(name)
-            if !decoded.isEmpty { return decoded }
-        }
-        if let local = first.localPart, let domain = first.domain { return "\(local)@\(domain)" }
-        return first.localPart ?? ""
+    /// A stored message's sort record; `keys` stands in when the record has none.
+    public init(sequenceNumber: UInt32, record: MessageSortRecord, keys: MessageSortKeys? = nil) {
+        self.init(sequenceNumber: sequenceNumber, uid: record.uid, arrival: record.internalDate, size: record.size,
+                  keys: record.keys ?? keys ?? MessageSortKeys())
     }
 }

@@ -198,5 +198,8 @@ struct AppendBatchWriter: Sendable {
                 // Issue 8: indexed after the commit, off the delivery path (FullTextIndexer).
                 FullTextIndex.State.pending,
             ])
+        let messageID = db.lastInsertedRowID
+        // Issue 8: the SORT/THREAD keys, in the same commit.
+        if let keys = prepared.sortKeys { try SortKeyColumns.store(db, messageID: messageID, keys) }
     }
 }

@@ -17,7 +17,8 @@ struct MessageTransfer {
     /// same message; RFC 9051 §6.4.7: flags and internal date are preserved).
     private static let copiedColumns = """
         system_flags, keywords, internal_date, size, prefix, content_sha256, metadata, subject, from_field,
-        to_field, cc_field, bcc_field, message_id_header, sent_date, delivery_envelope, fulltext
+        to_field, cc_field, bcc_field, message_id_header, sent_date, delivery_envelope, fulltext,
+        \(SortKeyColumns.copied)
         """
 
     func perform(_ db: Database, uids: [UInt32]) throws -> SQLiteMailStore.WriteResult<CopyOutcome> {

@@ -1,5 +1,6 @@
 // An AppendRequest after the checks that need no database: size, digest, flags, mailbox name.
 import Foundation
+import MailMessage
 
 /// What the group-commit writer receives: already validated, so a bad request never takes a
 /// slot in a transaction.
@@ -10,6 +11,9 @@ struct PreparedAppend: Sendable {
     let mailboxName: String?
     /// Bodies below the inline limit are written into the `blobs` row by the append transaction.
     let storesInline: Bool
+    /// SORT/THREAD keys (issue 8): the caller's, else derived from the summary here, outside the
+    /// write transaction; nil without either (the row keeps version 0).
+    let sortKeys: MessageSortKeys?
 
     var size: Int { request.prefix.count + request.content.bytes.count }
 
@@ -26,5 +30,7 @@ struct PreparedAppend: Sendable {
             mailboxName = nil
         }
         storesInline = request.content.bytes.count < inlineBodyLimit
+        sortKeys = request.searchFields.sortKeys ?? (request.metadata.isEmpty ? nil
+            : (try? MessageSummary.decode(request.metadata)).map(MessageSortKeys.init(summary:)))
     }
 }

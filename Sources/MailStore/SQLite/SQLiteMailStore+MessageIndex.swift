@@ -39,6 +39,14 @@ extension SQLiteMailStore {
         }
     }
 
+    public func sortRecords(mailboxID: MailboxID, uids: [UInt32], fields: MessageSortRecord.Fields) async throws
+        -> [MessageSortRecord] {
+        guard !uids.isEmpty else { return [] }
+        return try await read { db in
+            try SortKeyColumns.records(db, mailboxID: mailboxID, uids: uids, fields: fields)
+        }
+    }
+
     /// One read transaction instead of two: one hop to a reader thread fewer after each STORE,
     /// APPEND or EXPUNGE of an IMAP session.
     public func changes(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws

@@ -1,6 +1,7 @@
 // The SQLite schema as a list of migrations. A migration that has landed is never edited: change
 // the schema by registering "v2", "v3", ... below it.
 import GRDB
+import MailMessage
 
 enum SQLiteSchema {
     static func migrator() -> DatabaseMigrator {
@@ -192,6 +193,13 @@ enum SQLiteSchema {
                 );
                 CREATE INDEX sieve_memory_expiry ON sieve_memory(account_id, expires_at);
                 """)
+        }
+        // Issue 8: SORT and THREAD keys in narrow columns (SortKeyColumns), so SORT reads no
+        // summary. Existing rows get theirs here from their summaries; rows without one keep
+        // version 0 and are parsed by the reader, as before.
+        migrator.registerMigration("v10-sort-keys") { db in
+            try db.execute(sql: SortKeyColumns.migrationSQL)
+            try SortKeyColumns.backfill(db)
         }
         return migrator
     }

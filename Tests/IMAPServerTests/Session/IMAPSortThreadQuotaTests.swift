@@ -77,6 +77,33 @@ struct IMAPSortThreadQuotaTests {
         }
     }
 
+    /// Issue 8: rows stored without a summary (a raw import) have no stored sort keys; SORT and
+    /// THREAD parse them and order them among the others exactly as if they had.
+    @Test("SORT and THREAD over rows stored without a summary")
+    func sortWithoutSummaries() async throws {
+        let fixture = try await IMAPFixture.make()
+        defer { fixture.tearDown() }
+        try await fixture.deliver(mail("Plans", from: "Zoe <zoe@example.net>", date: "Mon, 2 Mar 2026 10:00:00 +0000", id: "1@x"))
+        let raw = mail("Re: Apples", from: "adam@example.net", date: "Sun, 1 Mar 2026 10:00:00 +0000", id: "2@x",
+                       inReplyTo: "1@x")
+        let inbox = try #require(try await fixture.store.mailbox(accountID: fixture.alice.id, name: "INBOX"))
+        _ = try await fixture.store.append([AppendRequest(accountID: fixture.alice.id, mailbox: .id(inbox.id),
+                                                          content: MessageContent(bytes: Array(raw.utf8)))])
+        try await fixture.withServer { _, port in
+            let client = try await fixture.client(port: port)
+            #expect(try await client.command("s", "SELECT INBOX").isOK)
+            for (command, expected) in [
+                ("SORT (SUBJECT) UTF-8 ALL", "* SORT 2 1"),
+                ("SORT (DATE) UTF-8 ALL", "* SORT 2 1"),
+                ("SORT (REVERSE FROM) UTF-8 ALL", "* SORT 1 2"),
+                ("SORT (DISPLAYFROM) UTF-8 ALL", "* SORT 2 1"),
+                ("THREAD REFERENCES UTF-8 ALL", "* THREAD (1 2)"),
+            ] {
+                #expect(try await client.command("t", command).untagged == [expected], "\(command)")
+            }
+        }
+    }
+
     @Test("THREAD REFERENCES and ORDEREDSUBJECT, and UID THREAD")
     func thread() async throws {
         let fixture = try await IMAPFixture.make()

@@ -2,6 +2,7 @@
 
 import Foundation
 import IMAPServer
+import MailMessage
 import Testing
 
 @Suite("SORT ordering")

@@ -1,6 +1,6 @@
 // RFC 5256 §2.1 base subject extraction: the RFC's artifacts and the tricky combinations.
 
-import IMAPServer
+import MailMessage
 import Testing
 
 @Suite("Base subject (RFC 5256 §2.1)")
