@@ -12,6 +12,22 @@ extension POP3Connection {
     /// Sends "+OK", the message (or its TOP part) in `chunkSize` pieces, and the final ".".
     /// The outbound writer suspends while the socket is not writable: that is the backpressure.
     mutating func retrieve(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
+        guard bodyLines == nil, let maildrop = machine.maildrop,
+              let next = readAhead.follower(of: entry, in: maildrop, readSize: Self.storeReadSize) else {
+            try await retrieveNow(entry, bodyLines: bodyLines, outbound)
+            return
+        }
+        // Clients download in order: the next message is opened on the store's threads while
+        // this one is sent, and awaited before the next command is read (structured: a child task).
+        let store = self.store
+        let readSize = max(chunkSize, Self.storeReadSize)
+        async let opening = try? await store.messageChunks(next, chunkSize: readSize)
+        try await retrieveNow(entry, bodyLines: nil, outbound)
+        readAhead.keepOpened(await opening, uid: next.uid)
+    }
+
+    private mutating func retrieveNow(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
+        let openedAhead = readAhead.takeOpened(uid: entry.message.uid)
         if bodyLines == nil, let bytes = await smallMessage(entry) {
             try await sendWhole(bytes, of: entry, outbound)
             return
@@ -25,6 +41,8 @@ extension POP3Connection {
                     continuation.yield(Array(bytes[..<end]))
                     continuation.finish()
                 }
+            } else if let openedAhead {
+                chunks = openedAhead
             } else {
                 // Large reads (one file-queue hop per MiB, not per 64 KB) keep big RETRs fast; the
                 // memory held per RETR stays bounded at about two reads.

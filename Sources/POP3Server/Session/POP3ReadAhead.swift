@@ -28,6 +28,8 @@ struct POP3ReadAhead {
     /// Off after a batch read failed (a message of it was expunged by another session meanwhile):
     /// each RETR then reads its message alone, which reports a missing message as before.
     private(set) var isEnabled = true
+    /// The next message opened while the previous one was being sent (see `follower`).
+    private var opened: (uid: UInt32, chunks: AsyncThrowingStream<[UInt8], any Error>)?
 
     init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -72,7 +74,31 @@ struct POP3ReadAhead {
     /// A batch read failed: drop everything and read each message alone from now on.
     mutating func disable() {
         cached.removeAll()
+        opened = nil
         isEnabled = false
+    }
+
+    /// The message to open while `entry` is being sent: the next live one, when it is too large
+    /// for a batch but its first store read (`readSize`) holds all of it. Opening it (a database
+    /// read, a file open and read on the store's threads) then overlaps the sending instead of
+    /// following the client's RETR.
+    func follower(of entry: POP3Maildrop.Entry, in maildrop: POP3Maildrop, readSize: Int) -> StoredMessage? {
+        guard isEnabled, let start = Self.index(of: entry.message.uid, in: maildrop.entries) else { return nil }
+        guard let next = maildrop.entries[(start + 1)...].first(where: { !$0.deleted }) else { return nil }
+        let size = next.message.size
+        return size >= configuration.messageSizeLimit && size <= readSize ? next.message : nil
+    }
+
+    /// Keeps the opened follower (nil: opening it failed; the RETR will read it itself and report).
+    mutating func keepOpened(_ chunks: AsyncThrowingStream<[UInt8], any Error>?, uid: UInt32) {
+        opened = chunks.map { (uid, $0) }
+    }
+
+    /// The opened stream of this message, if it is the one opened ahead; anything else opened is
+    /// dropped (closing its file), so at most one is ever held.
+    mutating func takeOpened(uid: UInt32) -> AsyncThrowingStream<[UInt8], any Error>? {
+        defer { opened = nil }
+        return opened?.uid == uid ? opened?.chunks : nil
     }
 
     /// The maildrop is in UID order (the store lists INBOX `ORDER BY uid`): a binary search, with

@@ -1,5 +1,5 @@
-// RETR answered from read-ahead: a mailbox of small messages (inline in the store) with a large
-// one (a blob file, streamed) in between, downloaded in order, out of order, and after DELE.
+// RETR answered from read-ahead: a mailbox of small messages (inline in the store) with larger
+// ones (blob files, opened ahead) in between, downloaded in order, out of order, and after DELE.
 
 import Foundation
 import MailStore
@@ -8,11 +8,13 @@ import Testing
 
 @Suite(.timeLimit(.minutes(2)))
 struct POP3ReadAheadEndToEndTests {
-    /// Message `index`: small, with dot-stuffing to do; message 5 is ~200 KB (above the inline limit).
+    /// Message `index`: small, with dot-stuffing to do; 5, 6 and 11 are ~200 KB (above the inline
+    /// limit: blob files, opened ahead while the message before them is sent).
     static func message(_ index: Int) -> [UInt8] {
         var text = "Subject: message \(index)\r\n\r\n.dot line \(index)\r\nbody \(index)\r\n"
-        if index == 5 { text += String(repeating: "x", count: 998) + "\r\n" }
-        if index == 5 { for _ in 0..<200 { text += ".\(String(repeating: "y", count: 997))\r\n" } }
+        if [5, 6, 11].contains(index) {
+            for line in 0..<200 { text += ".\(String(repeating: "y", count: 990)) \(index) \(line)\r\n" }
+        }
         if index == 9 { text += "no final line ending" }
         return Array(text.utf8)
     }
@@ -52,6 +54,13 @@ struct POP3ReadAheadEndToEndTests {
             #expect(try await client.command("RETR 8") == "-ERR message 8 already deleted")
             #expect(try await client.command("RSET").hasPrefix("+OK"))
             #expect(try await client.multiline("RETR 8").body == Self.message(8))
+            // 5 is opened while RETR 4 is sent; deleted, it is refused, and 6 is read by its own RETR.
+            #expect(try await client.multiline("RETR 4").body == Self.message(4))
+            #expect(try await client.command("DELE 5") == "+OK message 5 deleted")
+            #expect(try await client.command("RETR 5") == "-ERR message 5 already deleted")
+            #expect(try await client.multiline("RETR 6").body == Self.message(6))
+            #expect(try await client.command("RSET").hasPrefix("+OK"))
+            #expect(try await client.multiline("RETR 5").body == Self.message(5))
             // TOP reads the stored message itself, whatever was read ahead.
             let top = try await client.multiline("TOP 10 0")
             #expect(top.body == Array("Subject: message 10\r\n\r\n".utf8))

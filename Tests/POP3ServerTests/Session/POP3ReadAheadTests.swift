@@ -72,4 +72,34 @@ import Testing
         entries[4].message.uid = 16
         #expect(POP3ReadAhead.index(of: uid, in: entries) == expected)
     }
+
+    @Test(arguments: [
+        // sizes, RETR number, deleted numbers, expected follower UID
+        ([100, 1000, 100], 1, [Int](), UInt32?(11)),    // too large for a batch, fits one read
+        ([100, 999, 100], 1, [], nil),                  // small: the batch path reads it
+        ([100, 4001, 100], 1, [], nil),                 // above one read: streamed as it comes
+        ([100, 100, 2000], 1, [2], 12),                 // deleted messages are skipped
+        ([100, 2000], 2, [], nil),                      // the last message has none
+    ])
+    func followerIsTheNextLiveMessageOfOneRead(sizes: [Int], retr: Int, deleted: [Int], expected: UInt32?) {
+        var maildrop = POP3SessionStateMachineTests.maildrop(sizes: sizes)
+        for gone in deleted { maildrop.markDeleted(gone) }
+        let readAhead = POP3ReadAhead(configuration: Self.small)
+        #expect(readAhead.follower(of: maildrop.entries[retr - 1], in: maildrop, readSize: 4000)?.uid == expected)
+    }
+
+    @Test func openedStreamIsHandedOverOnlyForItsMessage() async throws {
+        var readAhead = POP3ReadAhead(configuration: Self.small)
+        let stream = AsyncThrowingStream<[UInt8], any Error> { $0.yield([7]); $0.finish() }
+        readAhead.keepOpened(stream, uid: 11)
+        #expect(readAhead.takeOpened(uid: 12) == nil)      // another RETR drops it
+        #expect(readAhead.takeOpened(uid: 11) == nil)
+        readAhead.keepOpened(stream, uid: 11)
+        let opened = readAhead.takeOpened(uid: 11)
+        let taken = try #require(opened)
+        var chunks: [[UInt8]] = []
+        for try await chunk in taken { chunks.append(chunk) }
+        #expect(chunks == [[7]])
+        #expect(readAhead.takeOpened(uid: 11) == nil)
+    }
 }
