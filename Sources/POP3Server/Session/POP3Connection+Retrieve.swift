@@ -1,6 +1,7 @@
 // RETR and TOP (RFC 1939 §7): the message streamed from the store in chunks, byte-stuffed on the
 // way. RETR reads the stored bytes chunk by chunk (a 50 MB message is never in memory whole); TOP
-// reads the message once to find where its header and first lines end.
+// reads the message once to find where its header and first lines end. A small message is read
+// with the small ones after it in one store trip (POP3ReadAhead) and answered with one write.
 
 import MailStore
 import NIOCore
@@ -10,7 +11,27 @@ extension POP3Connection {
 
     /// Sends "+OK", the message (or its TOP part) in `chunkSize` pieces, and the final ".".
     /// The outbound writer suspends while the socket is not writable: that is the backpressure.
-    func retrieve(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
+    mutating func retrieve(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
+        guard bodyLines == nil, let maildrop = machine.maildrop,
+              let next = readAhead.follower(of: entry, in: maildrop, readSize: Self.storeReadSize) else {
+            try await retrieveNow(entry, bodyLines: bodyLines, outbound)
+            return
+        }
+        // Clients download in order: the next message is opened on the store's threads while
+        // this one is sent, and awaited before the next command is read (structured: a child task).
+        let store = self.store
+        let readSize = max(chunkSize, Self.storeReadSize)
+        async let opening = try? await store.messageChunks(next, chunkSize: readSize)
+        try await retrieveNow(entry, bodyLines: nil, outbound)
+        readAhead.keepOpened(await opening, uid: next.uid)
+    }
+
+    private mutating func retrieveNow(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
+        let openedAhead = readAhead.takeOpened(uid: entry.message.uid)
+        if bodyLines == nil, let bytes = await smallMessage(entry) {
+            try await sendWhole(bytes, of: entry, outbound)
+            return
+        }
         let chunks: AsyncThrowingStream<[UInt8], any Error>
         do {
             if let bodyLines {
@@ -20,6 +41,8 @@ extension POP3Connection {
                     continuation.yield(Array(bytes[..<end]))
                     continuation.finish()
                 }
+            } else if let openedAhead {
+                chunks = openedAhead
             } else {
                 // Large reads (one file-queue hop per MiB, not per 64 KB) keep big RETRs fast; the
                 // memory held per RETR stays bounded at about two reads.
@@ -71,5 +94,40 @@ extension POP3Connection {
         stuffer.finish(into: &out)
         try await outbound.write(.send(out, then: .command))
         metrics.retrievedBytes.increment(by: sent)
+    }
+
+    /// A small message's bytes: read ahead by an earlier RETR, or read now together with the
+    /// small messages after it. nil when it is to be streamed (large, or the batch read failed:
+    /// the streaming path then reads it alone and reports a missing message as it always did).
+    private mutating func smallMessage(_ entry: POP3Maildrop.Entry) async -> [UInt8]? {
+        if let bytes = readAhead.take(uid: entry.message.uid) { return bytes }
+        guard let maildrop = machine.maildrop else { return nil }
+        let batch = readAhead.plan(for: entry, in: maildrop)
+        guard !batch.isEmpty else { return nil }
+        do {
+            // The whole message: the store clamps the range to what it holds.
+            let contents = try await store.messageBytes(batch.map { MessageRangeRequest(message: $0, range: 0..<Int.max) })
+            guard contents.count == batch.count else { return nil }
+            readAhead.keep(batch, bytes: contents)
+            return contents[0]
+        } catch {
+            logger.debug("read-ahead failed; reading messages one by one",
+                         metadata: ["pop3.uid": "\(entry.message.uid)", "error": "\(error)"])
+            readAhead.disable()
+            return nil
+        }
+    }
+
+    /// Status line, stuffed message and final "." in one buffer: one write, one flush.
+    private func sendWhole(_ bytes: [UInt8], of entry: POP3Maildrop.Entry, _ outbound: Outbound) async throws {
+        let status = POP3Response.ok("\(entry.message.size) octets")
+        if logger.logLevel <= .trace { logger.trace("S: \(status)") }
+        var out = channel.channel.allocator.buffer(capacity: bytes.count + bytes.count / 16 + 64)
+        status.encode(into: &out)
+        var stuffer = POP3DotStuffer()
+        stuffer.append(bytes[...], to: &out)
+        stuffer.finish(into: &out)
+        try await outbound.write(.send(out, then: .command))
+        metrics.retrievedBytes.increment(by: bytes.count)
     }
 }

@@ -38,6 +38,8 @@ struct POP3Connection {
     private var lockedAccount: AccountID?
     /// The SASL exchange waiting for the client's next response.
     private var saslExchange: SASLExchange?
+    /// Small messages read ahead of the client's next RETRs (POP3Connection+Retrieve.swift).
+    var readAhead = POP3ReadAhead()
 
     /// The shared SASL layer (Auth) with this listener's authenticator and throttle.
     private var sasl: SASLServer { SASLServer(authenticator: authenticator, throttle: throttle) }
