@@ -4,6 +4,7 @@
 import Auth
 import Foundation
 import Logging
+import NetworkTestSupport
 import Synchronization
 import Testing
 @testable import POP3Server
@@ -31,18 +32,7 @@ struct POP3LoginThrottleTests {
         logger.logLevel = .critical
         let server = POP3Server(configuration: configuration, store: fixture.store, authenticator: fixture.authenticator,
                                 logger: logger, loginThrottle: throttle)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.localAddress().port ?? 0
-            do {
-                try await body(fixture, port)
-            } catch {
-                server.shutdown()
-                throw error
-            }
-            server.shutdown()
-            try await group.waitForAll()
-        }
+        try await MailServerTestFixture.withServer(server) { _, port in try await body(fixture, port) }
     }
 
     @Test func repeatedFailuresLockTheAddressOutButNotTheAccount() async throws {

@@ -7,24 +7,15 @@ import NIOSSL
 import Testing
 @testable import SMTPServer
 
+extension SMTPServer: RunnableTestServer {}
+
 @Suite(.timeLimit(.minutes(2)))
 struct SMTPServerEndToEndTests {
     static func withServer(_ configuration: SMTPServer.Configuration, receiver: TestReceiver,
                            _ body: (SMTPServer, Int) async throws -> Void) async throws {
         let server = SMTPServer(configuration: configuration, receiver: receiver,
                                 logger: Logger(label: "smtp-test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            let port = try await server.localAddress().port ?? 0
-            do {
-                try await body(server, port)
-            } catch {
-                server.shutdown()
-                throw error
-            }
-            server.shutdown()
-            try await group.waitForAll()
-        }
+        try await MailServerTestFixture.withServer(server, body)
     }
 
     static func configuration(kind: SMTPSessionInfo.Kind = .smtp, tls: NIOSSLContext? = nil,
