@@ -152,17 +152,18 @@ extension IMAPSession {
     private func prefetchHeaders(of messages: [StoredMessage], base: MailStoreMessageReader) async throws
         -> PrefetchedMessageReader {
         var requests: [MessageRangeRequest] = []
-        var summaries: [Int64: MessageSummary] = [:]
+        var headerLengths: [Int64: Int] = [:]
         for message in messages {
-            let summary = try await base.summary(of: message)
-            summaries[message.id] = summary
-            if let range = IMAPFetchResponder.headerRange(of: message, summary: summary) {
+            // The header length alone: decoding whole summaries here was ~2 % of imap-mix's CPU.
+            let headerLength = try await base.headerLength(of: message)
+            headerLengths[message.id] = headerLength
+            if let range = IMAPFetchResponder.headerRange(of: message, headerLength: headerLength) {
                 requests.append(MessageRangeRequest(message: message, range: range))
             }
         }
         let bytes = try await store.messageBytes(requests)
         var prefetched: [Int64: (range: Range<Int>, bytes: [UInt8])] = [:]
         for (request, octets) in zip(requests, bytes) { prefetched[request.message.id] = (request.range, octets) }
-        return PrefetchedMessageReader(base: base, prefetched: prefetched, summaries: summaries)
+        return PrefetchedMessageReader(base: base, prefetched: prefetched, headerLengths: headerLengths)
     }
 }

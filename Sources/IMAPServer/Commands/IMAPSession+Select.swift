@@ -10,8 +10,15 @@ extension IMAPSession {
             return .done(.bad("QRESYNC needs ENABLE QRESYNC first"))
         }
         // §6.3.2: a SELECT, successful or not, first deselects the current mailbox.
+        var stillWatched: MailboxID?
         if let current = selected {
-            dependencies.hub.unwatch(current.mailbox.id, channel: connection.channel)
+            // Selecting the same mailbox again (clients do, to refresh): it stays watched, so its
+            // generation already counts every change and one store trip, the id lookup, is saved.
+            if current.mailbox.name == name.name {
+                stillWatched = current.mailbox.id
+            } else {
+                dependencies.hub.unwatch(current.mailbox.id, channel: connection.channel)
+            }
             state = .authenticated(account)
             // RFC 9051 §7.1, RFC 7162 §3.2.11 CLOSED (always, as CONDSTORE is announced): the old
             // mailbox's numbers no longer apply from here on.
@@ -19,25 +26,10 @@ extension IMAPSession {
         }
         // RFC 7162 §3.1.8: (CONDSTORE) enables CONDSTORE; the HIGHESTMODSEQ comes below.
         if parameters.condStore { condStoreEnabled = true }
-        guard let found = try await store.mailbox(accountID: account.id, name: name.name) else {
+        guard let snapshot = try await snapshot(account: account, name: name, stillWatched: stillWatched) else {
             return .done(.no("No such mailbox", code: .nonExistent))
         }
-        // Watch before reading: a change committed after the read bumps the generation we keep.
-        let generation = dependencies.hub.watch(found.id, channel: connection.channel)
-        // Issue 8: one snapshot of UIDs, UIDNEXT, HIGHESTMODSEQ, first unseen and keywords, each
-        // from an index, instead of every message's flags.
-        let selection: MailboxSelection?
-        do {
-            selection = try await store.mailboxSelection(accountID: account.id, name: name.name)
-        } catch {
-            dependencies.hub.unwatch(found.id, channel: connection.channel)
-            throw error
-        }
-        guard let selection, selection.mailbox.id == found.id else {
-            // Deleted or replaced between the two reads.
-            dependencies.hub.unwatch(found.id, channel: connection.channel)
-            return .done(.no("No such mailbox", code: .nonExistent))
-        }
+        let (selection, generation) = snapshot
         let mailbox = selection.mailbox
         let view = SelectedMailbox(selection: selection, readOnly: readOnly, generation: generation)
         state = .selected(account, view)
@@ -74,6 +66,44 @@ extension IMAPSession {
         }
         let verb = readOnly ? "EXAMINE" : "SELECT"
         return .done(.ok("\(verb) completed", code: readOnly ? .readOnly : .readWrite))
+    }
+
+    /// The mailbox's snapshot and the hub generation read before it, the mailbox being watched
+    /// from then on; nil (and not watched) when there is no such mailbox.
+    private func snapshot(account: Account, name: IMAPMailboxName, stillWatched: MailboxID?) async throws
+        -> (MailboxSelection, UInt64)? {
+        if let stillWatched {
+            // Watched all along: a change committed after this generation bumps it.
+            let generation = dependencies.hub.generation(of: stillWatched)
+            let selection: MailboxSelection?
+            do {
+                selection = try await store.mailboxSelection(accountID: account.id, name: name.name)
+            } catch {
+                dependencies.hub.unwatch(stillWatched, channel: connection.channel)
+                throw error
+            }
+            if let selection, selection.mailbox.id == stillWatched { return (selection, generation) }
+            // Deleted, or replaced by another mailbox of that name: look it up afresh.
+            dependencies.hub.unwatch(stillWatched, channel: connection.channel)
+        }
+        guard let found = try await store.mailbox(accountID: account.id, name: name.name) else { return nil }
+        // Watch before reading: a change committed after the read bumps the generation we keep.
+        let generation = dependencies.hub.watch(found.id, channel: connection.channel)
+        // Issue 8: one snapshot of UIDs, UIDNEXT, HIGHESTMODSEQ, first unseen and keywords, each
+        // from an index, instead of every message's flags.
+        let selection: MailboxSelection?
+        do {
+            selection = try await store.mailboxSelection(accountID: account.id, name: name.name)
+        } catch {
+            dependencies.hub.unwatch(found.id, channel: connection.channel)
+            throw error
+        }
+        guard let selection, selection.mailbox.id == found.id else {
+            // Deleted or replaced between the two reads.
+            dependencies.hub.unwatch(found.id, channel: connection.channel)
+            return nil
+        }
+        return (selection, generation)
     }
 
     /// RFC 7162 §3.2.5.1: what changed since the client's MODSEQ, as if it had sent

@@ -111,8 +111,14 @@ public struct IMAPFetchResponder: Sendable {
 
     /// `headerRange(of:)` for a summary the caller already has.
     public static func headerRange(of message: StoredMessage, summary: MessageSummary) -> Range<Int>? {
-        let locator = IMAPSectionLocator(summary: summary, prefixLength: message.prefixLength, size: message.size)
-        guard case .octets(let range) = locator.locate(IMAPSection(text: .header)) else { return nil }
+        headerRange(of: message, headerLength: summary.headerLength)
+    }
+
+    /// `headerRange(of:)` from the header length alone (`IMAPMessageReader.headerLength(of:)`).
+    public static func headerRange(of message: StoredMessage, headerLength: Int) -> Range<Int>? {
+        guard case .octets(let range) = IMAPSectionLocator.locateRootHeader(
+            IMAPSection(text: .header), headerLength: headerLength, prefixLength: message.prefixLength,
+            size: message.size) else { return nil }
         return range
     }
 
@@ -169,6 +175,17 @@ public struct IMAPFetchResponder: Sendable {
             return locator
         }
 
+        /// Where a section lies; the message's own header sections from the header length alone,
+        /// unless the whole summary is already at hand.
+        mutating func locate(_ section: IMAPSection) async throws -> IMAPSectionLocator.Content {
+            if cached == nil, IMAPSectionLocator.isRootHeader(section),
+               let content = IMAPSectionLocator.locateRootHeader(section, headerLength: try await reader.headerLength(of: message),
+                                                                 prefixLength: message.prefixLength, size: message.size) {
+                return content
+            }
+            return try await locator().locate(section)
+        }
+
         /// The envelope alone, unless the whole summary is already at hand.
         func envelope() async throws -> MailMessage.Envelope {
             if let cached { return cached.summary.envelope }
@@ -201,7 +218,7 @@ public struct IMAPFetchResponder: Sendable {
         case .bodySection(let section, let partial, _):
             let content: IMAPSectionLocator.Content = section.part.isEmpty && section.text == nil
                 ? .octets(0..<max(0, message.size))   // BODY[] needs no summary
-                : try await context.locator().locate(section)
+                : try await context.locate(section)
             return try await planOctets(.bodySection(section, origin: partial?.offset), content: content,
                                         partial: partial, message: message)
         // RFC 3501 §6.4.5: RFC822 = BODY[], RFC822.HEADER = BODY.PEEK[HEADER], RFC822.TEXT = BODY[TEXT],
@@ -209,7 +226,7 @@ public struct IMAPFetchResponder: Sendable {
         case .rfc822:
             return try await planOctets(.rfc822, content: .octets(0..<max(0, message.size)), partial: nil, message: message)
         case .rfc822Header:
-            return try await planOctets(.rfc822Header, content: try await context.locator().locate(IMAPSection(text: .header)),
+            return try await planOctets(.rfc822Header, content: try await context.locate(IMAPSection(text: .header)),
                                         partial: nil, message: message)
         case .rfc822Text:
             return try await planOctets(.rfc822Text, content: try await context.locator().locate(IMAPSection(text: .text)),

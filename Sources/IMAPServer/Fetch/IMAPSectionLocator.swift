@@ -77,13 +77,44 @@ struct IMAPSectionLocator: Sendable {
     }
 
     /// The root header includes the prefix lines.
-    private var rootHeader: Range<Int> { clamped(0..<(prefixLength + max(0, summary.headerLength))) }
+    private var rootHeader: Range<Int> { Self.rootHeader(headerLength: summary.headerLength, prefixLength: prefixLength, size: size) }
+
+    private static func rootHeader(headerLength: Int, prefixLength: Int, size: Int) -> Range<Int> {
+        clamped(0..<(prefixLength + max(0, headerLength)), size: size)
+    }
+
+    /// Whether `section` is the message's own header (HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT),
+    /// which `locateRootHeader` finds from the header length alone.
+    static func isRootHeader(_ section: IMAPSection) -> Bool {
+        guard section.part.isEmpty else { return false }
+        switch section.text {
+        case .header, .headerFields, .headerFieldsNot: return true
+        default: return false
+        }
+    }
+
+    /// `locate` for a root header section (`isRootHeader`) without the summary: FETCH of a message
+    /// list's headers then decodes no MIME tree (issue 8). The same answer as `locate`.
+    static func locateRootHeader(_ section: IMAPSection, headerLength: Int, prefixLength: Int, size: Int) -> Content? {
+        guard section.part.isEmpty else { return nil }
+        let header = rootHeader(headerLength: headerLength, prefixLength: prefixLength, size: size)
+        switch section.text {
+        case .header: return .octets(header)
+        case .headerFields(let names): return .filteredHeader(header, names: names, keepsMatches: true)
+        case .headerFieldsNot(let names): return .filteredHeader(header, names: names, keepsMatches: false)
+        default: return nil
+        }
+    }
 
     private func stored(_ range: Range<Int>) -> Range<Int> {
         clamped((range.lowerBound + prefixLength)..<(range.upperBound + prefixLength))
     }
 
     private func clamped(_ range: Range<Int>) -> Range<Int> {
+        Self.clamped(range, size: size)
+    }
+
+    private static func clamped(_ range: Range<Int>, size: Int) -> Range<Int> {
         let lower = min(max(0, range.lowerBound), size)
         return lower..<min(max(lower, range.upperBound), size)
     }

@@ -36,10 +36,10 @@ enum SearchEvaluator {
             return uids.contains(message.uid)
         case .sentDay(let test):
             // A message without a parsable Date: header has no sent date, so no SENT* key matches it.
-            guard let sent = try await context.summary().search.sentDate else { return false }
+            guard let sent = try await context.searchText().sentDate else { return false }
             return test.accepts(SearchDay.number(sent))
         case .envelope(let field, let pattern):
-            return pattern.occurs(in: text(of: field, in: try await context.summary().search))
+            return pattern.occurs(in: text(of: field, in: try await context.searchText()))
         case .header(let name, let pattern):
             return try await headerMatches(name, pattern, context)
         case .body(let pattern):
@@ -79,7 +79,7 @@ enum SearchEvaluator {
     private static func headerMatches(_ name: String, _ pattern: SearchPattern,
                                       _ context: SearchMessageContext) async throws -> Bool {
         if !pattern.isEmpty, let field = summaryField(name) {
-            return pattern.occurs(in: text(of: field, in: try await context.summary().search))
+            return pattern.occurs(in: text(of: field, in: try await context.searchText()))
         }
         return try await context.header().contains { field in
             field.name.caseInsensitiveCompare(name) == .orderedSame && pattern.occurs(in: field.foldedValue)

@@ -15,6 +15,7 @@ final class SearchMessageContext {
     let candidate: IMAPSearchCandidate
     private let reader: any IMAPMessageReader
     private var cachedSummary: MessageSummary?
+    private var cachedSearchText: SearchText?
     private var cachedHeader: [Field]?
     private var cachedHeaderText: [UInt8]?
     private var cachedBodyTexts: [[UInt8]]?
@@ -40,12 +41,23 @@ final class SearchMessageContext {
         return summary
     }
 
+    /// The decoded header text of the summary, without decoding the rest of it unless it is
+    /// already at hand (most SEARCH keys on headers need nothing else).
+    func searchText() async throws -> SearchText {
+        if let cachedSummary { return cachedSummary.search }
+        if let cachedSearchText { return cachedSearchText }
+        let search = try await reader.searchText(of: message)
+        cachedSearchText = search
+        return search
+    }
+
     /// The message header as the client reads it, prefix lines (Return-Path, Delivered-To) included:
     /// octets `0 ..< prefixLength + headerLength` of the stored message.
     func header() async throws -> [Field] {
         if let cachedHeader { return cachedHeader }
-        let summary = try await summary()
-        let length = min(message.prefixLength + summary.headerLength, IMAPSearchEngine.maximumHeaderOctets)
+        let headerLength: Int
+        if let cachedSummary { headerLength = cachedSummary.headerLength } else { headerLength = try await reader.headerLength(of: message) }
+        let length = min(message.prefixLength + headerLength, IMAPSearchEngine.maximumHeaderOctets)
         let bytes = try await octets(0..<max(0, length))
         let fields = Self.fields(of: bytes)
         cachedHeader = fields

@@ -18,6 +18,14 @@ public protocol IMAPMessageReader: Sendable {
     /// The envelope delivery computed for `message` (`decodedEnvelope(of:)` by default): FETCH
     /// ENVELOPE without decoding the rest of the summary.
     func envelope(of message: StoredMessage) async throws -> Envelope
+
+    /// The decoded header text SEARCH FROM/TO/CC/BCC/SUBJECT/SENT* match (`decodedSearchText(of:)`
+    /// by default): a SEARCH over a mailbox without decoding each MIME tree and envelope.
+    func searchText(of message: StoredMessage) async throws -> SearchText
+
+    /// Octets of the message header as delivery measured it, prefix not included
+    /// (`decodedHeaderLength(of:)` by default): FETCH BODY[HEADER.FIELDS (...)] needs nothing else.
+    func headerLength(of message: StoredMessage) async throws -> Int
 }
 
 extension IMAPMessageReader {
@@ -32,6 +40,31 @@ extension IMAPMessageReader {
 
     public func envelope(of message: StoredMessage) async throws -> Envelope {
         try await decodedEnvelope(of: message)
+    }
+
+    public func searchText(of message: StoredMessage) async throws -> SearchText {
+        try await decodedSearchText(of: message)
+    }
+
+    public func headerLength(of message: StoredMessage) async throws -> Int {
+        try await decodedHeaderLength(of: message)
+    }
+
+    /// Only the search text of the stored metadata; anything unreadable falls back to
+    /// `summary(of:)`, so the answer is the one a whole summary would give.
+    public func decodedSearchText(of message: StoredMessage) async throws -> SearchText {
+        if !message.metadata.isEmpty, let search = try? MessageSummary.decodeSearchText(message.metadata) {
+            return search
+        }
+        return try await summary(of: message).search
+    }
+
+    /// Only the header length of the stored metadata; anything unreadable falls back to `summary(of:)`.
+    public func decodedHeaderLength(of message: StoredMessage) async throws -> Int {
+        if !message.metadata.isEmpty, let length = try? MessageSummary.decodeHeaderLength(message.metadata) {
+            return length
+        }
+        return try await summary(of: message).headerLength
     }
 
     /// Only the envelope of the stored metadata; anything unreadable falls back to `summary(of:)`,

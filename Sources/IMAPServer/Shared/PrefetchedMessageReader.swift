@@ -10,18 +10,25 @@ struct PrefetchedMessageReader: IMAPMessageReader {
     let base: any IMAPMessageReader
     /// Per message row id: the range read ahead and its octets.
     let prefetched: [Int64: (range: Range<Int>, bytes: [UInt8])]
-    /// Per message row id: the summary decoded while locating the header, so the response does
-    /// not decode it again (it showed as 6 % of the server's CPU under the imap-mix load).
-    var summaries: [Int64: MessageSummary] = [:]
+    /// Per message row id: the header length read while locating the header, so the response
+    /// does not read it again.
+    var headerLengths: [Int64: Int] = [:]
 
     func summary(of message: StoredMessage) async throws -> MessageSummary {
-        if let summary = summaries[message.id] { return summary }
-        return try await base.summary(of: message)
+        try await base.summary(of: message)
     }
 
     func envelope(of message: StoredMessage) async throws -> Envelope {
-        if let summary = summaries[message.id] { return summary.envelope }
-        return try await base.envelope(of: message)
+        try await base.envelope(of: message)
+    }
+
+    func searchText(of message: StoredMessage) async throws -> SearchText {
+        try await base.searchText(of: message)
+    }
+
+    func headerLength(of message: StoredMessage) async throws -> Int {
+        if let length = headerLengths[message.id] { return length }
+        return try await base.headerLength(of: message)
     }
 
     func bytes(of message: StoredMessage, range: Range<Int>) async throws -> [UInt8] {

@@ -84,6 +84,12 @@ struct SummaryReader {
         position += Int(marker - 1)
     }
 
+    /// Steps over a string without building it.
+    mutating func skipString() throws(SummaryDecodingError) {
+        let length = try count()
+        position += length   // `count()` bounded it by the bytes left
+    }
+
     mutating func fixed64() throws(SummaryDecodingError) -> UInt64 {
         guard remaining >= 8 else { throw .truncated }
         var value: UInt64 = 0

@@ -14,7 +14,7 @@ extension BlobFileStore {
             throw .backend("blob range outside the recorded size")
         }
         guard !range.isEmpty else { return [] }
-        let path = try url(for: sha256).path
+        let path = try path(for: sha256)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .notFound("message content") }
         defer { close(fd) }

@@ -22,13 +22,14 @@ enum ExpungeLog {
     /// MODSEQ dropped. Returns how many entries went.
     @discardableResult
     static func prune(_ db: Database, mailboxID: MailboxID, before cutoff: Double) throws -> Int {
-        guard let highest = try Int64.fetchOne(db, sql: """
+        guard let highest = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT MAX(modseq) FROM expunged WHERE mailbox_id = ? AND expunged_at < ?
-            """, arguments: [mailboxID, cutoff]) else { return 0 }
-        try db.execute(sql: "DELETE FROM expunged WHERE mailbox_id = ? AND expunged_at < ?", arguments: [mailboxID, cutoff])
+            """), arguments: [mailboxID, cutoff]) else { return 0 }
+        try db.cachedStatement(sql: "DELETE FROM expunged WHERE mailbox_id = ? AND expunged_at < ?")
+            .execute(arguments: [mailboxID, cutoff])
         let removed = db.changesCount
-        try db.execute(sql: "UPDATE mailboxes SET expunge_log_floor = MAX(expunge_log_floor, ?) WHERE id = ?",
-                       arguments: [highest, mailboxID])
+        try db.cachedStatement(sql: "UPDATE mailboxes SET expunge_log_floor = MAX(expunge_log_floor, ?) WHERE id = ?")
+            .execute(arguments: [highest, mailboxID])
         return removed
     }
 }

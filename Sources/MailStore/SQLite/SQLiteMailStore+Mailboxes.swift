@@ -106,12 +106,12 @@ extension SQLiteMailStore {
     // MARK: Helpers (run inside a transaction)
 
     static func fetchMailbox(_ db: Database, accountID: AccountID, name: String) throws -> Mailbox? {
-        try Row.fetchOne(db, sql: "SELECT \(StoreRows.mailboxColumns) FROM mailboxes WHERE account_id = ? AND name = ?",
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(StoreRows.mailboxColumns) FROM mailboxes WHERE account_id = ? AND name = ?"),
                          arguments: [accountID, name]).map(StoreRows.mailbox)
     }
 
     static func requireAccount(_ db: Database, _ accountID: AccountID) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [accountID]) ?? false else {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM accounts WHERE id = ?"), arguments: [accountID]) ?? false else {
             throw StoreError.notFound("account \(accountID)")
         }
     }

@@ -59,14 +59,14 @@ extension SQLiteMailStore {
 
     public func messages(mailboxID: MailboxID) async throws -> [StoredMessage] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? ORDER BY uid",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? ORDER BY uid"),
                              arguments: [mailboxID]).map(StoreRows.message)
         }
     }
 
     public func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?"),
                              arguments: [mailboxID, uid]).map(StoreRows.message)
         }
     }
@@ -164,7 +164,7 @@ extension SQLiteMailStore {
         let targets = Set(uids).sorted()
         let limit = unchangedSince.map { Int64(clamping: $0) }
         return try await write { db in
-            guard let mailbox = try Row.fetchOne(db, sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?",
+            guard let mailbox = try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?"),
                                                  arguments: [mailboxID]) else {
                 throw StoreError.notFound("mailbox \(mailboxID)")
             }
@@ -174,9 +174,9 @@ extension SQLiteMailStore {
             var outcome = ConditionalFlagUpdate(updated: [], modified: [])
             var changes: [MailboxChange] = []
             for uid in targets {
-                guard let row = try Row.fetchOne(db, sql: """
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?
-                    """, arguments: [mailboxID, uid]) else { continue }
+                    """), arguments: [mailboxID, uid]) else { continue }
                 var message = StoreRows.message(row)
                 if let limit, (row["modseq"] as Int64) > limit {
                     outcome.modified.append(message)
@@ -186,8 +186,8 @@ extension SQLiteMailStore {
                 let next = try current.applying(operation, change)
                 if !next.sameFlags(as: current) {
                     modSeq += 1
-                    try db.execute(sql: "UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?",
-                                   arguments: [next.system, next.storedKeywords, modSeq, message.id])
+                    try db.cachedStatement(sql: "UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?")
+                        .execute(arguments: [next.system, next.storedKeywords, modSeq, message.id])
                     if current.isSeen != next.isSeen { unseenDelta += next.isSeen ? -1 : 1 }
                     message.flags = next.names
                     message.modSeq = UInt64(modSeq)
@@ -197,8 +197,8 @@ extension SQLiteMailStore {
                 outcome.updated.append(message)
             }
             if !changes.isEmpty {
-                try db.execute(sql: "UPDATE mailboxes SET highest_modseq = ?, unseen_count = unseen_count + ? WHERE id = ?",
-                               arguments: [modSeq, unseenDelta, mailboxID])
+                try db.cachedStatement(sql: "UPDATE mailboxes SET highest_modseq = ?, unseen_count = unseen_count + ? WHERE id = ?")
+                    .execute(arguments: [modSeq, unseenDelta, mailboxID])
             }
             return WriteResult(value: outcome, changes: changes)
         }
@@ -210,7 +210,7 @@ extension SQLiteMailStore {
         let now = Date().timeIntervalSince1970
         let retention = configuration.expungeLogRetention
         return try await write { db in
-            guard let mailbox = try Row.fetchOne(db, sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?",
+            guard let mailbox = try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?"),
                                                  arguments: [mailboxID]) else {
                 throw StoreError.notFound("mailbox \(mailboxID)")
             }
@@ -223,11 +223,12 @@ extension SQLiteMailStore {
             var removedBytes: Int64 = 0
             var removedUnseen: Int64 = 0
             for uid in targets {
-                guard let row = try Row.fetchOne(db, sql: """
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT id, size, system_flags, content_sha256 FROM messages WHERE mailbox_id = ? AND uid = ?
-                    """, arguments: [mailboxID, uid]) else { continue }
+                    """), arguments: [mailboxID, uid]) else { continue }
                 modSeq += 1
-                try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [row["id"] as Int64])
+                try db.cachedStatement(sql: "DELETE FROM messages WHERE id = ?")
+                    .execute(arguments: [row["id"] as Int64])
                 try ExpungeLog.record(db, mailboxID: mailboxID, uid: uid, modSeq: modSeq, now: now)
                 references[row["content_sha256"], default: 0] += 1
                 removedBytes += row["size"] as Int64
@@ -238,12 +239,12 @@ extension SQLiteMailStore {
             }
             guard !removed.isEmpty else { return WriteResult(value: []) }
             let released = try BlobReferences.release(db, references)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE mailboxes SET highest_modseq = ?, message_count = message_count - ?, unseen_count = unseen_count - ?,
                     total_bytes = total_bytes - ? WHERE id = ?
-                """, arguments: [modSeq, removed.count, removedUnseen, removedBytes, mailboxID])
-            try db.execute(sql: "UPDATE accounts SET used_bytes = used_bytes - ?, message_count = message_count - ? WHERE id = ?",
-                           arguments: [removedBytes, removed.count, accountID])
+                """).execute(arguments: [modSeq, removed.count, removedUnseen, removedBytes, mailboxID])
+            try db.cachedStatement(sql: "UPDATE accounts SET used_bytes = used_bytes - ?, message_count = message_count - ? WHERE id = ?")
+                .execute(arguments: [removedBytes, removed.count, accountID])
             return WriteResult(value: removed, changes: changes, releasedFiles: released)
         }
     }
@@ -251,7 +252,7 @@ extension SQLiteMailStore {
     public func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)] {
         let since = Int64(clamping: modSeq)
         let rows = try await read { db in
-            try Row.fetchAll(db, sql: "SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid"),
                              arguments: [mailboxID, since]).map { row -> ExpungedEntry in
                 ExpungedEntry(uid: StoreRows.uint32(row["uid"]), modSeq: StoreRows.uint64(row["modseq"]))
             }
@@ -261,7 +262,7 @@ extension SQLiteMailStore {
 
     public func expungeLogFloor(mailboxID: MailboxID) async throws -> UInt64 {
         let floor = try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT expunge_log_floor FROM mailboxes WHERE id = ?", arguments: [mailboxID]) ?? 0
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT expunge_log_floor FROM mailboxes WHERE id = ?"), arguments: [mailboxID]) ?? 0
         }
         return StoreRows.uint64(floor)
     }
