@@ -417,7 +417,8 @@ HOW_TO = """# Facteur benchmarks: comparison with Postfix + Dovecot
 How to reproduce: on a Debian 12 machine, as root, from the repository root, run
 `Benchmarks/compare.sh` (optionally `FACTEUR_BIN=/path/to/facteur`). It installs Debian's
 dovecot-core, dovecot-pop3d, dovecot-imapd, dovecot-lmtpd and postfix if missing (no system
-instance is left running), starts a private Dovecot (POP3 + LMTP, Maildir, `mail_fsync = always`)
+instance is left running), starts a private Dovecot (POP3 + LMTP, Maildir, `mail_fsync = always`,
+its passwd-file holding the very Argon2id string Facteur stored, so a login costs both the same)
 and a private Postfix (own config and queue, delivering to that Dovecot over LMTP) in a temporary
 directory, all on 127.0.0.1 only, makes a seeded corpus (Benchmarks/make_corpus.py), runs each
 scenario against Facteur and the peer in alternation and adds a section below (newest first).
@@ -454,6 +455,10 @@ SEARCH UNSEEN, SEARCH FROM, APPEND of a 3 KB message, UID STORE \Deleted + EXPUN
 short IDLE; ops/s over all clients and p99 per command, plain IMAP then IMAPS (implicit TLS),
 Facteur and Dovecot alternating. One asyncio client process drives both servers identically (it
 shares the 2 cores with the server under test). `--only a,b` runs a subset of the scenarios.
+imap-mix and pop3-download also report the server's CPU time per operation (per download): the
+CPU of the server's whole process tree, counted by a cgroup of its own (Benchmarks/cpu_usage.py;
+Dovecot's per-connection processes included). On a busy machine ops/s and latencies move with
+whatever else runs, CPU per operation much less: compare it between runs.
 """
 
 
@@ -462,7 +467,8 @@ def write_results(section: str):
     previous = ""
     if path.exists():
         text = path.read_text()
-        marker = text.find("\n## Run ")
+        # Everything after the fixed header is kept: earlier runs and the notes on fixes.
+        marker = text.find("\n## ")
         previous = text[marker + 1:] if marker >= 0 else ""
     path.write_text(HOW_TO + "\n" + section + ("\n" + previous if previous else ""))
 
