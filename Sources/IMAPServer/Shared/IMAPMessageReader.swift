@@ -53,27 +53,28 @@ extension IMAPMessageReader {
     /// Only the search text of the stored metadata; anything unreadable falls back to
     /// `summary(of:)`, so the answer is the one a whole summary would give.
     public func decodedSearchText(of message: StoredMessage) async throws -> SearchText {
-        if !message.metadata.isEmpty, let search = try? MessageSummary.decodeSearchText(message.metadata) {
-            return search
-        }
-        return try await summary(of: message).search
+        try await partiallyDecoded(message, MessageSummary.decodeSearchText) { $0.search }
     }
 
     /// Only the header length of the stored metadata; anything unreadable falls back to `summary(of:)`.
     public func decodedHeaderLength(of message: StoredMessage) async throws -> Int {
-        if !message.metadata.isEmpty, let length = try? MessageSummary.decodeHeaderLength(message.metadata) {
-            return length
-        }
-        return try await summary(of: message).headerLength
+        try await partiallyDecoded(message, MessageSummary.decodeHeaderLength) { $0.headerLength }
     }
 
     /// Only the envelope of the stored metadata; anything unreadable falls back to `summary(of:)`,
     /// so the answer is the one a whole summary would give.
     public func decodedEnvelope(of message: StoredMessage) async throws -> Envelope {
-        if !message.metadata.isEmpty, let envelope = try? MessageSummary.decodeEnvelope(message.metadata) {
-            return envelope
+        try await partiallyDecoded(message, MessageSummary.decodeEnvelope) { $0.envelope }
+    }
+
+    /// One field read straight from the stored metadata by `decode`, or taken from the whole
+    /// summary (`field`) when the metadata is missing or unreadable.
+    private func partiallyDecoded<Field>(_ message: StoredMessage, _ decode: (Data) throws -> Field,
+                                         orFromSummary field: (MessageSummary) -> Field) async throws -> Field {
+        if !message.metadata.isEmpty, let value = try? decode(message.metadata) {
+            return value
         }
-        return try await summary(of: message).envelope
+        return field(try await summary(of: message))
     }
 
     /// The summary decoded from the stored metadata, or parsed from the bytes (see `summary(of:)`).
