@@ -97,6 +97,9 @@ public protocol MailStore: Sendable {
     /// Messages whose MODSEQ is above `modSeq` (flag changes and appends), in UID order: CONDSTORE
     /// CHANGEDSINCE, QRESYNC and session updates (RFC 7162 §3.1.4.1).
     func messageIndex(mailboxID: MailboxID, changedSinceModSeq modSeq: UInt64) async throws -> [MessageIndexEntry]
+    /// UIDs of the messages flagged \Deleted, in UID order: what EXPUNGE removes (RFC 9051 §6.4.3),
+    /// without building every message's index entry.
+    func deletedUIDs(mailboxID: MailboxID) async throws -> [UInt32]
     /// `messageIndex(changedSinceModSeq:)` and `expunged(sinceModSeq:)` together, from one
     /// snapshot: what an IMAP session reads after every command that changed its mailbox.
     func changes(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws
@@ -204,6 +207,11 @@ extension MailStore {
 }
 
 extension MailStore {
+    /// From the whole index, for stores without a cheaper read.
+    public func deletedUIDs(mailboxID: MailboxID) async throws -> [UInt32] {
+        try await messageIndex(mailboxID: mailboxID).filter { $0.flags.contains("\\Deleted") }.map(\.uid)
+    }
+
     /// Full rows, for stores without a cheaper read.
     public func messagesWithoutMetadata(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage] {
         try await messages(mailboxID: mailboxID, uids: uids)

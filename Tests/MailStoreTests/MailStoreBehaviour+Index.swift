@@ -32,6 +32,18 @@ extension MailStoreBehaviour {
         #expect(try await store.messageIndex(mailboxID: box.id, changedSinceModSeq: highest)
             == [MessageIndexEntry(uid: later.uid, modSeq: later.modSeq, flags: [])])
         #expect(try await store.messageIndex(mailboxID: 999_999).isEmpty)
+
+        // EXPUNGE's read: exactly the \Deleted UIDs, in UID order, of this mailbox only.
+        #expect(try await store.deletedUIDs(mailboxID: box.id).isEmpty)
+        _ = try await store.updateFlags(mailboxID: box.id, uids: [later.uid, 1], operation: .add, flags: ["\\Deleted"])
+        let other = try await store.createMailbox(accountID: account.id, name: "Other", specialUse: nil)
+        _ = try await store.append([AppendRequest(accountID: account.id, mailbox: .id(other.id), content: Self.content("x"),
+                                                  flags: ["\\Deleted"])]).map { try $0.get() }
+        let deleted = try await store.deletedUIDs(mailboxID: box.id)
+        #expect(deleted == [1, later.uid])
+        #expect(deleted == (try await store.messageIndex(mailboxID: box.id)).filter { $0.flags.contains("\\Deleted") }.map(\.uid))
+        #expect(try await store.deletedUIDs(mailboxID: other.id) == [1])
+        #expect(try await store.deletedUIDs(mailboxID: 999_999).isEmpty)
     }
 
     /// 2,000 scattered UIDs (many missing, some repeated) in one call: every present one, once,

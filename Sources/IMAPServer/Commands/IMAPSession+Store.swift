@@ -72,10 +72,9 @@ extension IMAPSession {
             guard let uids = view.resolve(set, byUID: true, saved: savedSearch) else { return invalidSequenceSet() }
             restrict = Set(uids)
         }
-        let deleted = try await store.messageIndex(mailboxID: view.mailbox.id)
-            .filter { $0.flags.contains("\\Deleted") && view.sequenceNumber(ofUID: $0.uid) != nil }
-            .map(\.uid)
-            .filter { restrict?.contains($0) ?? true }
+        // Only messages this session knows (RFC 9051 §7.5.1: one it was not told of keeps no number).
+        let deleted = try await store.deletedUIDs(mailboxID: view.mailbox.id)
+            .filter { view.sequenceNumber(ofUID: $0) != nil && (restrict?.contains($0) ?? true) }
         guard !deleted.isEmpty else { return .done(.ok("EXPUNGE completed")) }
         let removed = view.remove(expunged: try await store.expunge(mailboxID: view.mailbox.id, uids: deleted))
         state = .selected(account, view)

@@ -22,6 +22,17 @@ extension SQLiteMailStore {
         }
     }
 
+    /// One narrow read: EXPUNGE no longer builds 200 index entries (flag strings included) per
+    /// call under imap-mix to find the one \Deleted message.
+    public func deletedUIDs(mailboxID: MailboxID) async throws -> [UInt32] {
+        let deleted = MessageFlags.bit(forSystemFlag: "\\Deleted") ?? 8
+        return try await read { db in
+            try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT uid FROM messages WHERE mailbox_id = ? AND system_flags & ? != 0 ORDER BY uid
+                """), arguments: [mailboxID, deleted]).map { UInt32(clamping: $0) }
+        }
+    }
+
     public func messages(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage] {
         guard !uids.isEmpty else { return [] }
         // One read transaction for every chunk: the caller sees one consistent snapshot.
