@@ -33,12 +33,22 @@ public struct MessageSortRecord: Sendable, Equatable {
 
         /// Base subject and its reply/forward flag.
         public static let subject = Fields(rawValue: 1)
-        /// First From, To, Cc addr-mailbox.
-        public static let addresses = Fields(rawValue: 2)
-        /// RFC 5957 display values of From and To.
-        public static let displayNames = Fields(rawValue: 4)
+        /// First From addr-mailbox alone: SORT (FROM) reads one column, not three.
+        public static let from = Fields(rawValue: 2)
+        /// First To addr-mailbox.
+        public static let to = Fields(rawValue: 4)
+        /// First Cc addr-mailbox.
+        public static let cc = Fields(rawValue: 8)
+        /// RFC 5957 display value of From.
+        public static let displayFrom = Fields(rawValue: 16)
+        /// RFC 5957 display value of To.
+        public static let displayTo = Fields(rawValue: 32)
         /// Message-ID and references (THREAD=REFERENCES).
-        public static let threading = Fields(rawValue: 8)
+        public static let threading = Fields(rawValue: 64)
+        /// First From, To, Cc addr-mailbox.
+        public static let addresses: Fields = [.from, .to, .cc]
+        /// RFC 5957 display values of From and To.
+        public static let displayNames: Fields = [.displayFrom, .displayTo]
         public static let all: Fields = [.subject, .addresses, .displayNames, .threading]
     }
 

@@ -66,6 +66,29 @@ import Testing
         }
     }
 
+    /// A single-criterion SORT asks for one column: each family alone reads only its own key.
+    @Test func eachAddressColumnIsReadAlone() async throws {
+        try await SQLiteMailStoreFixture.run { fixture, behaviour in
+            let account = try await behaviour.makeAccount("alice@example.test")
+            try await load(behaviour, account)
+            let inbox = try await behaviour.inbox(account)
+            let full = try #require(Self.corpus.first.map(Self.expectedKeys))
+            let cases: [(MessageSortRecord.Fields, MessageSortKeys)] = [
+                (.from, MessageSortKeys(sentDate: full.sentDate, from: full.from)),
+                (.to, MessageSortKeys(sentDate: full.sentDate, to: full.to)),
+                (.cc, MessageSortKeys(sentDate: full.sentDate, cc: full.cc)),
+                (.displayFrom, MessageSortKeys(sentDate: full.sentDate, displayFrom: full.displayFrom)),
+                (.displayTo, MessageSortKeys(sentDate: full.sentDate, displayTo: full.displayTo)),
+                ([.cc, .displayTo], MessageSortKeys(sentDate: full.sentDate, cc: full.cc, displayTo: full.displayTo)),
+            ]
+            for (fields, expected) in cases {
+                #expect(try await fixture.store.sortRecords(mailboxID: inbox.id, uids: [1], fields: fields).first?.keys
+                    == expected)
+            }
+            #expect(SortKeyColumns.selectList(.from) == "uid, internal_date, size, sort_version, sort_date, sort_from")
+        }
+    }
+
     /// SORT on any key but THREAD's reads the covering index, never the table (whose rows carry
     /// the summaries): what makes SORT of a large mailbox fast.
     @Test func sortKeysAreReadFromTheCoveringIndex() async throws {

@@ -7,6 +7,18 @@ import MailStore
 
 extension IMAPSession {
     mutating func sort(_ command: IMAPSortCommand, byUID: Bool) async throws -> CommandOutcome {
+        if command.criteria.count == 1, let criterion = command.criteria.first {
+            // One criterion: only its column is read, and each message is a flat entry.
+            var sorter = IMAPSingleKeySorter(criterion: criterion, capacity: selected?.uids.count ?? 0)
+            guard try await forEachSortRecord(key: command.key, charset: command.charset,
+                                              fields: Self.sortFields(command.criteria), { number, record, fallback in
+                sorter.append(sequenceNumber: number, record: record, fallback: fallback)
+            }) else {
+                return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
+            }
+            queue(.untagged(.sort(sorter.sorted(byUID: byUID))))
+            return .done(.ok("SORT completed"))
+        }
         guard let messages = try await sortableMatches(key: command.key, charset: command.charset,
                                                       fields: Self.sortFields(command.criteria)) else {
             return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
@@ -31,8 +43,11 @@ extension IMAPSession {
         for criterion in criteria {
             switch criterion.key {
             case .subject: fields.insert(.subject)
-            case .from, .to, .cc: fields.insert(.addresses)
-            case .displayFrom, .displayTo: fields.insert(.displayNames)
+            case .from: fields.insert(.from)
+            case .to: fields.insert(.to)
+            case .cc: fields.insert(.cc)
+            case .displayFrom: fields.insert(.displayFrom)
+            case .displayTo: fields.insert(.displayTo)
             case .arrival, .date, .size: break
             }
         }
@@ -43,8 +58,22 @@ extension IMAPSession {
     /// charset SEARCH cannot read (RFC 5256 §3: US-ASCII and UTF-8 MUST be implemented).
     private mutating func sortableMatches(key: IMAPSearchKey, charset: String,
                                           fields: MessageSortRecord.Fields) async throws -> [SortableMessage]? {
-        guard IMAPSearchEngine.supportsCharset(charset) else { return nil }
-        guard let view = selected else { return [] }
+        var messages: [SortableMessage] = []
+        messages.reserveCapacity(selected?.uids.count ?? 0)
+        guard try await forEachSortRecord(key: key, charset: charset, fields: fields, { number, record, fallback in
+            messages.append(SortableMessage(sequenceNumber: number, record: record, keys: fallback))
+        }) else { return nil }
+        return messages
+    }
+
+    /// Hands `body` the sequence number, sort record and (for a row without stored keys) the keys
+    /// parsed from the message, of every message of the selected mailbox matching `key`; false for
+    /// a charset SEARCH cannot read.
+    private mutating func forEachSortRecord(key: IMAPSearchKey, charset: String, fields: MessageSortRecord.Fields,
+                                            _ body: (UInt32, MessageSortRecord, MessageSortKeys?) -> Void)
+        async throws -> Bool {
+        guard IMAPSearchEngine.supportsCharset(charset) else { return false }
+        guard let view = selected else { return true }
         let store = self.store
         let mailboxID = view.mailbox.id
         let reader = MailStoreMessageReader(store: store)
@@ -52,8 +81,6 @@ extension IMAPSession {
         // are loaded for matching, only the sort records below.
         let uids = key == .all ? view.uids : try await matchingUIDs(key, view: view, reader: reader)
         let records = try await store.sortRecords(mailboxID: mailboxID, uids: uids, fields: fields)
-        var messages: [SortableMessage] = []
-        messages.reserveCapacity(records.count)
         for record in records {
             guard let number = view.sequenceNumber(ofUID: record.uid) else { continue }
             var fallback: MessageSortKeys?
@@ -61,9 +88,9 @@ extension IMAPSession {
                 // A row with neither stored keys nor a summary (imported raw): parse it, as before.
                 fallback = MessageSortKeys(summary: try await reader.summary(of: message))
             }
-            messages.append(SortableMessage(sequenceNumber: number, record: record, keys: fallback))
+            body(number, record, fallback)
         }
-        return messages
+        return true
     }
 
     /// The UIDs matching `key`, as SEARCH finds them (full-text index first; summaries only when

@@ -72,8 +72,11 @@ enum SortKeyColumns {
     static func selectList(_ fields: MessageSortRecord.Fields) -> String {
         var columns = ["uid", "internal_date", "size", "sort_version", "sort_date"]
         if fields.contains(.subject) { columns += ["sort_subject", "sort_reply"] }
-        if fields.contains(.addresses) { columns += ["sort_from", "sort_to", "sort_cc"] }
-        if fields.contains(.displayNames) { columns += ["sort_display_from", "sort_display_to"] }
+        if fields.contains(.from) { columns.append("sort_from") }
+        if fields.contains(.to) { columns.append("sort_to") }
+        if fields.contains(.cc) { columns.append("sort_cc") }
+        if fields.contains(.displayFrom) { columns.append("sort_display_from") }
+        if fields.contains(.displayTo) { columns.append("sort_display_to") }
         if fields.contains(.threading) { columns += ["thread_message_id", "thread_references"] }
         return columns.joined(separator: ", ")
     }
@@ -117,17 +120,12 @@ enum SortKeyColumns {
             keys.isReplyOrForward = (row[index + 1] as Int64) != 0
             index += 2
         }
-        if fields.contains(.addresses) {
-            keys.from = try bytes(row, index)
-            keys.to = try bytes(row, index + 1)
-            keys.cc = try bytes(row, index + 2)
-            index += 3
-        }
-        if fields.contains(.displayNames) {
-            keys.displayFrom = try bytes(row, index)
-            keys.displayTo = try bytes(row, index + 1)
-            index += 2
-        }
+        // One column per family asked for, in selectList's order.
+        if fields.contains(.from) { keys.from = try bytes(row, index); index += 1 }
+        if fields.contains(.to) { keys.to = try bytes(row, index); index += 1 }
+        if fields.contains(.cc) { keys.cc = try bytes(row, index); index += 1 }
+        if fields.contains(.displayFrom) { keys.displayFrom = try bytes(row, index); index += 1 }
+        if fields.contains(.displayTo) { keys.displayTo = try bytes(row, index); index += 1 }
         if fields.contains(.threading) {
             keys.messageID = row[index]
             let references: String? = row[index + 1]
