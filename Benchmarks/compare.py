@@ -170,7 +170,8 @@ def pop3_download(port: int, label: str, cpu: CPUAccount | None = None) -> dict:
     after = cpu.usage() if cpu else None
     run["cpu_s"] = after - before if before is not None and after is not None else "n/a"
     log(f"  {label}: {run['messages']} messages, {run['bytes'] / 1e6:.1f} MB in {run['seconds']:.2f}s, "
-        f"small RETR {run['small_retr_median_ms']:.2f} ms ({run['size_mismatches']} size mismatches)")
+        f"small RETR {run['small_retr_median_ms']:.2f} ms, client CPU {run.get('client_cpu_s', 0):.2f} s "
+        f"({run['size_mismatches']} size mismatches)")
     if run["size_mismatches"]:
         raise RuntimeError(f"{label}: {run['size_mismatches']} messages differ from their LIST size")
     return run
