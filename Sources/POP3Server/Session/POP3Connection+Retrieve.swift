@@ -1,7 +1,8 @@
 // RETR and TOP (RFC 1939 §7): the message streamed from the store in chunks, byte-stuffed on the
 // way. RETR reads the stored bytes chunk by chunk (a 50 MB message is never in memory whole); TOP
 // reads the message once to find where its header and first lines end. A small message is read
-// with the small ones after it in one store trip (POP3ReadAhead) and answered with one write.
+// with the small ones after it in one store trip (POP3ReadAhead) and answered with one write; the
+// answers of the others are offered to the framing handler, which sends them itself.
 
 import MailStore
 import NIOCore
@@ -28,8 +29,9 @@ extension POP3Connection {
 
     private mutating func retrieveNow(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
         let openedAhead = readAhead.takeOpened(uid: entry.message.uid)
-        if bodyLines == nil, let bytes = await smallMessage(entry) {
-            try await sendWhole(bytes, of: entry, outbound)
+        if bodyLines == nil, let answer = await smallMessage(entry) {
+            try await finishCommand(answer.bytes, outbound)
+            metrics.retrievedBytes.increment(by: answer.octets)
             return
         }
         let chunks: AsyncThrowingStream<[UInt8], any Error>
@@ -92,15 +94,18 @@ extension POP3Connection {
             throw error
         }
         stuffer.finish(into: &out)
-        try await outbound.write(.send(out, then: .command))
+        try await finishCommand(out, outbound)
         metrics.retrievedBytes.increment(by: sent)
     }
 
-    /// A small message's bytes: read ahead by an earlier RETR, or read now together with the
+    /// A small message's answer: read ahead by an earlier RETR, or read now together with the
     /// small messages after it. nil when it is to be streamed (large, or the batch read failed:
     /// the streaming path then reads it alone and reports a missing message as it always did).
-    private mutating func smallMessage(_ entry: POP3Maildrop.Entry) async -> [UInt8]? {
-        if let bytes = readAhead.take(uid: entry.message.uid) { return bytes }
+    private mutating func smallMessage(_ entry: POP3Maildrop.Entry) async -> POP3PreparedAnswers.Answer? {
+        if let answer = readAhead.take(uid: entry.message.uid) {
+            if logger.logLevel <= .trace { logger.trace("S: +OK \(entry.message.size) octets") }
+            return answer
+        }
         guard let maildrop = machine.maildrop else { return nil }
         let batch = readAhead.plan(for: entry, in: maildrop)
         guard !batch.isEmpty else { return nil }
@@ -108,8 +113,10 @@ extension POP3Connection {
             // The whole message: the store clamps the range to what it holds.
             let contents = try await store.messageBytes(batch.map { MessageRangeRequest(message: $0, range: 0..<Int.max) })
             guard contents.count == batch.count else { return nil }
-            readAhead.keep(batch, bytes: contents)
-            return contents[0]
+            let answers = zip(batch, contents).map { message, bytes in render(bytes, size: message.size) }
+            readAhead.keep(batch, answers: answers)
+            if logger.logLevel <= .trace { logger.trace("S: +OK \(entry.message.size) octets") }
+            return answers[0]
         } catch {
             logger.debug("read-ahead failed; reading messages one by one",
                          metadata: ["pop3.uid": "\(entry.message.uid)", "error": "\(error)"])
@@ -118,16 +125,14 @@ extension POP3Connection {
         }
     }
 
-    /// Status line, stuffed message and final "." in one buffer: one write, one flush.
-    private func sendWhole(_ bytes: [UInt8], of entry: POP3Maildrop.Entry, _ outbound: Outbound) async throws {
-        let status = POP3Response.ok("\(entry.message.size) octets")
-        if logger.logLevel <= .trace { logger.trace("S: \(status)") }
+    /// A whole RETR answer in one buffer (status line, stuffed message, final "."): one write.
+    private func render(_ bytes: [UInt8], size: Int) -> POP3PreparedAnswers.Answer {
+        let status = POP3Response.ok("\(size) octets")
         var out = channel.channel.allocator.buffer(capacity: bytes.count + bytes.count / 16 + 64)
         status.encode(into: &out)
         var stuffer = POP3DotStuffer()
         stuffer.append(bytes[...], to: &out)
         stuffer.finish(into: &out)
-        try await outbound.write(.send(out, then: .command))
-        metrics.retrievedBytes.increment(by: bytes.count)
+        return .init(bytes: out, octets: bytes.count)
     }
 }

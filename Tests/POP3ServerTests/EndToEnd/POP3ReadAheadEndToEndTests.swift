@@ -68,6 +68,26 @@ struct POP3ReadAheadEndToEndTests {
         }
     }
 
+    @Test func pipelinedDeleteIsSeenBeforeAnAnswerReadAhead() async throws {
+        try await Self.withMailbox { fixture, port in
+            let client = try await fixture.login(port: port)
+            #expect(try await client.multiline("RETR 1").body == Self.message(1))
+            // 2, 3 and 4 were read ahead by RETR 1 and offered to the framing handler.
+            try await client.send("RETR 2\r\nDELE 3\r\nRETR 3\r\nretr 4\r\nLIST 3\r\nRETR 2\r\n")
+            #expect(try await client.line() == "+OK \(Self.message(2).count) octets")
+            #expect(try await client.body() == Self.message(2))
+            #expect(try await client.line() == "+OK message 3 deleted")
+            #expect(try await client.line() == "-ERR message 3 already deleted")
+            #expect(try await client.line() == "+OK \(Self.message(4).count) octets")
+            #expect(try await client.body() == Self.message(4))
+            #expect(try await client.line() == "-ERR message 3 already deleted")
+            // A second RETR of a message answered ahead reads it again.
+            #expect(try await client.line() == "+OK \(Self.message(2).count) octets")
+            #expect(try await client.body() == Self.message(2))
+            #expect(try await client.command("QUIT").hasPrefix("+OK"))
+        }
+    }
+
     @Test func expungedMessageInTheBatchFallsBackToOneByOne() async throws {
         try await Self.withMailbox { fixture, port in
             let client = try await fixture.login(port: port)
