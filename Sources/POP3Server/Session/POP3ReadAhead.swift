@@ -16,9 +16,11 @@ import NIOCore
 /// The messages read ahead by one session, by UID. A value owned by one session.
 struct POP3ReadAhead {
     struct Configuration {
-        /// Only messages below this size are read ahead: larger ones are streamed in chunks
-        /// anyway, and this is the store's inline limit (one database read, no file open).
-        var messageSizeLimit = 64 * 1024
+        /// Only messages below this size are read ahead: larger ones are streamed in chunks.
+        /// Up to the store's inline limit (64 KB) a message is one database read; up to this one
+        /// its blob file is read on the reader's thread inside the same trip
+        /// (`SQLiteMailStore.inPlaceFileReadLimit`), so a batch still costs one store hop.
+        var messageSizeLimit = 256 * 1024
         /// Octets held per session, the message asked for included.
         var byteBudget = 1 << 20
         /// Messages per store trip.

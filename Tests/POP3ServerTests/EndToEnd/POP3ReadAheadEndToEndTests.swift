@@ -8,12 +8,15 @@ import Testing
 
 @Suite(.timeLimit(.minutes(2)))
 struct POP3ReadAheadEndToEndTests {
-    /// Message `index`: small, with dot-stuffing to do; 5, 6 and 11 are ~200 KB (above the inline
-    /// limit: blob files, opened ahead while the message before them is sent).
+    /// Message `index`: small, with dot-stuffing to do; 3 is ~100 KB (a blob file, read with the
+    /// batch); 5, 6 and 11 are ~300 KB (above the batch limit: opened ahead while the message before
+    /// them is sent).
     static func message(_ index: Int) -> [UInt8] {
         var text = "Subject: message \(index)\r\n\r\n.dot line \(index)\r\nbody \(index)\r\n"
-        if [5, 6, 11].contains(index) {
-            for line in 0..<200 { text += ".\(String(repeating: "y", count: 990)) \(index) \(line)\r\n" }
+        if [3, 5, 6, 11].contains(index) {
+            for line in 0..<(index == 3 ? 100 : 300) {
+                text += ".\(String(repeating: "y", count: 990)) \(index) \(line)\r\n"
+            }
         }
         if index == 9 { text += "no final line ending" }
         return Array(text.utf8)
