@@ -75,7 +75,9 @@ extension POP3Connection {
             for try await chunk in chunks {
                 stuffer.append(chunk[...], to: &out)
                 sent += chunk.count
-                if out.readableBytes >= chunkSize {
+                // The last read of a RETR goes out with the final "." below: one write, not two.
+                let isLast = bodyLines == nil && sent >= entry.message.size
+                if out.readableBytes >= chunkSize && !isLast {
                     // Each store read goes out as `chunkSize` slices of one buffer (no copies),
                     // handed over in one call: one hop to the event loop and one flush per read,
                     // not per slice.
