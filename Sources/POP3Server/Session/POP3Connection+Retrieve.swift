@@ -13,26 +13,54 @@ extension POP3Connection {
     /// Sends "+OK", the message (or its TOP part) in `chunkSize` pieces, and the final ".".
     /// The outbound writer suspends while the socket is not writable: that is the backpressure.
     mutating func retrieve(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
-        guard bodyLines == nil, let maildrop = machine.maildrop,
-              let next = readAhead.follower(of: entry, in: maildrop, readSize: Self.storeReadSize) else {
+        guard bodyLines == nil, let maildrop = machine.maildrop else {
             try await retrieveNow(entry, bodyLines: bodyLines, outbound)
             return
         }
-        // Clients download in order: the next message is opened on the store's threads while
-        // this one is sent, and awaited before the next command is read (structured: a child task).
         let store = self.store
-        let readSize = max(chunkSize, Self.storeReadSize)
-        async let opening = try? await store.messageChunks(next, chunkSize: readSize)
-        try await retrieveNow(entry, bodyLines: nil, outbound)
-        readAhead.keepOpened(await opening, uid: next.uid)
+        if let next = readAhead.follower(of: entry, in: maildrop, readSize: Self.storeReadSize) {
+            // Clients download in order: the next message is opened on the store's threads while
+            // this one is sent, and awaited before the next command is read (structured: a child task).
+            let readSize = max(chunkSize, Self.storeReadSize)
+            async let opening = try? await store.messageChunks(next, chunkSize: readSize)
+            try await retrieveNow(entry, bodyLines: nil, outbound)
+            readAhead.keepOpened(await opening, uid: next.uid)
+            return
+        }
+        let batch = readAhead.batch(after: entry, in: maildrop)
+        guard !batch.isEmpty else {
+            try await retrieveNow(entry, bodyLines: nil, outbound)
+            return
+        }
+        // A large message followed by small ones: their batch is read and rendered by a child
+        // task while this one is sent. The message goes out in full first; the session then waits
+        // for the batch and resumes command reading with it offered, so the framing handler
+        // answers the next RETRs itself (a RETR arriving meanwhile waits in its buffer).
+        async let prefetched = Self.readAndRender(batch, store: store, allocator: channel.channel.allocator)
+        let finished = try await retrieveNow(entry, bodyLines: nil, outbound, holdingFinish: true)
+        if let answers = await prefetched { readAhead.keepAll(batch, answers: answers) }
+        if !finished { try await finishCommand(channel.channel.allocator.buffer(capacity: 0), outbound) }
     }
 
-    private mutating func retrieveNow(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
+    /// A batch read in one store trip and rendered; nil when the read failed (each RETR then
+    /// reads for itself, and reports a missing message as it always did).
+    private static func readAndRender(_ batch: [StoredMessage], store: any MailStore,
+                                      allocator: ByteBufferAllocator) async -> [POP3PreparedAnswers.Answer]? {
+        let requests = batch.map { MessageRangeRequest(message: $0, range: 0..<Int.max) }
+        guard let contents = try? await store.messageBytes(requests), contents.count == batch.count else { return nil }
+        return zip(batch, contents).map { message, bytes in render(bytes, size: message.size, allocator: allocator) }
+    }
+
+    /// Sends the answer; with `holdingFinish`, the last bytes go out without resuming command
+    /// reading, and false tells the caller to finish the command itself.
+    @discardableResult
+    private mutating func retrieveNow(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound,
+                                      holdingFinish: Bool = false) async throws -> Bool {
         let openedAhead = readAhead.takeOpened(uid: entry.message.uid)
         if bodyLines == nil, let answer = await smallMessage(entry) {
             try await finishCommand(answer.bytes, outbound)
             metrics.retrievedBytes.increment(by: answer.octets)
-            return
+            return true
         }
         let chunks: AsyncThrowingStream<[UInt8], any Error>
         do {
@@ -53,11 +81,11 @@ extension POP3Connection {
         } catch StoreError.notFound {
             // An IMAP session expunged it after our snapshot.
             try await send(.err("message was removed by another session"), then: .command, outbound)
-            return
+            return true
         } catch {
             logger.error("cannot read message", metadata: ["pop3.uid": "\(entry.message.uid)", "error": "\(error)"])
             try await send(.err("message temporarily unavailable", code: .sysTemp), then: .command, outbound)
-            return
+            return true
         }
         let status: POP3Response = bodyLines == nil ? .ok("\(entry.message.size) octets") : .ok("top of message follows")
         if logger.logLevel <= .trace { logger.trace("S: \(status)") }
@@ -76,7 +104,7 @@ extension POP3Connection {
                 stuffer.append(chunk[...], to: &out)
                 sent += chunk.count
                 // The last read of a RETR goes out with the final "." below: one write, not two.
-                let isLast = bodyLines == nil && sent >= entry.message.size
+                let isLast = bodyLines == nil && sent == entry.message.size
                 if out.readableBytes >= chunkSize && !isLast {
                     // Each store read goes out as `chunkSize` slices of one buffer (no copies),
                     // handed over in one call: one hop to the event loop and one flush per read,
@@ -96,8 +124,13 @@ extension POP3Connection {
             throw error
         }
         stuffer.finish(into: &out)
-        try await finishCommand(out, outbound)
         metrics.retrievedBytes.increment(by: sent)
+        if holdingFinish {
+            try await outbound.write(.send(out, then: .more))
+            return false
+        }
+        try await finishCommand(out, outbound)
+        return true
     }
 
     /// A small message's answer: read ahead by an earlier RETR, or read now together with the
@@ -115,7 +148,10 @@ extension POP3Connection {
             // The whole message: the store clamps the range to what it holds.
             let contents = try await store.messageBytes(batch.map { MessageRangeRequest(message: $0, range: 0..<Int.max) })
             guard contents.count == batch.count else { return nil }
-            let answers = zip(batch, contents).map { message, bytes in render(bytes, size: message.size) }
+            let allocator = channel.channel.allocator
+            let answers = zip(batch, contents).map { message, bytes in
+                Self.render(bytes, size: message.size, allocator: allocator)
+            }
             readAhead.keep(batch, answers: answers)
             if logger.logLevel <= .trace { logger.trace("S: +OK \(entry.message.size) octets") }
             return answers[0]
@@ -128,9 +164,9 @@ extension POP3Connection {
     }
 
     /// A whole RETR answer in one buffer (status line, stuffed message, final "."): one write.
-    private func render(_ bytes: [UInt8], size: Int) -> POP3PreparedAnswers.Answer {
+    private static func render(_ bytes: [UInt8], size: Int, allocator: ByteBufferAllocator) -> POP3PreparedAnswers.Answer {
         let status = POP3Response.ok("\(size) octets")
-        var out = channel.channel.allocator.buffer(capacity: bytes.count + bytes.count / 16 + 64)
+        var out = allocator.buffer(capacity: bytes.count + bytes.count / 16 + 64)
         status.encode(into: &out)
         var stuffer = POP3DotStuffer()
         stuffer.append(bytes[...], to: &out)

@@ -81,6 +81,23 @@ struct POP3ReadAhead {
         return batch
     }
 
+    /// The batch to read while `entry`, a message too large for a batch, is streamed: the one
+    /// that RETR of the next live message would read. Reading it meanwhile (a child task) saves
+    /// that RETR its store trip. Empty when `entry` is small (its own RETR reads the batch).
+    func batch(after entry: POP3Maildrop.Entry, in maildrop: POP3Maildrop) -> [StoredMessage] {
+        guard entry.message.size >= configuration.messageSizeLimit,
+              let start = Self.index(of: entry.message.uid, in: maildrop.entries),
+              let next = maildrop.entries[(start + 1)...].first(where: { !$0.deleted }) else { return [] }
+        return plan(for: next, in: maildrop)
+    }
+
+    /// Keeps a batch read ahead of its first RETR (`batch(after:)`), all of it; replaces
+    /// whatever was held before.
+    mutating func keepAll(_ messages: [StoredMessage], answers: [POP3PreparedAnswers.Answer]) {
+        cached.removeAll(keepingCapacity: true)
+        for (message, answer) in zip(messages, answers) { cached[message.uid] = answer }
+    }
+
     /// Keeps what one trip read, except the first message (the one being answered now);
     /// replaces whatever was held before.
     mutating func keep(_ messages: [StoredMessage], answers: [POP3PreparedAnswers.Answer]) {

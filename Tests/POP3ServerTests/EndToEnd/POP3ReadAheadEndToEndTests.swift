@@ -91,6 +91,28 @@ struct POP3ReadAheadEndToEndTests {
         }
     }
 
+    @Test func batchReadWhileALargeMessageIsSentHonoursLaterDeletions() async throws {
+        try await Self.withMailbox { fixture, port in
+            let client = try await fixture.login(port: port)
+            // 7-10 are read while 6 (large) is sent.
+            #expect(try await client.multiline("RETR 6").body == Self.message(6))
+            #expect(try await client.command("DELE 8") == "+OK message 8 deleted")
+            #expect(try await client.command("RETR 8") == "-ERR message 8 already deleted")
+            for number in [7, 9, 10] {
+                // 9 has no final line ending: RFC 1939 §3 adds one.
+                let expected = Self.message(number) + (number == 9 ? [13, 10] : [])
+                #expect(try await client.multiline("RETR \(number)").body == expected, "RETR \(number)")
+            }
+            // Pipelined behind a large RETR: waits for the batch (12) and is answered from it.
+            try await client.send("RETR 11\r\nRETR 12\r\n")
+            #expect(try await client.line() == "+OK \(Self.message(11).count) octets")
+            #expect(try await client.body() == Self.message(11))
+            #expect(try await client.line() == "+OK \(Self.message(12).count) octets")
+            #expect(try await client.body() == Self.message(12))
+            #expect(try await client.command("QUIT").hasPrefix("+OK"))
+        }
+    }
+
     @Test func expungedMessageInTheBatchFallsBackToOneByOne() async throws {
         try await Self.withMailbox { fixture, port in
             let client = try await fixture.login(port: port)

@@ -79,6 +79,21 @@ import Testing
         #expect(readAhead.answers(in: maildrop).count == 3)
     }
 
+    @Test(arguments: [
+        // sizes, RETR number, deleted numbers, expected UIDs of the batch read meanwhile
+        ([5000, 100, 100], 1, [Int](), [UInt32]([11, 12])),   // a large one: the small ones after it
+        ([5000, 100, 100], 1, [2], [12]),                    // from the next live one
+        ([100, 100, 100], 1, [], []),                        // a small one reads its own batch
+        ([5000, 5000, 100], 1, [], []),                      // the next one is streamed too
+        ([100, 5000], 2, [], []),                            // the last message
+    ])
+    func batchReadWhileALargeMessageIsSent(sizes: [Int], retr: Int, deleted: [Int], expected: [UInt32]) {
+        var maildrop = POP3SessionStateMachineTests.maildrop(sizes: sizes)
+        for gone in deleted { maildrop.markDeleted(gone) }
+        let readAhead = POP3ReadAhead(configuration: Self.small)
+        #expect(readAhead.batch(after: maildrop.entries[retr - 1], in: maildrop).map(\.uid) == expected)
+    }
+
     @Test func disabledAfterAFailedBatch() {
         let maildrop = POP3SessionStateMachineTests.maildrop(sizes: [100, 100])
         var readAhead = POP3ReadAhead(configuration: Self.small)
