@@ -45,10 +45,10 @@ public final class POP3Server: Sendable {
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 metricsFactory: (any MetricsFactory)? = nil, loginThrottle: LoginThrottle? = nil) {
         self.configuration = configuration
+        let metrics = POP3Metrics(listener: configuration.listenerName, factory: metricsFactory)
         let dependencies = SessionDependencies(
             configuration: configuration, store: store, authenticator: authenticator, locks: maildropLocks,
-            logger: logger, metrics: POP3Metrics(listener: configuration.listenerName, factory: metricsFactory),
-            throttle: loginThrottle)
+            logger: logger, metrics: metrics, throttle: loginThrottle)
         // The closures capture values, not `self`: the listener is owned by `self`.
         self.listener = ProtocolListener(
             configuration: .lineServer(
@@ -57,7 +57,9 @@ public final class POP3Server: Sendable {
                 busyLine: "-ERR [SYS/TEMP] Too many connections, try again later",
                 implicitTLS: configuration.implicitTLS ? configuration.tlsContext : nil),
             logger: logger, eventLoopGroup: eventLoopGroup,
-            childPipeline: { channel in try POP3Server.addChildHandlers(to: channel, configuration: configuration) },
+            childPipeline: { channel in
+                try POP3Server.addChildHandlers(to: channel, configuration: configuration, metrics: metrics)
+            },
             shutdownEvent: POP3ShutdownEvent(),
             serve: { connection, number in await POP3Server.serve(connection, number: number, dependencies) })
     }
@@ -80,13 +82,13 @@ public final class POP3Server: Sendable {
 
     /// Runs on the child's event loop: implicit TLS first (pop3s, RFC 8314 §3.3), then POP3 framing.
     private static func addChildHandlers(
-        to channel: any Channel, configuration: Configuration
+        to channel: any Channel, configuration: Configuration, metrics: POP3Metrics
     ) throws -> NIOAsyncChannel<POP3InboundFrame, POP3OutboundInstruction> {
         let framing = POP3FramingHandler.Configuration(
             maxCommandLineLength: configuration.maxCommandLineLength,
             maxSASLLineLength: configuration.maxSASLLineLength,
             idleTimeout: configuration.idleTimeout, preLoginTimeout: configuration.preLoginTimeout,
-            tlsContext: configuration.tlsContext)
+            tlsContext: configuration.tlsContext, metrics: metrics)
         // A RETR hands over a store read (1 MiB) at a time: with NIO's default 64 KiB high water
         // mark the session waited for the socket to drain almost empty before preparing the next
         // read, so the socket idled meanwhile. Still bounded: about 2 MiB queued per connection.

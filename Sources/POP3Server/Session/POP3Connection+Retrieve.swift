@@ -1,7 +1,8 @@
 // RETR and TOP (RFC 1939 §7): the message streamed from the store in chunks, byte-stuffed on the
 // way. RETR reads the stored bytes chunk by chunk (a 50 MB message is never in memory whole); TOP
 // reads the message once to find where its header and first lines end. A small message is read
-// with the small ones after it in one store trip (POP3ReadAhead) and answered with one write.
+// with the small ones after it in one store trip (POP3ReadAhead) and answered with one write; the
+// answers of the others are offered to the framing handler, which sends them itself.
 
 import MailStore
 import NIOCore
@@ -12,25 +13,54 @@ extension POP3Connection {
     /// Sends "+OK", the message (or its TOP part) in `chunkSize` pieces, and the final ".".
     /// The outbound writer suspends while the socket is not writable: that is the backpressure.
     mutating func retrieve(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
-        guard bodyLines == nil, let maildrop = machine.maildrop,
-              let next = readAhead.follower(of: entry, in: maildrop, readSize: Self.storeReadSize) else {
+        guard bodyLines == nil, let maildrop = machine.maildrop else {
             try await retrieveNow(entry, bodyLines: bodyLines, outbound)
             return
         }
-        // Clients download in order: the next message is opened on the store's threads while
-        // this one is sent, and awaited before the next command is read (structured: a child task).
         let store = self.store
-        let readSize = max(chunkSize, Self.storeReadSize)
-        async let opening = try? await store.messageChunks(next, chunkSize: readSize)
-        try await retrieveNow(entry, bodyLines: nil, outbound)
-        readAhead.keepOpened(await opening, uid: next.uid)
+        if let next = readAhead.follower(of: entry, in: maildrop, readSize: Self.storeReadSize) {
+            // Clients download in order: the next message is opened on the store's threads while
+            // this one is sent, and awaited before the next command is read (structured: a child task).
+            let readSize = max(chunkSize, Self.storeReadSize)
+            async let opening = try? await store.messageChunks(next, chunkSize: readSize)
+            try await retrieveNow(entry, bodyLines: nil, outbound)
+            readAhead.keepOpened(await opening, uid: next.uid)
+            return
+        }
+        let batch = readAhead.batch(after: entry, in: maildrop)
+        guard !batch.isEmpty else {
+            try await retrieveNow(entry, bodyLines: nil, outbound)
+            return
+        }
+        // A large message followed by small ones: their batch is read and rendered by a child
+        // task while this one is sent. The message goes out in full first; the session then waits
+        // for the batch and resumes command reading with it offered, so the framing handler
+        // answers the next RETRs itself (a RETR arriving meanwhile waits in its buffer).
+        async let prefetched = Self.readAndRender(batch, store: store, allocator: channel.channel.allocator)
+        let finished = try await retrieveNow(entry, bodyLines: nil, outbound, holdingFinish: true)
+        if let answers = await prefetched { readAhead.keepAll(batch, answers: answers) }
+        if !finished { try await finishCommand(channel.channel.allocator.buffer(capacity: 0), outbound) }
     }
 
-    private mutating func retrieveNow(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound) async throws {
+    /// A batch read in one store trip and rendered; nil when the read failed (each RETR then
+    /// reads for itself, and reports a missing message as it always did).
+    private static func readAndRender(_ batch: [StoredMessage], store: any MailStore,
+                                      allocator: ByteBufferAllocator) async -> [POP3PreparedAnswers.Answer]? {
+        let requests = batch.map { MessageRangeRequest(message: $0, range: 0..<Int.max) }
+        guard let contents = try? await store.messageBytes(requests), contents.count == batch.count else { return nil }
+        return zip(batch, contents).map { message, bytes in render(bytes, size: message.size, allocator: allocator) }
+    }
+
+    /// Sends the answer; with `holdingFinish`, the last bytes go out without resuming command
+    /// reading, and false tells the caller to finish the command itself.
+    @discardableResult
+    private mutating func retrieveNow(_ entry: POP3Maildrop.Entry, bodyLines: Int?, _ outbound: Outbound,
+                                      holdingFinish: Bool = false) async throws -> Bool {
         let openedAhead = readAhead.takeOpened(uid: entry.message.uid)
-        if bodyLines == nil, let bytes = await smallMessage(entry) {
-            try await sendWhole(bytes, of: entry, outbound)
-            return
+        if bodyLines == nil, let answer = await smallMessage(entry) {
+            try await finishCommand(answer.bytes, outbound)
+            metrics.retrievedBytes.increment(by: answer.octets)
+            return true
         }
         let chunks: AsyncThrowingStream<[UInt8], any Error>
         do {
@@ -51,11 +81,11 @@ extension POP3Connection {
         } catch StoreError.notFound {
             // An IMAP session expunged it after our snapshot.
             try await send(.err("message was removed by another session"), then: .command, outbound)
-            return
+            return true
         } catch {
             logger.error("cannot read message", metadata: ["pop3.uid": "\(entry.message.uid)", "error": "\(error)"])
             try await send(.err("message temporarily unavailable", code: .sysTemp), then: .command, outbound)
-            return
+            return true
         }
         let status: POP3Response = bodyLines == nil ? .ok("\(entry.message.size) octets") : .ok("top of message follows")
         if logger.logLevel <= .trace { logger.trace("S: \(status)") }
@@ -73,7 +103,9 @@ extension POP3Connection {
             for try await chunk in chunks {
                 stuffer.append(chunk[...], to: &out)
                 sent += chunk.count
-                if out.readableBytes >= chunkSize {
+                // The last read of a RETR goes out with the final "." below: one write, not two.
+                let isLast = bodyLines == nil && sent == entry.message.size
+                if out.readableBytes >= chunkSize && !isLast {
                     // Each store read goes out as `chunkSize` slices of one buffer (no copies),
                     // handed over in one call: one hop to the event loop and one flush per read,
                     // not per slice.
@@ -92,15 +124,23 @@ extension POP3Connection {
             throw error
         }
         stuffer.finish(into: &out)
-        try await outbound.write(.send(out, then: .command))
         metrics.retrievedBytes.increment(by: sent)
+        if holdingFinish {
+            try await outbound.write(.send(out, then: .more))
+            return false
+        }
+        try await finishCommand(out, outbound)
+        return true
     }
 
-    /// A small message's bytes: read ahead by an earlier RETR, or read now together with the
+    /// A small message's answer: read ahead by an earlier RETR, or read now together with the
     /// small messages after it. nil when it is to be streamed (large, or the batch read failed:
     /// the streaming path then reads it alone and reports a missing message as it always did).
-    private mutating func smallMessage(_ entry: POP3Maildrop.Entry) async -> [UInt8]? {
-        if let bytes = readAhead.take(uid: entry.message.uid) { return bytes }
+    private mutating func smallMessage(_ entry: POP3Maildrop.Entry) async -> POP3PreparedAnswers.Answer? {
+        if let answer = readAhead.take(uid: entry.message.uid) {
+            if logger.logLevel <= .trace { logger.trace("S: +OK \(entry.message.size) octets") }
+            return answer
+        }
         guard let maildrop = machine.maildrop else { return nil }
         let batch = readAhead.plan(for: entry, in: maildrop)
         guard !batch.isEmpty else { return nil }
@@ -108,8 +148,13 @@ extension POP3Connection {
             // The whole message: the store clamps the range to what it holds.
             let contents = try await store.messageBytes(batch.map { MessageRangeRequest(message: $0, range: 0..<Int.max) })
             guard contents.count == batch.count else { return nil }
-            readAhead.keep(batch, bytes: contents)
-            return contents[0]
+            let allocator = channel.channel.allocator
+            let answers = zip(batch, contents).map { message, bytes in
+                Self.render(bytes, size: message.size, allocator: allocator)
+            }
+            readAhead.keep(batch, answers: answers)
+            if logger.logLevel <= .trace { logger.trace("S: +OK \(entry.message.size) octets") }
+            return answers[0]
         } catch {
             logger.debug("read-ahead failed; reading messages one by one",
                          metadata: ["pop3.uid": "\(entry.message.uid)", "error": "\(error)"])
@@ -118,16 +163,14 @@ extension POP3Connection {
         }
     }
 
-    /// Status line, stuffed message and final "." in one buffer: one write, one flush.
-    private func sendWhole(_ bytes: [UInt8], of entry: POP3Maildrop.Entry, _ outbound: Outbound) async throws {
-        let status = POP3Response.ok("\(entry.message.size) octets")
-        if logger.logLevel <= .trace { logger.trace("S: \(status)") }
-        var out = channel.channel.allocator.buffer(capacity: bytes.count + bytes.count / 16 + 64)
+    /// A whole RETR answer in one buffer (status line, stuffed message, final "."): one write.
+    private static func render(_ bytes: [UInt8], size: Int, allocator: ByteBufferAllocator) -> POP3PreparedAnswers.Answer {
+        let status = POP3Response.ok("\(size) octets")
+        var out = allocator.buffer(capacity: bytes.count + bytes.count / 16 + 64)
         status.encode(into: &out)
         var stuffer = POP3DotStuffer()
         stuffer.append(bytes[...], to: &out)
         stuffer.finish(into: &out)
-        try await outbound.write(.send(out, then: .command))
-        metrics.retrievedBytes.increment(by: bytes.count)
+        return .init(bytes: out, octets: bytes.count)
     }
 }

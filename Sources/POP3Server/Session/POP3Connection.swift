@@ -255,7 +255,28 @@ struct POP3Connection {
         if logger.logLevel <= .trace { logger.trace("S: \(response)") }
         var buffer = channel.channel.allocator.buffer(capacity: 64)
         response.encode(into: &buffer)
-        try await outbound.write(.send(buffer, then: next))
+        if next == .command {
+            try await finishCommand(buffer, outbound)
+        } else {
+            try await outbound.write(.send(buffer, then: next))
+        }
+    }
+
+    /// Writes the last bytes of a command's answer and reads the next command. With them goes
+    /// the table of RETR answers the framing handler may send by itself until the next line
+    /// reaches the session: the read-ahead messages still live now (POP3PreparedAnswers.swift).
+    /// Not while tracing, so that every command is still traced here.
+    func finishCommand(_ bytes: ByteBuffer, _ outbound: Outbound) async throws {
+        guard logger.logLevel > .trace, let maildrop = machine.maildrop else {
+            try await outbound.write(.send(bytes, then: .command))
+            return
+        }
+        let answers = readAhead.answers(in: maildrop)
+        if answers.isEmpty {
+            try await outbound.write(.send(bytes, then: .command))
+        } else {
+            try await outbound.write(contentsOf: [.offer(answers), .send(bytes, then: .command)])
+        }
     }
 
     /// Logins refused for lack of TLS are counted apart from bad passwords.

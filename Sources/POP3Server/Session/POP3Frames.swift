@@ -31,6 +31,9 @@ enum POP3OutboundInstruction: Sendable {
     }
 
     case send(ByteBuffer, then: Next)
+    /// Replaces the handler's table of ready RETR answers (POP3PreparedAnswers.swift); writes
+    /// nothing. Sent just before a `.command` reply, in the same batch.
+    case offer(POP3PreparedAnswers)
 }
 
 /// Sent with `Channel.triggerUserOutboundEvent` to begin graceful shutdown of one connection.

@@ -32,6 +32,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// Silence allowed before login (`[limits] prelogin_timeout_seconds`); nil: `idleTimeout`.
         var preLoginTimeout: TimeAmount? = nil
         var tlsContext: NIOSSLContext?
+        /// Counts the RETRs answered here from prepared answers (the session counts the rest).
+        var metrics: POP3Metrics? = nil
     }
 
     private let configuration: Configuration
@@ -41,6 +43,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let flow = FramingFlowControl<POP3InboundFrame>()
     /// Set by `POP3LoggedInEvent`: the autologout timer replaces the pre-login one.
     private var loggedIn = false
+    /// RETR answers the session rendered ahead; valid until the next line goes to the session.
+    private var prepared = POP3PreparedAnswers()
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -69,6 +73,9 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
+        case .offer(let answers):
+            prepared = answers
+            promise?.succeed(())
         case .send(let bytes, let next):
             switch next {
             case .more:
@@ -123,18 +130,38 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func process(context: ChannelHandlerContext) {
         guard !flow.paused else { return }
-        switch framer.nextLine(in: &buffer, maxLength: lineLimit) {
-        case .line(let line):
-            flow.emit(.line(line), context: context)
+        while true {
+            switch framer.nextLine(in: &buffer, maxLength: lineLimit) {
+            case .line(let line):
+                if answerFromPrepared(line, context: context) { continue }
+                // The session may change the maildrop (DELE, RSET): it offers again with its reply.
+                prepared = POP3PreparedAnswers()
+                flow.emit(.line(line), context: context)
+                return
+            case .tooLong:
+                prepared = POP3PreparedAnswers()
+                flow.emit(.lineTooLong, context: context)
+                return
+            case nil:
+                break
+            }
+            // Waiting for the client: (re)start the autologout timer.
+            armTimer(context: context)
             return
-        case .tooLong:
-            flow.emit(.lineTooLong, context: context)
-            return
-        case nil:
-            break
         }
-        // Waiting for the client: (re)start the autologout timer.
-        armTimer(context: context)
+    }
+
+    /// Sends the prepared answer when `line` is a RETR of one (RFC 1939 §7 RETR: "+OK", the
+    /// byte-stuffed message, "."), without a trip to the session task; false for any other line.
+    private func answerFromPrepared(_ line: [UInt8], context: ChannelHandlerContext) -> Bool {
+        guard lineLimit == configuration.maxCommandLineLength, let answer = prepared.answer(to: line) else { return false }
+        let start = ContinuousClock.now
+        context.writeAndFlush(wrapOutboundOut(answer.bytes), promise: nil)
+        if let metrics = configuration.metrics {
+            metrics.command("RETR", duration: ContinuousClock.now - start)
+            metrics.retrievedBytes.increment(by: answer.octets)
+        }
+        return true
     }
 
     // RFC 2595 §4: after "+OK" to STLS the next bytes are a TLS ClientHello. Anything already
@@ -142,6 +169,7 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // (CVE-2011-0411). The TLS handler goes in front of us on the live pipeline; a failed
     // handshake closes the channel, which ends the session.
     private func startTLS(context: ChannelHandlerContext) {
+        prepared = POP3PreparedAnswers()
         buffer.clear()
         framer.reset()
         lineLimit = configuration.maxCommandLineLength

@@ -1,6 +1,7 @@
 // Read-ahead of small messages for RETR: clients download a maildrop in order, one RETR at a time,
 // so when RETR n asks for a small message the session reads it and the small messages after it in
-// one store trip, and the next RETRs answer from memory with no hop to the store's threads.
+// one store trip, renders their answers, and offers them to the framing handler, which answers the
+// next RETRs on the event loop (POP3PreparedAnswers.swift) with no hop to any other thread.
 //
 // Why: a small RETR used to cost two thread hand-offs to the store (there and back) on top of the
 // write; Dovecot answers it from a Maildir file with none. One SQLite read transaction fetches
@@ -10,13 +11,16 @@
 // previous one, so a client that jumps around costs at most one budget of wasted reads.
 
 import MailStore
+import NIOCore
 
 /// The messages read ahead by one session, by UID. A value owned by one session.
 struct POP3ReadAhead {
     struct Configuration {
-        /// Only messages below this size are read ahead: larger ones are streamed in chunks
-        /// anyway, and this is the store's inline limit (one database read, no file open).
-        var messageSizeLimit = 64 * 1024
+        /// Only messages below this size are read ahead: larger ones are streamed in chunks.
+        /// Up to the store's inline limit (64 KB) a message is one database read; up to this one
+        /// its blob file is read on the reader's thread inside the same trip
+        /// (`SQLiteMailStore.inPlaceFileReadLimit`), so a batch still costs one store hop.
+        var messageSizeLimit = 256 * 1024
         /// Octets held per session, the message asked for included.
         var byteBudget = 1 << 20
         /// Messages per store trip.
@@ -24,7 +28,8 @@ struct POP3ReadAhead {
     }
 
     let configuration: Configuration
-    private var cached: [UInt32: [UInt8]] = [:]
+    /// Rendered answers by UID (numbers are what the handler's table uses; see `answers(in:)`).
+    private var cached: [UInt32: POP3PreparedAnswers.Answer] = [:]
     /// Off after a batch read failed (a message of it was expunged by another session meanwhile):
     /// each RETR then reads its message alone, which reports a missing message as before.
     private(set) var isEnabled = true
@@ -38,9 +43,21 @@ struct POP3ReadAhead {
     /// Number of messages held (for tests).
     var count: Int { cached.count }
 
-    /// The bytes of the message with this UID if they were read ahead; they are handed over once.
-    mutating func take(uid: UInt32) -> [UInt8]? {
+    /// The answer for the message with this UID if it was read ahead; handed over once.
+    mutating func take(uid: UInt32) -> POP3PreparedAnswers.Answer? {
         cached.removeValue(forKey: uid)
+    }
+
+    /// What the framing handler may answer by itself now: the held answers of messages live in
+    /// `maildrop` (RFC 1939 §5), by message number. Entries the handler already sent stay held
+    /// here (the session is not told), so a second RETR of one is answered too.
+    func answers(in maildrop: POP3Maildrop) -> POP3PreparedAnswers {
+        var table = POP3PreparedAnswers()
+        for (uid, answer) in cached {
+            guard let index = Self.index(of: uid, in: maildrop.entries), !maildrop.entries[index].deleted else { continue }
+            table.insert(answer, number: index + 1)
+        }
+        return table
     }
 
     /// What to read in one trip for a RETR of `entry`: the entry itself, then the live messages
@@ -64,11 +81,28 @@ struct POP3ReadAhead {
         return batch
     }
 
+    /// The batch to read while `entry`, a message too large for a batch, is streamed: the one
+    /// that RETR of the next live message would read. Reading it meanwhile (a child task) saves
+    /// that RETR its store trip. Empty when `entry` is small (its own RETR reads the batch).
+    func batch(after entry: POP3Maildrop.Entry, in maildrop: POP3Maildrop) -> [StoredMessage] {
+        guard entry.message.size >= configuration.messageSizeLimit,
+              let start = Self.index(of: entry.message.uid, in: maildrop.entries),
+              let next = maildrop.entries[(start + 1)...].first(where: { !$0.deleted }) else { return [] }
+        return plan(for: next, in: maildrop)
+    }
+
+    /// Keeps a batch read ahead of its first RETR (`batch(after:)`), all of it; replaces
+    /// whatever was held before.
+    mutating func keepAll(_ messages: [StoredMessage], answers: [POP3PreparedAnswers.Answer]) {
+        cached.removeAll(keepingCapacity: true)
+        for (message, answer) in zip(messages, answers) { cached[message.uid] = answer }
+    }
+
     /// Keeps what one trip read, except the first message (the one being answered now);
     /// replaces whatever was held before.
-    mutating func keep(_ messages: [StoredMessage], bytes: [[UInt8]]) {
+    mutating func keep(_ messages: [StoredMessage], answers: [POP3PreparedAnswers.Answer]) {
         cached.removeAll(keepingCapacity: true)
-        for (message, content) in zip(messages, bytes).dropFirst() { cached[message.uid] = content }
+        for (message, answer) in zip(messages, answers).dropFirst() { cached[message.uid] = answer }
     }
 
     /// A batch read failed: drop everything and read each message alone from now on.

@@ -8,12 +8,15 @@ import Testing
 
 @Suite(.timeLimit(.minutes(2)))
 struct POP3ReadAheadEndToEndTests {
-    /// Message `index`: small, with dot-stuffing to do; 5, 6 and 11 are ~200 KB (above the inline
-    /// limit: blob files, opened ahead while the message before them is sent).
+    /// Message `index`: small, with dot-stuffing to do; 3 is ~100 KB (a blob file, read with the
+    /// batch); 5, 6 and 11 are ~300 KB (above the batch limit: opened ahead while the message before
+    /// them is sent).
     static func message(_ index: Int) -> [UInt8] {
         var text = "Subject: message \(index)\r\n\r\n.dot line \(index)\r\nbody \(index)\r\n"
-        if [5, 6, 11].contains(index) {
-            for line in 0..<200 { text += ".\(String(repeating: "y", count: 990)) \(index) \(line)\r\n" }
+        if [3, 5, 6, 11].contains(index) {
+            for line in 0..<(index == 3 ? 100 : 300) {
+                text += ".\(String(repeating: "y", count: 990)) \(index) \(line)\r\n"
+            }
         }
         if index == 9 { text += "no final line ending" }
         return Array(text.utf8)
@@ -64,6 +67,48 @@ struct POP3ReadAheadEndToEndTests {
             // TOP reads the stored message itself, whatever was read ahead.
             let top = try await client.multiline("TOP 10 0")
             #expect(top.body == Array("Subject: message 10\r\n\r\n".utf8))
+            #expect(try await client.command("QUIT").hasPrefix("+OK"))
+        }
+    }
+
+    @Test func pipelinedDeleteIsSeenBeforeAnAnswerReadAhead() async throws {
+        try await Self.withMailbox { fixture, port in
+            let client = try await fixture.login(port: port)
+            #expect(try await client.multiline("RETR 1").body == Self.message(1))
+            // 2, 3 and 4 were read ahead by RETR 1 and offered to the framing handler.
+            try await client.send("RETR 2\r\nDELE 3\r\nRETR 3\r\nretr 4\r\nLIST 3\r\nRETR 2\r\n")
+            #expect(try await client.line() == "+OK \(Self.message(2).count) octets")
+            #expect(try await client.body() == Self.message(2))
+            #expect(try await client.line() == "+OK message 3 deleted")
+            #expect(try await client.line() == "-ERR message 3 already deleted")
+            #expect(try await client.line() == "+OK \(Self.message(4).count) octets")
+            #expect(try await client.body() == Self.message(4))
+            #expect(try await client.line() == "-ERR message 3 already deleted")
+            // A second RETR of a message answered ahead reads it again.
+            #expect(try await client.line() == "+OK \(Self.message(2).count) octets")
+            #expect(try await client.body() == Self.message(2))
+            #expect(try await client.command("QUIT").hasPrefix("+OK"))
+        }
+    }
+
+    @Test func batchReadWhileALargeMessageIsSentHonoursLaterDeletions() async throws {
+        try await Self.withMailbox { fixture, port in
+            let client = try await fixture.login(port: port)
+            // 7-10 are read while 6 (large) is sent.
+            #expect(try await client.multiline("RETR 6").body == Self.message(6))
+            #expect(try await client.command("DELE 8") == "+OK message 8 deleted")
+            #expect(try await client.command("RETR 8") == "-ERR message 8 already deleted")
+            for number in [7, 9, 10] {
+                // 9 has no final line ending: RFC 1939 §3 adds one.
+                let expected = Self.message(number) + (number == 9 ? [13, 10] : [])
+                #expect(try await client.multiline("RETR \(number)").body == expected, "RETR \(number)")
+            }
+            // Pipelined behind a large RETR: waits for the batch (12) and is answered from it.
+            try await client.send("RETR 11\r\nRETR 12\r\n")
+            #expect(try await client.line() == "+OK \(Self.message(11).count) octets")
+            #expect(try await client.body() == Self.message(11))
+            #expect(try await client.line() == "+OK \(Self.message(12).count) octets")
+            #expect(try await client.body() == Self.message(12))
             #expect(try await client.command("QUIT").hasPrefix("+OK"))
         }
     }

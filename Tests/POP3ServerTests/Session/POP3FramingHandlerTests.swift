@@ -122,6 +122,44 @@ import Testing
         #expect(try channel.readInbound(as: POP3InboundFrame.self) == .shutdown)
     }
 
+    static func offer(_ numbers: [Int]) -> POP3OutboundInstruction {
+        var table = POP3PreparedAnswers()
+        for number in numbers {
+            table.insert(.init(bytes: ByteBuffer(string: "+OK m\(number)\r\n.\r\n"), octets: 2), number: number)
+        }
+        return .offer(table)
+    }
+
+    @Test(arguments: [false, true])
+    func preparedRETRsAreAnsweredHereInOrderAndOtherLinesDropTheTable(byteByByte: Bool) throws {
+        let channel = try Self.makeChannel()
+        try Self.feed(channel, Array("NOOP\r\n".utf8), byteByByte: false)
+        #expect(try channel.readInbound(as: POP3InboundFrame.self) == Self.line("NOOP"))
+        try channel.writeOutbound(Self.offer([2, 3, 4]))
+        try channel.writeOutbound(POP3OutboundInstruction.send(ByteBuffer(string: "+OK\r\n"), then: .command))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "+OK\r\n"))
+        // Pipelined: the prepared ones leave before the line the session gets; "retr" as the parser reads it.
+        try Self.feed(channel, Array("RETR 2\r\nretr 3\r\nDELE 4\r\nRETR 4\r\n".utf8), byteByByte: byteByByte)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "+OK m2\r\n.\r\n"))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "+OK m3\r\n.\r\n"))
+        #expect(try Self.next(channel) == Self.line("DELE 4"))
+        // DELE went to the session and dropped the table: RETR 4 goes to the session too.
+        #expect(try Self.next(channel) == Self.line("RETR 4"))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+    }
+
+    @Test func aPreparedAnswerIsSentOnceAndUnknownNumbersGoToTheSession() throws {
+        let channel = try Self.makeChannel()
+        try channel.writeOutbound(Self.offer([1]))
+        try Self.feed(channel, Array("RETR 1\r\nRETR 1\r\n".utf8), byteByByte: false)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "+OK m1\r\n.\r\n"))
+        #expect(try Self.next(channel) == Self.line("RETR 1"))
+        try channel.writeOutbound(Self.offer([1]))
+        try Self.feed(channel, Array("RETR 01x\r\nRETR 1\r\n".utf8), byteByByte: false)
+        #expect(try Self.next(channel) == Self.line("RETR 01x"))
+        #expect(try Self.next(channel) == Self.line("RETR 1"))   // the table went with "RETR 01x"
+    }
+
     @Test func closeInstructionClosesAfterWriting() throws {
         let channel = try Self.makeChannel()
         try channel.writeOutbound(POP3OutboundInstruction.send(ByteBuffer(string: "+OK bye\r\n"), then: .close))

@@ -1,6 +1,7 @@
 // Which messages one RETR reads ahead, and what the session then answers from memory; no channel.
 
 import MailStore
+import NIOCore
 import Testing
 @testable import POP3Server
 
@@ -31,33 +32,72 @@ import Testing
         #expect(Self.plannedUIDs(sizes: sizes, retr: retr, deleted: deleted) == expected)
     }
 
+    /// Stand-ins for rendered answers: one byte naming the message.
+    static func answers(_ bytes: [UInt8]) -> [POP3PreparedAnswers.Answer] {
+        bytes.map { .init(bytes: ByteBuffer(bytes: [$0]), octets: 1) }
+    }
+
+    static func byte(_ answer: POP3PreparedAnswers.Answer?) -> UInt8? {
+        answer?.bytes.getInteger(at: answer?.bytes.readerIndex ?? 0)
+    }
+
     @Test func keptMessagesAreHandedOverOnceAndTheAskedOneIsNotKept() {
         let maildrop = POP3SessionStateMachineTests.maildrop(sizes: [100, 100, 100])
         var readAhead = POP3ReadAhead(configuration: Self.small)
         let batch = readAhead.plan(for: maildrop.entries[0], in: maildrop)
-        readAhead.keep(batch, bytes: [[1], [2], [3]])
+        readAhead.keep(batch, answers: Self.answers([1, 2, 3]))
         #expect(readAhead.count == 2)
         #expect(readAhead.take(uid: 10) == nil)
-        #expect(readAhead.take(uid: 11) == [2])
+        #expect(Self.byte(readAhead.take(uid: 11)) == 2)
         #expect(readAhead.take(uid: 11) == nil)
-        #expect(readAhead.take(uid: 12) == [3])
+        #expect(Self.byte(readAhead.take(uid: 12)) == 3)
         #expect(readAhead.count == 0)
     }
 
     @Test func aNewBatchReplacesTheOldOne() {
         let maildrop = POP3SessionStateMachineTests.maildrop(sizes: [100, 100, 100, 100])
         var readAhead = POP3ReadAhead(configuration: Self.small)
-        readAhead.keep(readAhead.plan(for: maildrop.entries[0], in: maildrop), bytes: [[1], [2], [3], [4]])
-        readAhead.keep(readAhead.plan(for: maildrop.entries[2], in: maildrop), bytes: [[3], [4]])
+        readAhead.keep(readAhead.plan(for: maildrop.entries[0], in: maildrop), answers: Self.answers([1, 2, 3, 4]))
+        readAhead.keep(readAhead.plan(for: maildrop.entries[2], in: maildrop), answers: Self.answers([3, 4]))
         #expect(readAhead.count == 1)
         #expect(readAhead.take(uid: 11) == nil)
-        #expect(readAhead.take(uid: 13) == [4])
+        #expect(Self.byte(readAhead.take(uid: 13)) == 4)
+    }
+
+    @Test func offeredAnswersAreTheLiveHeldMessagesByNumber() {
+        var maildrop = POP3SessionStateMachineTests.maildrop(sizes: [100, 100, 100, 100])
+        var readAhead = POP3ReadAhead(configuration: Self.small)
+        readAhead.keep(readAhead.plan(for: maildrop.entries[0], in: maildrop), answers: Self.answers([1, 2, 3, 4]))
+        maildrop.markDeleted(3)
+        var table = readAhead.answers(in: maildrop)
+        #expect(table.count == 2)
+        #expect(table.take(number: 1) == nil)    // the one being answered is not held
+        #expect(table.take(number: 3) == nil)    // deleted: RFC 1939 §5
+        #expect(Self.byte(table.take(number: 2)) == 2)
+        #expect(Self.byte(table.take(number: 4)) == 4)
+        maildrop.unmarkAll()
+        #expect(readAhead.answers(in: maildrop).count == 3)
+    }
+
+    @Test(arguments: [
+        // sizes, RETR number, deleted numbers, expected UIDs of the batch read meanwhile
+        ([5000, 100, 100], 1, [Int](), [UInt32]([11, 12])),   // a large one: the small ones after it
+        ([5000, 100, 100], 1, [2], [12]),                    // from the next live one
+        ([100, 100, 100], 1, [], []),                        // a small one reads its own batch
+        ([5000, 5000, 100], 1, [], []),                      // the next one is streamed too
+        ([100, 5000], 2, [], []),                            // the last message
+    ])
+    func batchReadWhileALargeMessageIsSent(sizes: [Int], retr: Int, deleted: [Int], expected: [UInt32]) {
+        var maildrop = POP3SessionStateMachineTests.maildrop(sizes: sizes)
+        for gone in deleted { maildrop.markDeleted(gone) }
+        let readAhead = POP3ReadAhead(configuration: Self.small)
+        #expect(readAhead.batch(after: maildrop.entries[retr - 1], in: maildrop).map(\.uid) == expected)
     }
 
     @Test func disabledAfterAFailedBatch() {
         let maildrop = POP3SessionStateMachineTests.maildrop(sizes: [100, 100])
         var readAhead = POP3ReadAhead(configuration: Self.small)
-        readAhead.keep(readAhead.plan(for: maildrop.entries[0], in: maildrop), bytes: [[1], [2]])
+        readAhead.keep(readAhead.plan(for: maildrop.entries[0], in: maildrop), answers: Self.answers([1, 2]))
         readAhead.disable()
         #expect(readAhead.take(uid: 11) == nil)
         #expect(readAhead.plan(for: maildrop.entries[0], in: maildrop).isEmpty)
