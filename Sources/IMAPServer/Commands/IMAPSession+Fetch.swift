@@ -82,11 +82,14 @@ extension IMAPSession {
         var responder = IMAPFetchResponder(encoder: encoder, reader: storeReader, chunkSize: configuration.fetchChunkSize)
         let readsHeaders = IMAPFetchResponder.readsMessageHeader(attributes)
         let marksSeen = !view.readOnly && IMAPFetchResponder.setsSeen(attributes)
-        // The message list (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE...): each response built
-        // synchronously in one reused array from the row; `respond` only for rows it cannot read.
-        let fromRows = IMAPFetchResponder.answersFromRow(attributes)
-        var line: [UInt8] = []
-        if fromRows { line.reserveCapacity(2048) }
+        // The message list (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE...): see
+        // IMAPSession+FetchMessageList.swift.
+        if IMAPFetchResponder.answersFromRow(attributes) {
+            try await fetchMessageList(live, attributes: attributes, view: view, responder: responder,
+                                       buffer: &buffer, written: &written, outbound)
+            pending = buffer
+            return .done(.ok("FETCH completed"))
+        }
         var start = 0
         while start < live.count {
             let batch = Array(live[start..<min(start + Self.fetchBatchSize, live.count)])
@@ -120,19 +123,6 @@ extension IMAPSession {
                     if !items.contains(.flags) { items.append(.flags) }
                     if qresyncEnabled && !items.contains(.uid) { items.insert(.uid, at: 0) }
                     if condStoreEnabled && !items.contains(.modSequence) { items.append(.modSequence) }
-                }
-                // Items added for changed flags (FLAGS, UID, MODSEQ) come from the row as well.
-                if fromRows {
-                    line.removeAll(keepingCapacity: true)
-                    if responder.appendFromRow(sequenceNumber: number, message: message, attributes: items, to: &line) {
-                        written += line.count
-                        buffer.writeBytes(line)
-                        if buffer.readableBytes >= threshold {
-                            try await outbound.write(.send(buffer, then: .more))
-                            buffer = allocator.buffer(capacity: threshold + 16_384)
-                        }
-                        continue
-                    }
                 }
                 do {
                     try await responder.respond(sequenceNumber: number, message: message, attributes: items, emit: emit)

@@ -25,9 +25,9 @@ extension IMAPFetchResponder {
                               to bytes: inout [UInt8]) -> Bool {
         let start = bytes.count
         // message-data    = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))  (RFC 9051 §9)
-        bytes.append(contentsOf: Self.untaggedStar)
+        bytes.append(ascii: "* ")
         IMAPResponseEncoder.appendDecimal(UInt64(sequenceNumber), to: &bytes)
-        bytes.append(contentsOf: Self.fetchOpenBytes)
+        bytes.append(ascii: " FETCH (")
         for (index, attribute) in attributes.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: " ")) }
             guard append(attribute, of: message, to: &bytes) else {
@@ -35,37 +35,37 @@ extension IMAPFetchResponder {
                 return false
             }
         }
-        bytes.append(contentsOf: Self.fetchClose)
+        bytes.append(ascii: ")\r\n")
         return true
     }
 
     private func append(_ attribute: IMAPFetchAttribute, of message: StoredMessage, to bytes: inout [UInt8]) -> Bool {
         switch attribute {
         case .uid:
-            bytes.append(contentsOf: Self.uidName)
+            bytes.append(ascii: "UID ")
             IMAPResponseEncoder.appendDecimal(UInt64(message.uid), to: &bytes)
         case .flags:
             // flag-fetch list, as `writeFlags` writes it (RFC 9051 §7.5.2).
-            bytes.append(contentsOf: Self.flagsName)
+            bytes.append(ascii: "FLAGS (")
             for (index, flag) in message.flags.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: " ")) }
                 Self.appendFlag(flag, to: &bytes)
             }
             bytes.append(UInt8(ascii: ")"))
         case .rfc822Size:
-            bytes.append(contentsOf: Self.sizeName)
+            bytes.append(ascii: "RFC822.SIZE ")
             IMAPResponseEncoder.appendDecimal(UInt64(max(0, message.size)), to: &bytes)
         case .internalDate:
             guard let date = IMAPDateTime(utc: message.internalDate) else { return false }
-            bytes.append(contentsOf: Self.internalDateName)
+            bytes.append(ascii: "INTERNALDATE ")
             date.appendQuoted(to: &bytes)
         case .modSequence:
             // fetch-mod-resp  = "MODSEQ" SP "(" permsg-modsequence ")"       (RFC 7162 §7)
-            bytes.append(contentsOf: Self.modSeqName)
+            bytes.append(ascii: "MODSEQ (")
             IMAPResponseEncoder.appendDecimal(message.modSeq, to: &bytes)
             bytes.append(UInt8(ascii: ")"))
         case .envelope:
-            bytes.append(contentsOf: Self.envelopeName)
+            bytes.append(ascii: "ENVELOPE ")
             return appendStoredEnvelope(of: message, to: &bytes)
         default:
             return false
@@ -88,30 +88,13 @@ extension IMAPFetchResponder {
     }
 
     /// A stored flag as `IMAPFlag(stored:).description` spells it; the store's own spellings
-    /// (system flags as `MessageFlags` names them, keywords) need no String work.
+    /// (system flags as `MessageFlags` names them, keywords) are copied as they are.
     private static func appendFlag(_ flag: String, to bytes: inout [UInt8]) {
-        var flag = flag
-        let canonical = flag.withUTF8 { utf8 -> Bool in
-            guard utf8.first == UInt8(ascii: "\\") else {
-                bytes.append(contentsOf: utf8)   // a keyword, spelled as stored
-                return true
-            }
-            guard systemFlagSpellings.contains(where: { $0.elementsEqual(utf8) }) else { return false }
-            bytes.append(contentsOf: utf8)
-            return true
+        switch flag {
+        case "\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft":
+            bytes.append(contentsOf: flag.utf8)
+        default:
+            bytes.append(contentsOf: flag.hasPrefix("\\") ? IMAPFlag(stored: flag).description.utf8 : flag.utf8)
         }
-        if !canonical { bytes.append(contentsOf: IMAPFlag(stored: flag).description.utf8) }
     }
-
-    private static let systemFlagSpellings: [[UInt8]] = [IMAPFlag.seen, .answered, .flagged, .deleted, .draft]
-        .map { Array($0.description.utf8) }
-    private static let untaggedStar: [UInt8] = Array("* ".utf8)
-    private static let fetchOpenBytes: [UInt8] = Array(" FETCH (".utf8)
-    private static let fetchClose: [UInt8] = Array(")\r\n".utf8)
-    private static let uidName: [UInt8] = Array("UID ".utf8)
-    private static let flagsName: [UInt8] = Array("FLAGS (".utf8)
-    private static let sizeName: [UInt8] = Array("RFC822.SIZE ".utf8)
-    private static let internalDateName: [UInt8] = Array("INTERNALDATE ".utf8)
-    private static let modSeqName: [UInt8] = Array("MODSEQ (".utf8)
-    private static let envelopeName: [UInt8] = Array("ENVELOPE ".utf8)
 }

@@ -12,7 +12,7 @@ extension IMAPResponseEncoder {
 
     // nstring         = string / nil                                     (RFC 9051 §9)
     func appendNString(_ text: String?, to bytes: inout [UInt8]) {
-        guard let text else { return bytes.append(contentsOf: Self.nilBytes) }
+        guard let text else { return bytes.append(ascii: "NIL") }
         appendString(text, to: &bytes)
     }
 
@@ -101,5 +101,15 @@ extension IMAPResponseEncoder {
             }
             bytes.append(contentsOf: raw[(20 - count)...])
         }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a literal's octets. A `StaticString` holds no reference: appending a static
+    /// `[UInt8]` instead costs a lazy-initialisation check, a retain and a release each time,
+    /// which was 3 % of a 10,000-message FETCH.
+    @inline(__always)
+    mutating func append(ascii literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }
