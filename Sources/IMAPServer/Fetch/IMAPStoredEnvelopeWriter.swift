@@ -45,7 +45,6 @@ struct IMAPStoredEnvelopeWriter: StoredEnvelopeVisitor {
         }
     }
 
-
     // address         = "(" addr-name SP addr-adl SP addr-mailbox SP
     //                   addr-host ")"                                    (RFC 9051 §9)
     mutating func visitAddress(kind: MailMessage.Address.Kind, displayName: UnsafeBufferPointer<UInt8>?,
