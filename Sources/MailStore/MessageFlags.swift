@@ -53,9 +53,18 @@ struct MessageFlags: Equatable, Sendable {
 
     /// Sorted list as `StoredMessage.flags` promises: system flags with their backslash, keywords.
     var names: [String] {
+        // Every row read builds this: without keywords, one of 32 shared sorted arrays.
+        if keywords.isEmpty, system >= 0, system < Int64(Self.sortedSystemNames.count) {
+            return Self.sortedSystemNames[Int(system)]
+        }
         var result = MessageFlags.systemFlags.filter { system & $0.bit != 0 }.map(\.name)
         result.append(contentsOf: keywords)
         return result.sorted()
+    }
+
+    /// `names` of each combination of the five system bits, sorted as `names` sorts.
+    private static let sortedSystemNames: [[String]] = (0..<32).map { bits in
+        systemFlags.filter { bits & $0.bit != 0 }.map(\.name).sorted()
     }
 
     func applying(_ operation: FlagOperation, _ change: MessageFlags) throws(StoreError) -> MessageFlags {

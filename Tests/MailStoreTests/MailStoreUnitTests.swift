@@ -44,6 +44,16 @@ import Testing
         #expect(throws: StoreError.self) { try MessageFlags(parsing: input) }
     }
 
+    /// The shared arrays used for rows without keywords list what the general path lists.
+    @Test func systemOnlyNamesAreTheSortedSetBits() {
+        for bits in Int64(0)..<32 {
+            let expected = MessageFlags.systemFlags.filter { bits & $0.bit != 0 }.map(\.name).sorted()
+            #expect(MessageFlags(system: bits).names == expected, "bits \(bits)")
+            #expect(MessageFlags(system: bits, keywords: ["zz", "$A"]).names == (expected + ["zz", "$A"]).sorted())
+        }
+        #expect(MessageFlags(system: 1 << 6).names == [])   // an unknown stored bit names nothing
+    }
+
     @Test func storedFormRoundTrips() throws {
         let flags = try MessageFlags(parsing: ["\\Flagged", "$A", "b"])
         let stored = MessageFlags(storedSystem: flags.system, storedKeywords: flags.storedKeywords)

@@ -56,6 +56,10 @@ import Testing
         ([5], [5...5]),
         ([3, 1, 2, 2, 7, 9, 8, 20], [1...3, 7...9, 20...20]),
         ([UInt32.max, 0, UInt32.max - 1], [0...0, (UInt32.max - 1)...UInt32.max]),
+        // Already ascending (a FETCH batch): taken as it is.
+        ([1, 2, 3, 7, 8, 9, 20], [1...3, 7...9, 20...20]),
+        ([0, 1, UInt32.max - 1, UInt32.max], [0...1, (UInt32.max - 1)...UInt32.max]),
+        ([4, 4, 5], [4...5]),
     ] as [([UInt32], [ClosedRange<UInt32>])])
     func uidRuns(uids: [UInt32], expected: [ClosedRange<UInt32>]) {
         #expect(UIDRangeQuery.ranges(uids) == expected)

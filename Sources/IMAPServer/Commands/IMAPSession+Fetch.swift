@@ -82,6 +82,14 @@ extension IMAPSession {
         var responder = IMAPFetchResponder(encoder: encoder, reader: storeReader, chunkSize: configuration.fetchChunkSize)
         let readsHeaders = IMAPFetchResponder.readsMessageHeader(attributes)
         let marksSeen = !view.readOnly && IMAPFetchResponder.setsSeen(attributes)
+        // The message list (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE...): see
+        // IMAPSession+FetchMessageList.swift.
+        if IMAPFetchResponder.answersFromRow(attributes) {
+            try await fetchMessageList(live, attributes: attributes, view: view, responder: responder,
+                                       buffer: &buffer, written: &written, outbound)
+            pending = buffer
+            return .done(.ok("FETCH completed"))
+        }
         var start = 0
         while start < live.count {
             let batch = Array(live[start..<min(start + Self.fetchBatchSize, live.count)])

@@ -12,7 +12,7 @@ extension IMAPResponseEncoder {
 
     // nstring         = string / nil                                     (RFC 9051 §9)
     func appendNString(_ text: String?, to bytes: inout [UInt8]) {
-        guard let text else { return bytes.append(contentsOf: Self.nilBytes) }
+        guard let text else { return bytes.append(ascii: "NIL") }
         appendString(text, to: &bytes)
     }
 
@@ -38,6 +38,51 @@ extension IMAPResponseEncoder {
         }
     }
 
+    /// `appendString` for UTF-8 read from storage without a String: the octets of
+    /// `appendString(String(decoding: source, as: UTF8.self))`, invalid sequences (only a corrupt
+    /// row has them) repaired the same way. Printable ASCII, nearly every envelope field, is
+    /// recognised eight octets at a time and quoted as is.
+    func appendString(unvalidated source: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        if Self.isPlainQuotable(source) {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: source)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        if source.contains(where: { $0 >= 0x80 }) && String(validating: source, as: UTF8.self) == nil {
+            return appendString(String(decoding: source, as: UTF8.self), to: &bytes)
+        }
+        appendString(contiguous: source, knownValidUTF8: true, to: &bytes)
+    }
+
+    /// True when `quotedForm` would say `.plain` without looking further: at most `maxQuotedLength`
+    /// octets, all in 0x20...0x7F but `"` and `\`. False says nothing (the caller asks `quotedForm`).
+    static func isPlainQuotable(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard source.count <= maxQuotedLength, let base = source.baseAddress else { return source.isEmpty }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Classic word-at-a-time tests: a byte below 0x20 or above 0x7F, or equal to `"` or `\`.
+        func clean(_ word: UInt64) -> Bool {
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            let below = (word &- ones &* 0x20) & ~word
+            let zeroQuote = (quote &- ones) & ~quote
+            let zeroBackslash = (backslash &- ones) & ~backslash
+            return (word | below | zeroQuote | zeroBackslash) & highs == 0
+        }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= source.count {
+            guard clean(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) else { return false }
+            offset += 8
+        }
+        while offset < source.count {
+            let byte = source[offset]
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return false }
+            offset += 1
+        }
+        return true
+    }
+
     static let nilBytes: [UInt8] = Array("NIL".utf8)
 
     /// Decimal digits of `value` without building a String.
@@ -56,5 +101,15 @@ extension IMAPResponseEncoder {
             }
             bytes.append(contentsOf: raw[(20 - count)...])
         }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a literal's octets. A `StaticString` holds no reference: appending a static
+    /// `[UInt8]` instead costs a lazy-initialisation check, a retain and a release each time,
+    /// which was 3 % of a 10,000-message FETCH.
+    @inline(__always)
+    mutating func append(ascii literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 }

@@ -10,6 +10,23 @@ extension SelectedMailbox {
             // RFC 5182 §2.1: `$` is the saved result (UIDs), minus what has been expunged since.
             return (saved ?? []).filter { sequenceNumber(ofUID: $0) != nil }
         case .ranges(let ranges):
+            // One range (`1:*`, the message list of a large mailbox) is a slice of the sorted
+            // UIDs: no set of 10,000 entries to build and sort.
+            if ranges.count == 1, let single = ranges.first {
+                if byUID {
+                    guard !uids.isEmpty else { return [] }
+                    let first = value(of: single.first, last: highestUID), last = value(of: single.last, last: highestUID)
+                    let start = insertionIndex(of: min(first, last))
+                    var end = insertionIndex(of: max(first, last))
+                    if end < uids.count, uids[end] == max(first, last) { end += 1 }
+                    return Array(uids[start..<max(start, end)])
+                }
+                let first = value(of: single.first, last: count), last = value(of: single.last, last: count)
+                let low = min(first, last), high = max(first, last)
+                if count == 0, single.first == .last || single.last == .last { return [] }
+                guard low >= 1, high <= count else { return nil }
+                return Array(uids[(Int(low) - 1)..<Int(high)])
+            }
             var picked = Set<UInt32>()
             for range in ranges {
                 if byUID {

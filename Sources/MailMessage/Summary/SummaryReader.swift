@@ -76,6 +76,17 @@ struct SummaryReader {
         return try utf8(length: Int(marker - 1))
     }
 
+    /// An optional string's bytes, borrowed from the input (valid as long as it is), unchecked as
+    /// UTF-8: for writers that copy them out without a String.
+    mutating func optionalBytes() throws(SummaryDecodingError) -> UnsafeBufferPointer<UInt8>? {
+        let marker = try varint()
+        guard marker != 0 else { return nil }
+        guard marker - 1 <= UInt64(remaining) else { throw .truncated }
+        let length = Int(marker - 1)
+        defer { position += length }
+        return UnsafeBufferPointer(rebasing: bytes[position..<(position + length)])
+    }
+
     /// Steps over an optional string without building it.
     mutating func skipOptionalString() throws(SummaryDecodingError) {
         let marker = try varint()

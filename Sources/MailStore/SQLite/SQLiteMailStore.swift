@@ -38,6 +38,10 @@ public final class SQLiteMailStore: MailStore {
         public var fullTextQuietPeriod: TimeInterval = 0.25
         /// ...and at the latest this long after the first unindexed one, under constant load.
         public var fullTextMaximumDelay: TimeInterval = 5
+        /// Octets of the database file each connection reads through a memory map (SQLite
+        /// `mmap_size`; 0 reads every page with a system call and a copy). A 10,000-message FETCH
+        /// reads the whole message index: mapped, it cost ~20 % less server CPU (issue 8).
+        public var memoryMapSize: Int = 256 * 1024 * 1024
         public init() {}
     }
 
@@ -75,6 +79,8 @@ public final class SQLiteMailStore: MailStore {
         config.label = "facteur.mailstore"
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(configuration.busyTimeout)
+        let memoryMapSize = max(0, configuration.memoryMapSize)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(memoryMapSize)") }
         do {
             // DatabasePool turns WAL mode on: readers never wait for the writer.
             pool = try DatabasePool(path: directory.appendingPathComponent(Self.databaseFileName).path,

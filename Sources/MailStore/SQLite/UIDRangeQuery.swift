@@ -9,7 +9,9 @@ enum UIDRangeQuery {
 
     /// Ascending, duplicate-free runs `[low, high]` covering exactly the given UIDs.
     static func ranges(_ uids: [UInt32]) -> [ClosedRange<UInt32>] {
-        let sorted = Set(uids).sorted()
+        // Callers nearly always pass ascending UIDs (a FETCH batch): no set and sort for those.
+        let ascending = zip(uids, uids.dropFirst()).allSatisfy { $0 < $1 }
+        let sorted = ascending ? uids : Set(uids).sorted()
         var result: [ClosedRange<UInt32>] = []
         guard var low = sorted.first else { return [] }
         var high = low
