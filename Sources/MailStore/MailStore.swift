@@ -83,6 +83,9 @@ public protocol MailStore: Sendable {
     /// keeps each entry for at least the store's retention (SQLite: 180 days by default), so a
     /// device offline for months still resynchronises with QRESYNC (RFC 7162 §3.2.5.1).
     func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32]
+    /// `expunge(mailboxID:uids:)` with the MODSEQ each removal got, in UID order: an IMAP session
+    /// that knows the MODSEQs of its own changes need not read them back (issue 8).
+    func expungeWithModSeqs(mailboxID: MailboxID, uids: [UInt32]) async throws -> [(uid: UInt32, modSeq: UInt64)]
     /// (uid, modseq) of messages expunged from the mailbox with a MODSEQ above `modSeq`.
     func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)]
     /// The highest MODSEQ of any expunge-log entry pruned from the mailbox (0: nothing pruned).
@@ -207,6 +210,11 @@ extension MailStore {
 }
 
 extension MailStore {
+    /// MODSEQ 0 (unknown), for stores that do not say: a session then reads its changes back.
+    public func expungeWithModSeqs(mailboxID: MailboxID, uids: [UInt32]) async throws -> [(uid: UInt32, modSeq: UInt64)] {
+        try await expunge(mailboxID: mailboxID, uids: uids).map { ($0, 0) }
+    }
+
     /// From the whole index, for stores without a cheaper read.
     public func deletedUIDs(mailboxID: MailboxID) async throws -> [UInt32] {
         try await messageIndex(mailboxID: mailboxID).filter { $0.flags.contains("\\Deleted") }.map(\.uid)

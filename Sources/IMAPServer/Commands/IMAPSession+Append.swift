@@ -74,12 +74,14 @@ extension IMAPSession {
         streamedLiterals = []
         let results = try await store.append(requests)
         var uids: [UInt32] = []
+        var modSeqs: [UInt64] = []
         var uidValidity = mailbox.uidValidity
         var failure: StoreError?
         for result in results {
             switch result {
             case .success(let appended):
                 uids.append(appended.uid)
+                modSeqs.append(appended.modSeq)
                 uidValidity = appended.uidValidity
             case .failure(let error):
                 failure = failure ?? error
@@ -91,7 +93,13 @@ extension IMAPSession {
             if case .notFound = failure { return .done(.no("No such mailbox", code: .tryCreate)) }
             return .done(storeFailure(failure, command: "APPEND"))
         }
-        if selected?.mailbox.id == mailbox.id { selectedMailboxGrew = true }
+        if case .selected(let account, var view) = state, view.mailbox.id == mailbox.id {
+            // The EXISTS comes before the tagged OK (§6.3.12), from what the append returned
+            // when nothing else changed the mailbox meanwhile (issue 8), else from the store.
+            view.recordOwnWrite(modSeqs: modSeqs, appended: uids)
+            state = .selected(account, view)
+            selectedMailboxGrew = true
+        }
         guard let appended = IMAPSequenceSet(compacting: uids) else { return .done(.ok("APPEND completed")) }
         return .done(.ok("APPEND completed", code: .appendUID(uidValidity: uidValidity, uids: appended)))
     }

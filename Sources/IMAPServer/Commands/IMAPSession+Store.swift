@@ -56,6 +56,8 @@ extension IMAPSession {
             queue(.untagged(.fetch(number, changeItems(uid: message.uid, flags: message.flags, modSeq: message.modSeq,
                                                        includeUID: byUID))))
         }
+        // Issue 8: the answers above are the read-back's; catching up need not read them again.
+        view.recordOwnWrite(modSeqs: outcome.updated.map(\.modSeq) + outcome.modified.map(\.modSeq))
         state = .selected(account, view)
         if let modified = IMAPSequenceSet(compacting: failed) {
             return .done(.ok("Conditional STORE failed for some messages", code: .modified(modified)))
@@ -76,7 +78,9 @@ extension IMAPSession {
         let deleted = try await store.deletedUIDs(mailboxID: view.mailbox.id)
             .filter { view.sequenceNumber(ofUID: $0) != nil && (restrict?.contains($0) ?? true) }
         guard !deleted.isEmpty else { return .done(.ok("EXPUNGE completed")) }
-        let removed = view.remove(expunged: try await store.expunge(mailboxID: view.mailbox.id, uids: deleted))
+        let expunged = try await store.expungeWithModSeqs(mailboxID: view.mailbox.id, uids: deleted)
+        let removed = view.remove(expunged: expunged.map(\.uid))
+        view.recordOwnWrite(modSeqs: expunged.map(\.modSeq))
         state = .selected(account, view)
         queueExpunges(sequenceNumbers: removed.numbers, uids: removed.uids)
         guard qresyncEnabled else { return .done(.ok("EXPUNGE completed")) }

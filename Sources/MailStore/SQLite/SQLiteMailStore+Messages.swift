@@ -206,10 +206,14 @@ extension SQLiteMailStore {
 
     /// RFC 7162 §3.2.10: every expunged UID is kept with the MODSEQ of its removal, for VANISHED.
     public func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32] {
+        try await expungeWithModSeqs(mailboxID: mailboxID, uids: uids).map(\.uid)
+    }
+
+    public func expungeWithModSeqs(mailboxID: MailboxID, uids: [UInt32]) async throws -> [(uid: UInt32, modSeq: UInt64)] {
         let targets = Set(uids).sorted()
         let now = Date().timeIntervalSince1970
         let retention = configuration.expungeLogRetention
-        return try await write { db in
+        let removed = try await write { db -> WriteResult<[ExpungedEntry]> in
             guard let mailbox = try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?"),
                                                  arguments: [mailboxID]) else {
                 throw StoreError.notFound("mailbox \(mailboxID)")
@@ -217,7 +221,7 @@ extension SQLiteMailStore {
             let accountID: AccountID = mailbox["account_id"]
             var modSeq: Int64 = mailbox["highest_modseq"]
             try ExpungeLog.prune(db, mailboxID: mailboxID, before: now - retention)
-            var removed: [UInt32] = []
+            var removed: [ExpungedEntry] = []
             var changes: [MailboxChange] = []
             var references: [String: Int] = [:]
             var removedBytes: Int64 = 0
@@ -233,7 +237,7 @@ extension SQLiteMailStore {
                 references[row["content_sha256"], default: 0] += 1
                 removedBytes += row["size"] as Int64
                 if (row["system_flags"] as Int64) & MessageFlags.seenBit == 0 { removedUnseen += 1 }
-                removed.append(uid)
+                removed.append(ExpungedEntry(uid: uid, modSeq: UInt64(modSeq)))
                 changes.append(MailboxChange(accountID: accountID, mailboxID: mailboxID, modSeq: UInt64(modSeq),
                                              kind: .expunged(uid: uid)))
             }
@@ -247,6 +251,7 @@ extension SQLiteMailStore {
                 .execute(arguments: [removedBytes, removed.count, accountID])
             return WriteResult(value: removed, changes: changes, releasedFiles: released)
         }
+        return removed.map { ($0.uid, $0.modSeq) }
     }
 
     public func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)] {
