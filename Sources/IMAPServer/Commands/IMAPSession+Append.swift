@@ -19,9 +19,11 @@ extension IMAPSession {
                 } catch {
                     return try await refuseLiteral(announcement, .bad(error.message), outbound)
                 }
-                if try await store.mailbox(accountID: account.id, name: name.name) == nil {
+                guard let mailbox = try await store.mailbox(accountID: account.id, name: name.name) else {
                     return try await refuseLiteral(announcement, .no("No such mailbox", code: .tryCreate), outbound)
                 }
+                // Issue 8: the APPEND this literal belongs to uses it instead of a second lookup.
+                appendTarget = (name.name, mailbox)
             }
         }
         queue(.continuation(.text("Ready for literal data")))
@@ -42,7 +44,13 @@ extension IMAPSession {
     }
 
     mutating func append(_ messages: [IMAPAppendMessage], to name: IMAPMailboxName, account: Account) async throws -> CommandOutcome {
-        guard let mailbox = try await store.mailbox(accountID: account.id, name: name.name) else {
+        // Looked up when the first literal was announced, moments ago: a mailbox deleted since is
+        // refused by the store's append (notFound, TRYCREATE below) as it would be here.
+        let announced = appendTarget.flatMap { $0.name == name.name && $0.mailbox.accountID == account.id ? $0.mailbox : nil }
+        appendTarget = nil
+        var found = announced
+        if found == nil { found = try await store.mailbox(accountID: account.id, name: name.name) }
+        guard let mailbox = found else {
             return .done(.no("No such mailbox", code: .tryCreate))
         }
         var requests: [AppendRequest] = []

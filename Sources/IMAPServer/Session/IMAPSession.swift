@@ -81,6 +81,9 @@ struct IMAPSession {
     /// it): its updates are read from the store at once rather than when the change hub has
     /// caught up, so the EXISTS comes before the tagged OK (RFC 9051 §6.3.12).
     var selectedMailboxGrew = false
+    /// The mailbox an APPEND's first literal named, looked up before "+" was sent (§6.3.12); the
+    /// APPEND command itself uses it, and every command ends with it cleared.
+    var appendTarget: (name: String, mailbox: Mailbox)?
     /// What NOTIFY asked for (RFC 5465); nil before the first NOTIFY SET and after NOTIFY NONE.
     var notify: IMAPNotifyState?
     /// Untagged responses of the command in progress, written with its completion (or earlier
@@ -194,6 +197,7 @@ struct IMAPSession {
         case .framing(.rejected(let error)):
             logger.info("command rejected by the framer", metadata: ["error": "\(error)"])
             streamedLiterals = []
+            appendTarget = nil
             queue(error.response)
             return try await completeWithError(outbound)
         case .mailboxChanged:
@@ -222,6 +226,7 @@ struct IMAPSession {
             command = try IMAPCommandParser.parse(frame, options: parserOptions)
         } catch {
             streamedLiterals = []
+            appendTarget = nil
             logger.debug("unparsable command", metadata: ["error": "\(error)"])
             queue(error.response)
             return try await completeWithError(outbound)
@@ -236,6 +241,7 @@ struct IMAPSession {
             outcome = .done(storeFailure(error, command: name))
         }
         streamedLiterals = []
+        appendTarget = nil
         var result = "ok"
         switch outcome {
         case .done(let status):

@@ -211,6 +211,27 @@ extension SQLiteMailStore {
 
     public func expungeWithModSeqs(mailboxID: MailboxID, uids: [UInt32]) async throws -> [(uid: UInt32, modSeq: UInt64)] {
         let targets = Set(uids).sorted()
+        return try await removeMessages(mailboxID: mailboxID) { _ in targets }
+    }
+
+    /// Issue 8: the \Deleted lookup and the removal in one write transaction, one store trip per
+    /// IMAP EXPUNGE instead of two (a read, then the write).
+    public func expungeDeleted(mailboxID: MailboxID, among candidates: [UInt32]) async throws
+        -> [(uid: UInt32, modSeq: UInt64)] {
+        guard !candidates.isEmpty else { return [] }
+        let allowed = Set(candidates)
+        let deleted = MessageFlags.bit(forSystemFlag: "\\Deleted") ?? 8
+        return try await removeMessages(mailboxID: mailboxID) { db in
+            try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT uid FROM messages WHERE mailbox_id = ? AND system_flags & ? != 0 ORDER BY uid
+                """), arguments: [mailboxID, deleted]).map { UInt32(clamping: $0) }.filter { allowed.contains($0) }
+        }
+    }
+
+    /// Removes what `choose` picks (sorted UIDs), inside the write transaction, giving each removal
+    /// the next MODSEQ.
+    private func removeMessages(mailboxID: MailboxID, choose: @escaping @Sendable (Database) throws -> [UInt32]) async throws
+        -> [(uid: UInt32, modSeq: UInt64)] {
         let now = Date().timeIntervalSince1970
         let retention = configuration.expungeLogRetention
         let removed = try await write { db -> WriteResult<[ExpungedEntry]> in
@@ -218,6 +239,8 @@ extension SQLiteMailStore {
                                                  arguments: [mailboxID]) else {
                 throw StoreError.notFound("mailbox \(mailboxID)")
             }
+            let targets = try choose(db)
+            guard !targets.isEmpty else { return WriteResult(value: []) }
             let accountID: AccountID = mailbox["account_id"]
             var modSeq: Int64 = mailbox["highest_modseq"]
             try ExpungeLog.prune(db, mailboxID: mailboxID, before: now - retention)
