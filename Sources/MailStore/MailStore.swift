@@ -83,6 +83,13 @@ public protocol MailStore: Sendable {
     /// keeps each entry for at least the store's retention (SQLite: 180 days by default), so a
     /// device offline for months still resynchronises with QRESYNC (RFC 7162 §3.2.5.1).
     func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32]
+    /// `expunge(mailboxID:uids:)` with the MODSEQ each removal got, in UID order: an IMAP session
+    /// that knows the MODSEQs of its own changes need not read them back (issue 8).
+    func expungeWithModSeqs(mailboxID: MailboxID, uids: [UInt32]) async throws -> [(uid: UInt32, modSeq: UInt64)]
+    /// RFC 9051 §6.4.3: removes the messages flagged \Deleted among `candidates` (what the IMAP
+    /// session may expunge: the UIDs it knows, or UID EXPUNGE's set), with their MODSEQs in UID
+    /// order. A message not flagged \Deleted when the removal runs stays.
+    func expungeDeleted(mailboxID: MailboxID, among candidates: [UInt32]) async throws -> [(uid: UInt32, modSeq: UInt64)]
     /// (uid, modseq) of messages expunged from the mailbox with a MODSEQ above `modSeq`.
     func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)]
     /// The highest MODSEQ of any expunge-log entry pruned from the mailbox (0: nothing pruned).
@@ -207,6 +214,20 @@ extension MailStore {
 }
 
 extension MailStore {
+    /// MODSEQ 0 (unknown), for stores that do not say: a session then reads its changes back.
+    public func expungeWithModSeqs(mailboxID: MailboxID, uids: [UInt32]) async throws -> [(uid: UInt32, modSeq: UInt64)] {
+        try await expunge(mailboxID: mailboxID, uids: uids).map { ($0, 0) }
+    }
+
+    /// A read, then the removal, for stores without one transaction for both.
+    public func expungeDeleted(mailboxID: MailboxID, among candidates: [UInt32]) async throws
+        -> [(uid: UInt32, modSeq: UInt64)] {
+        let allowed = Set(candidates)
+        let deleted = try await deletedUIDs(mailboxID: mailboxID).filter { allowed.contains($0) }
+        guard !deleted.isEmpty else { return [] }
+        return try await expungeWithModSeqs(mailboxID: mailboxID, uids: deleted)
+    }
+
     /// From the whole index, for stores without a cheaper read.
     public func deletedUIDs(mailboxID: MailboxID) async throws -> [UInt32] {
         try await messageIndex(mailboxID: mailboxID).filter { $0.flags.contains("\\Deleted") }.map(\.uid)

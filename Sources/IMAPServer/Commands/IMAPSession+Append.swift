@@ -19,9 +19,11 @@ extension IMAPSession {
                 } catch {
                     return try await refuseLiteral(announcement, .bad(error.message), outbound)
                 }
-                if try await store.mailbox(accountID: account.id, name: name.name) == nil {
+                guard let mailbox = try await store.mailbox(accountID: account.id, name: name.name) else {
                     return try await refuseLiteral(announcement, .no("No such mailbox", code: .tryCreate), outbound)
                 }
+                // Issue 8: the APPEND this literal belongs to uses it instead of a second lookup.
+                appendTarget = (name.name, mailbox)
             }
         }
         queue(.continuation(.text("Ready for literal data")))
@@ -42,7 +44,13 @@ extension IMAPSession {
     }
 
     mutating func append(_ messages: [IMAPAppendMessage], to name: IMAPMailboxName, account: Account) async throws -> CommandOutcome {
-        guard let mailbox = try await store.mailbox(accountID: account.id, name: name.name) else {
+        // Looked up when the first literal was announced, moments ago: a mailbox deleted since is
+        // refused by the store's append (notFound, TRYCREATE below) as it would be here.
+        let announced = appendTarget.flatMap { $0.name == name.name && $0.mailbox.accountID == account.id ? $0.mailbox : nil }
+        appendTarget = nil
+        var found = announced
+        if found == nil { found = try await store.mailbox(accountID: account.id, name: name.name) }
+        guard let mailbox = found else {
             return .done(.no("No such mailbox", code: .tryCreate))
         }
         var requests: [AppendRequest] = []
@@ -74,12 +82,14 @@ extension IMAPSession {
         streamedLiterals = []
         let results = try await store.append(requests)
         var uids: [UInt32] = []
+        var modSeqs: [UInt64] = []
         var uidValidity = mailbox.uidValidity
         var failure: StoreError?
         for result in results {
             switch result {
             case .success(let appended):
                 uids.append(appended.uid)
+                modSeqs.append(appended.modSeq)
                 uidValidity = appended.uidValidity
             case .failure(let error):
                 failure = failure ?? error
@@ -91,7 +101,13 @@ extension IMAPSession {
             if case .notFound = failure { return .done(.no("No such mailbox", code: .tryCreate)) }
             return .done(storeFailure(failure, command: "APPEND"))
         }
-        if selected?.mailbox.id == mailbox.id { selectedMailboxGrew = true }
+        if case .selected(let account, var view) = state, view.mailbox.id == mailbox.id {
+            // The EXISTS comes before the tagged OK (§6.3.12), from what the append returned
+            // when nothing else changed the mailbox meanwhile (issue 8), else from the store.
+            view.recordOwnWrite(modSeqs: modSeqs, appended: uids)
+            state = .selected(account, view)
+            selectedMailboxGrew = true
+        }
         guard let appended = IMAPSequenceSet(compacting: uids) else { return .done(.ok("APPEND completed")) }
         return .done(.ok("APPEND completed", code: .appendUID(uidValidity: uidValidity, uids: appended)))
     }

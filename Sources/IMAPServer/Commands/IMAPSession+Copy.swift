@@ -26,7 +26,12 @@ extension IMAPSession {
             code = .copyUID(uidValidity: outcome.uidValidity, source: source, destination: destination)
         }
         guard move else {
-            if destination.id == view.mailbox.id { selectedMailboxGrew = true }
+            if destination.id == view.mailbox.id {
+                // The copies' MODSEQs are not returned: the EXISTS must come from the store.
+                view.recordUnknownWrite()
+                state = .selected(account, view)
+                selectedMailboxGrew = true
+            }
             return .done(.ok("COPY completed", code: code))
         }
         // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs.

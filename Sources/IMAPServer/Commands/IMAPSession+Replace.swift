@@ -37,8 +37,11 @@ extension IMAPSession {
 
         // 2. The EXPUNGE of the old message only.
         let removedUIDs: [UInt32]
+        let removedModSeqs: [UInt64]
         do {
-            removedUIDs = try await store.expunge(mailboxID: view.mailbox.id, uids: [oldUID])
+            let expunged = try await store.expungeWithModSeqs(mailboxID: view.mailbox.id, uids: [oldUID])
+            removedUIDs = expunged.map(\.uid)
+            removedModSeqs = expunged.map(\.modSeq)
         } catch {
             _ = try? await store.expunge(mailboxID: destination.id, uids: [newUID])
             logger.error("REPLACE: expunge failed, replacement withdrawn", metadata: ["error": "\(error)"])
@@ -54,6 +57,7 @@ extension IMAPSession {
         queue(.untagged(.state(.ok("Replacement Message ready", code: .appendUID(uidValidity: uidValidity, uids: newUIDs)))))
         guard case .selected(_, var current) = state else { return .done(.ok("REPLACE completed")) }
         let removed = current.remove(expunged: removedUIDs)
+        current.recordOwnWrite(modSeqs: removedModSeqs)
         state = .selected(account, current)
         // RFC 7162 §3.2.10.2: VANISHED instead of EXPUNGE once QRESYNC is enabled.
         queueExpunges(sequenceNumbers: removed.numbers, uids: removed.uids)

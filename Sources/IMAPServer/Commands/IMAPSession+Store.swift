@@ -56,6 +56,8 @@ extension IMAPSession {
             queue(.untagged(.fetch(number, changeItems(uid: message.uid, flags: message.flags, modSeq: message.modSeq,
                                                        includeUID: byUID))))
         }
+        // Issue 8: the answers above are the read-back's; catching up need not read them again.
+        view.recordOwnWrite(modSeqs: outcome.updated.map(\.modSeq) + outcome.modified.map(\.modSeq))
         state = .selected(account, view)
         if let modified = IMAPSequenceSet(compacting: failed) {
             return .done(.ok("Conditional STORE failed for some messages", code: .modified(modified)))
@@ -67,16 +69,18 @@ extension IMAPSession {
     mutating func expunge(uids set: IMAPSequenceSet?) async throws -> CommandOutcome {
         guard case .selected(let account, var view) = state else { return notSelected() }
         guard !view.readOnly else { return .done(.no("Mailbox is read-only (EXAMINE)", code: .readOnly)) }
-        var restrict: Set<UInt32>?
+        // Only messages this session knows (RFC 9051 §7.5.1: one it was not told of keeps no number).
+        var candidates = view.uids
         if let set {
             guard let uids = view.resolve(set, byUID: true, saved: savedSearch) else { return invalidSequenceSet() }
-            restrict = Set(uids)
+            let restrict = Set(uids)
+            candidates = candidates.filter { restrict.contains($0) }
         }
-        // Only messages this session knows (RFC 9051 §7.5.1: one it was not told of keeps no number).
-        let deleted = try await store.deletedUIDs(mailboxID: view.mailbox.id)
-            .filter { view.sequenceNumber(ofUID: $0) != nil && (restrict?.contains($0) ?? true) }
-        guard !deleted.isEmpty else { return .done(.ok("EXPUNGE completed")) }
-        let removed = view.remove(expunged: try await store.expunge(mailboxID: view.mailbox.id, uids: deleted))
+        // Issue 8: finding the \Deleted messages and removing them is one store trip.
+        let expunged = try await store.expungeDeleted(mailboxID: view.mailbox.id, among: candidates)
+        guard !expunged.isEmpty else { return .done(.ok("EXPUNGE completed")) }
+        let removed = view.remove(expunged: expunged.map(\.uid))
+        view.recordOwnWrite(modSeqs: expunged.map(\.modSeq))
         state = .selected(account, view)
         queueExpunges(sequenceNumbers: removed.numbers, uids: removed.uids)
         guard qresyncEnabled else { return .done(.ok("EXPUNGE completed")) }

@@ -9,6 +9,8 @@
 //   `IMAPMailboxChangedEvent` down each watcher's pipeline; the framing handler wakes an idling
 //   session, and a busy session notices the new generation at its next command.
 // - Cost per change: one dictionary lookup under a lock plus one event per watcher of that mailbox.
+// - With the generation the hub keeps the highest MODSEQ announced per mailbox, so a session can
+//   tell announcements of its own writes (MODSEQs it already knows) from another writer's.
 // - NOTIFY (RFC 5465) sessions watch their whole account instead: a second lookup, by account,
 //   under the same lock, per change. A session watching PERSONAL costs nothing when other accounts change, and no
 //   per-mailbox registration when its own account gains mailboxes.
@@ -40,7 +42,7 @@ public final class IMAPChangeHub: Sendable {
 
     func publish(_ change: MailboxChange) {
         let channels: IMAPWatchTable<MailboxID>.Channels = state.withLock { state in
-            var channels = state.mailboxes.bump(change.mailboxID) ?? [:]
+            var channels = state.mailboxes.bump(change.mailboxID, modSeq: change.modSeq) ?? [:]
             if let accountWatchers = state.accounts.bump(change.accountID) {
                 // One signal per channel even when it watches both the mailbox and the account.
                 channels.merge(accountWatchers) { first, _ in first }
@@ -89,6 +91,13 @@ public final class IMAPChangeHub: Sendable {
     /// asks the store what changed.
     func generation(of mailboxID: MailboxID) -> UInt64 {
         state.withLock { $0.mailboxes.generation(of: mailboxID) }
+    }
+
+    /// The generation with the highest MODSEQ announced for the mailbox: a session that made the
+    /// announced changes itself (its own STORE, APPEND, EXPUNGE) sees that it knows them all and
+    /// does not read them back from the store.
+    func status(of mailboxID: MailboxID) -> IMAPWatchStatus {
+        state.withLock { $0.mailboxes.status(of: mailboxID) }
     }
 
     /// Sessions watching, for the idle-connection gauge and tests.

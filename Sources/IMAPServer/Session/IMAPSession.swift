@@ -7,7 +7,8 @@
 // - Crosses into async once per command (or literal chunk), never per byte.
 // - Session updates (RFC 9051 §7): after each command in the selected state the session compares
 //   the change hub's generation for its mailbox with the one it last saw, and only then asks the
-//   store what changed. EXPUNGE is held back while FETCH, STORE or SEARCH by sequence number run
+//   store what changed; not even then when the announced changes are all its own writes
+//   (`OwnChangeLedger`). EXPUNGE is held back while FETCH, STORE or SEARCH by sequence number run
 //   (§7.5.1).
 // - Mailbox names are looked up in the logged-in account only; there is no syntax that reaches
 //   another account (DESIGN.md rule 3).
@@ -80,6 +81,9 @@ struct IMAPSession {
     /// it): its updates are read from the store at once rather than when the change hub has
     /// caught up, so the EXISTS comes before the tagged OK (RFC 9051 §6.3.12).
     var selectedMailboxGrew = false
+    /// The mailbox an APPEND's first literal named, looked up before "+" was sent (§6.3.12); the
+    /// APPEND command itself uses it, and every command ends with it cleared.
+    var appendTarget: (name: String, mailbox: Mailbox)?
     /// What NOTIFY asked for (RFC 5465); nil before the first NOTIFY SET and after NOTIFY NONE.
     var notify: IMAPNotifyState?
     /// Untagged responses of the command in progress, written with its completion (or earlier
@@ -193,6 +197,7 @@ struct IMAPSession {
         case .framing(.rejected(let error)):
             logger.info("command rejected by the framer", metadata: ["error": "\(error)"])
             streamedLiterals = []
+            appendTarget = nil
             queue(error.response)
             return try await completeWithError(outbound)
         case .mailboxChanged:
@@ -221,6 +226,7 @@ struct IMAPSession {
             command = try IMAPCommandParser.parse(frame, options: parserOptions)
         } catch {
             streamedLiterals = []
+            appendTarget = nil
             logger.debug("unparsable command", metadata: ["error": "\(error)"])
             queue(error.response)
             return try await completeWithError(outbound)
@@ -235,6 +241,7 @@ struct IMAPSession {
             outcome = .done(storeFailure(error, command: name))
         }
         streamedLiterals = []
+        appendTarget = nil
         var result = "ok"
         switch outcome {
         case .done(let status):
@@ -315,10 +322,25 @@ struct IMAPSession {
     /// Queues EXPUNGE / EXISTS / FETCH FLAGS for what other sessions and deliveries changed.
     /// `force` asks the store even when the hub has not announced anything yet: before a
     /// HIGHESTMODSEQ is reported, everything below it must have been reported (RFC 7162 §3.2.7).
+    ///
+    /// The store is not read when every change the hub announced is one the session knows: its
+    /// own writes (recorded with their MODSEQs by STORE, APPEND and EXPUNGE) or older ones.
     mutating func queueUpdates(allowExpunge: Bool, force: Bool = false) async throws {
         guard case .selected(let account, var selected) = state else { return }
-        let generation = dependencies.hub.generation(of: selected.mailbox.id)
-        guard force || generation != selected.generation || (allowExpunge && !selected.pendingExpunges.isEmpty) else { return }
+        let announced = dependencies.hub.status(of: selected.mailbox.id)
+        let expungesDue = allowExpunge && !selected.pendingExpunges.isEmpty
+        let mustLook = force || announced.generation != selected.generation || expungesDue
+        guard mustLook || !selected.ownChanges.isEmpty else { return }
+        // `force` with nothing recorded (COPY into the mailbox): only the store knows what came.
+        if !expungesDue, !(force && selected.ownChanges.isEmpty),
+           let update = selected.catchUpWithoutReading(announcedModSeq: announced.highestModSeq) {
+            selected.generation = announced.generation
+            state = .selected(account, selected)
+            if let exists = update.exists { queue(.untagged(.exists(exists))) }
+            return
+        }
+        guard mustLook else { return }
+        let generation = announced.generation
         selected.generation = generation
         let (changed, expunged) = try await store.changes(mailboxID: selected.mailbox.id, sinceModSeq: selected.knownModSeq)
         let update = selected.apply(changed: changed, expunged: expunged, allowExpunge: allowExpunge)

@@ -18,6 +18,8 @@ struct SelectedMailbox {
     private(set) var pendingExpunges: Set<UInt32> = []
     /// Flag changes this session already reported itself (STORE), not to be echoed back.
     private var reportedByUs: [UInt32: UInt64] = [:]
+    /// This session's own writes since it last caught up, to catch up without reading them back.
+    private(set) var ownChanges = OwnChangeLedger()
 
     /// `mailbox` must have been read before `index`: its HIGHESTMODSEQ (which also counts
     /// expunges) then covers only changes the index already reflects.
@@ -60,6 +62,37 @@ struct SelectedMailbox {
 
     mutating func noteReportedByUs(uid: UInt32, modSeq: UInt64) {
         reportedByUs[uid] = modSeq
+    }
+
+    /// After this session's own write to the mailbox: the MODSEQs it returned (and the UIDs it
+    /// appended), so that catching up can skip reading them back.
+    mutating func recordOwnWrite(modSeqs: [UInt64], appended: [UInt32] = []) {
+        ownChanges.record(modSeqs: modSeqs, appended: appended, known: knownModSeq)
+    }
+
+    /// A write of this session whose MODSEQs are unknown: the next catch-up reads the store.
+    mutating func recordUnknownWrite() {
+        ownChanges.markUnproven()
+    }
+
+    /// Catches up without the store when every change the hub announced (up to
+    /// `announcedModSeq`) is one this session knows: its own writes, proven by their MODSEQs, or
+    /// older ones. Nil when only a read of the store can tell. What it returns is what a read
+    /// would have produced: EXISTS for the messages the session appended itself, nothing for its
+    /// own flag changes and expunges (already answered).
+    mutating func catchUpWithoutReading(announcedModSeq: UInt64) -> Update? {
+        guard let proven = ownChanges.provenModSeq(known: knownModSeq), announcedModSeq <= proven else { return nil }
+        var update = Update()
+        let highest = highestUID
+        let appended = ownChanges.appendedUIDs.filter { $0 > highest }
+        if !appended.isEmpty {
+            uids.append(contentsOf: Set(appended).sorted())
+            update.exists = count
+        }
+        knownModSeq = proven
+        ownChanges = OwnChangeLedger()
+        reportedByUs = [:]
+        return update
     }
 
     /// What catching up produced, in the order the responses must be sent.
@@ -109,6 +142,8 @@ struct SelectedMailbox {
             update.exists = count
         }
         reportedByUs = [:]
+        // The read covered the session's own writes too.
+        ownChanges = OwnChangeLedger()
         return update
     }
 

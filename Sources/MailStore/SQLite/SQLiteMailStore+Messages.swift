@@ -206,18 +206,45 @@ extension SQLiteMailStore {
 
     /// RFC 7162 §3.2.10: every expunged UID is kept with the MODSEQ of its removal, for VANISHED.
     public func expunge(mailboxID: MailboxID, uids: [UInt32]) async throws -> [UInt32] {
+        try await expungeWithModSeqs(mailboxID: mailboxID, uids: uids).map(\.uid)
+    }
+
+    public func expungeWithModSeqs(mailboxID: MailboxID, uids: [UInt32]) async throws -> [(uid: UInt32, modSeq: UInt64)] {
         let targets = Set(uids).sorted()
+        return try await removeMessages(mailboxID: mailboxID) { _ in targets }
+    }
+
+    /// Issue 8: the \Deleted lookup and the removal in one write transaction, one store trip per
+    /// IMAP EXPUNGE instead of two (a read, then the write).
+    public func expungeDeleted(mailboxID: MailboxID, among candidates: [UInt32]) async throws
+        -> [(uid: UInt32, modSeq: UInt64)] {
+        guard !candidates.isEmpty else { return [] }
+        let allowed = Set(candidates)
+        let deleted = MessageFlags.bit(forSystemFlag: "\\Deleted") ?? 8
+        return try await removeMessages(mailboxID: mailboxID) { db in
+            try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT uid FROM messages WHERE mailbox_id = ? AND system_flags & ? != 0 ORDER BY uid
+                """), arguments: [mailboxID, deleted]).map { UInt32(clamping: $0) }.filter { allowed.contains($0) }
+        }
+    }
+
+    /// Removes what `choose` picks (sorted UIDs), inside the write transaction, giving each removal
+    /// the next MODSEQ.
+    private func removeMessages(mailboxID: MailboxID, choose: @escaping @Sendable (Database) throws -> [UInt32]) async throws
+        -> [(uid: UInt32, modSeq: UInt64)] {
         let now = Date().timeIntervalSince1970
         let retention = configuration.expungeLogRetention
-        return try await write { db in
+        let removed = try await write { db -> WriteResult<[ExpungedEntry]> in
             guard let mailbox = try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?"),
                                                  arguments: [mailboxID]) else {
                 throw StoreError.notFound("mailbox \(mailboxID)")
             }
+            let targets = try choose(db)
+            guard !targets.isEmpty else { return WriteResult(value: []) }
             let accountID: AccountID = mailbox["account_id"]
             var modSeq: Int64 = mailbox["highest_modseq"]
             try ExpungeLog.prune(db, mailboxID: mailboxID, before: now - retention)
-            var removed: [UInt32] = []
+            var removed: [ExpungedEntry] = []
             var changes: [MailboxChange] = []
             var references: [String: Int] = [:]
             var removedBytes: Int64 = 0
@@ -233,7 +260,7 @@ extension SQLiteMailStore {
                 references[row["content_sha256"], default: 0] += 1
                 removedBytes += row["size"] as Int64
                 if (row["system_flags"] as Int64) & MessageFlags.seenBit == 0 { removedUnseen += 1 }
-                removed.append(uid)
+                removed.append(ExpungedEntry(uid: uid, modSeq: UInt64(modSeq)))
                 changes.append(MailboxChange(accountID: accountID, mailboxID: mailboxID, modSeq: UInt64(modSeq),
                                              kind: .expunged(uid: uid)))
             }
@@ -247,6 +274,7 @@ extension SQLiteMailStore {
                 .execute(arguments: [removedBytes, removed.count, accountID])
             return WriteResult(value: removed, changes: changes, releasedFiles: released)
         }
+        return removed.map { ($0.uid, $0.modSeq) }
     }
 
     public func expunged(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws -> [(uid: UInt32, modSeq: UInt64)] {
