@@ -195,11 +195,14 @@ enum SQLiteSchema {
                 """)
         }
         // Issue 8: SORT and THREAD keys in narrow columns (SortKeyColumns), so SORT reads no
-        // summary. Existing rows get theirs here from their summaries; rows without one keep
-        // version 0 and are parsed by the reader, as before.
+        // summary. Existing rows get theirs from their summaries in the background after open
+        // (SortKeyBackfill, from the cursor set here; session 5: the backfill ran here at first
+        // and held a large store's first start for minutes; the schema is unchanged); rows
+        // without a summary keep version 0 and are parsed by the reader, as before.
         migrator.registerMigration("v10-sort-keys") { db in
             try db.execute(sql: SortKeyColumns.migrationSQL)
-            try SortKeyColumns.backfill(db)
+            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, 0)",
+                           arguments: [SortKeyBackfill.cursorSetting])
         }
         return migrator
     }
