@@ -29,7 +29,7 @@ final class FullTextIndexer: Sendable {
         var quietPeriod: TimeInterval
         /// The oldest pending append waited this long: index paced `busyBatchSize` batches.
         var maximumDelay: TimeInterval
-        var busyBatchSize = 50
+        var busyBatchSize = 16
         var idleBatchSize = FullTextBackfill.batchSize
         /// Least pause between paced batches (the pause is at least the batch's own duration).
         var minimumPause: TimeInterval = 0.005

@@ -37,8 +37,9 @@ public final class SQLiteMailStore: MailStore {
         /// New messages are full-text indexed once appends pause this long (FullTextIndexer)...
         public var fullTextQuietPeriod: TimeInterval = 0.25
         /// ...and under constant load, from this long after the first unindexed one, in small
-        /// paced batches (issue 8: no catch-up bursts that hold the writer).
-        public var fullTextMaximumDelay: TimeInterval = 1
+        /// paced batches (issue 8: no catch-up bursts that hold the writer). A burst of mail
+        /// shorter than this is not slowed by indexing at all.
+        public var fullTextMaximumDelay: TimeInterval = 5
         /// How long after open the background work on earlier messages (full-text index, sort
         /// keys) starts; opening never waits for it. Tests hold it off to see the store before.
         public var backgroundWorkDelay: TimeInterval = 0
