@@ -136,7 +136,7 @@ enum SQLiteSchema {
         // Issue 4: SEARCH BODY/TEXT through a trigram FTS5 index (substring, case-insensitive,
         // RFC 9051 §6.4.4), one row per message keyed by its id, written in the append's commit.
         // `messages.fulltext` says where a message stands: 0 not indexed yet (rows stored before
-        // this migration; FullTextBackfill indexes them when the store opens), 1 indexed, 2 too
+        // this migration; FullTextBackfill indexes them in the background after open), 1 indexed, 2 too
         // large to index (always searched by the matcher). detail=column keeps the index small:
         // queries AND the search string's trigrams, a candidate filter the matcher confirms.
         // The trigger also covers cascading deletes (mailbox or account removed); ids are never

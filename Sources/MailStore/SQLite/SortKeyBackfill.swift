@@ -89,7 +89,7 @@ final class SortKeyBackfill: Sendable {
             if batch.looked == 0 {
                 return (state.looked > 0 ? "sort keys stored for earlier messages" : nil, state.stored)
             }
-            if first { return ("storing sort keys of earlier messages in the background", state.stored) }
+            if first { return ("storing sort keys of earlier messages in the background", state.looked) }
             if state.looked >= state.nextReport {
                 state.nextReport = state.looked + Self.reportEvery
                 return ("sort-key backfill in progress", state.stored)
