@@ -159,4 +159,45 @@ import Testing
                         .map(\.keys) == expected)
         }
     }
+
+    /// Session 5: appends name the keys in their INSERT (no second UPDATE). Every writer stores
+    /// the same row: an append with the caller's keys, one deriving them from the metadata, a
+    /// COPY, and the backfill's UPDATE (the path appends used before), column for column.
+    @Test func everyWriterStoresTheSameKeyColumns() async throws {
+        try await SQLiteMailStoreFixture.run { fixture, behaviour in
+            let account = try await behaviour.makeAccount("alice@example.test")
+            try await load(behaviour, account)
+            for text in Self.corpus {
+                let prepared = MessagePreparer.prepare(Array(text.utf8))
+                _ = try await fixture.store.append([AppendRequest(accountID: account.id, content: prepared.content,
+                                                                  internalDate: Date(timeIntervalSince1970: 1_000),
+                                                                  metadata: prepared.metadata)])
+            }
+            _ = try await behaviour.appendOne(account, MailStoreBehaviour.content("Subject: raw\r\n\r\nx\r\n"))
+            let inbox = try await behaviour.inbox(account)
+            let archive = try #require(await fixture.store.mailbox(accountID: account.id, name: "Archive"))
+            _ = try await fixture.store.copyMessages(from: inbox.id, uids: [1, 2, 3, 7], to: archive.id)
+            func columns(_ mailbox: MailboxID) async throws -> [[DatabaseValue]] {
+                try await fixture.sqliteStore.read { db in
+                    try Row.fetchAll(db, sql: "SELECT \(SortKeyColumns.copied) FROM messages WHERE mailbox_id = ? ORDER BY uid",
+                                     arguments: [mailbox]).map { Array($0.databaseValues) }
+                }
+            }
+            let appended = try await columns(inbox.id)
+            #expect(appended.count == 7)
+            // Caller's keys (1-3) and keys derived from the metadata (4-6) give the same columns.
+            #expect(Array(appended[0..<3]) == Array(appended[3..<6]))
+            // No summary: the columns' defaults, which the reader takes for "derive".
+            #expect(appended[6] == SortKeyColumns.values(nil).map { $0?.databaseValue ?? .null })
+            #expect(try await columns(archive.id) == [appended[0], appended[1], appended[2], appended[6]])
+            // The UPDATE path of the backfill (the append path before session 5) writes the same.
+            try await fixture.sqliteStore.pool.write { db in
+                try db.execute(sql: "UPDATE messages SET sort_version = 0")
+                try SortKeyColumns.backfill(db)
+            }
+            #expect(try await columns(inbox.id) == appended)
+            let sorted = try await fixture.store.sortRecords(mailboxID: inbox.id, uids: Array(1...7), fields: .all)
+            #expect(sorted.map(\.keys) == Self.corpus.map(Self.expectedKeys) + Self.corpus.map(Self.expectedKeys) + [nil])
+        }
+    }
 }

@@ -182,24 +182,24 @@ struct AppendBatchWriter: Sendable {
                                modSeq: Int64, saveDate: Double) throws {
         let request = prepared.request
         let fields = request.searchFields
+        let columns: [(any DatabaseValueConvertible)?] = [
+            mailboxID, uid, modSeq, prepared.flags.system, prepared.flags.storedKeywords,
+            request.internalDate.timeIntervalSince1970, saveDate, prepared.size,
+            request.prefix.isEmpty ? nil : Data(request.prefix), request.content.sha256,
+            request.metadata.isEmpty ? nil : request.metadata,
+            fields.subject, fields.from, fields.to, fields.cc, fields.bcc, fields.messageIDHeader,
+            fields.sentDate?.timeIntervalSince1970,
+            request.deliveryEnvelope.isEmpty ? nil : request.deliveryEnvelope,
+            // Issue 8: indexed after the commit, off the delivery path (FullTextIndexer).
+            FullTextIndex.State.pending,
+        ]
+        // Issue 8: the SORT/THREAD keys are named in the INSERT itself (they were a second
+        // UPDATE of the same row by primary key, in the same commit).
         try db.cachedStatement(sql: """
             INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, save_date, size,
                 prefix, content_sha256, metadata, subject, from_field, to_field, cc_field, bcc_field,
-                message_id_header, sent_date, delivery_envelope, fulltext)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                mailboxID, uid, modSeq, prepared.flags.system, prepared.flags.storedKeywords,
-                request.internalDate.timeIntervalSince1970, saveDate, prepared.size,
-                request.prefix.isEmpty ? nil : Data(request.prefix), request.content.sha256,
-                request.metadata.isEmpty ? nil : request.metadata,
-                fields.subject, fields.from, fields.to, fields.cc, fields.bcc, fields.messageIDHeader,
-                fields.sentDate?.timeIntervalSince1970,
-                request.deliveryEnvelope.isEmpty ? nil : request.deliveryEnvelope,
-                // Issue 8: indexed after the commit, off the delivery path (FullTextIndexer).
-                FullTextIndex.State.pending,
-            ])
-        let messageID = db.lastInsertedRowID
-        // Issue 8: the SORT/THREAD keys, in the same commit.
-        if let keys = prepared.sortKeys { try SortKeyColumns.store(db, messageID: messageID, keys) }
+                message_id_header, sent_date, delivery_envelope, fulltext, \(SortKeyColumns.copied))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(SortKeyColumns.placeholders))
+            """).execute(arguments: StatementArguments(columns + SortKeyColumns.values(prepared.sortKeys)))
     }
 }

@@ -1,60 +1,73 @@
 // Indexes pending messages (fulltext = 0): those stored before the full-text index existed
 // (migration "v6-fulltext-index"), and every new one, which an append stores pending for
-// FullTextIndexer. Runs when the store opens and from the indexer, in batches of short write
-// transactions; until a message is indexed the matcher reads it, so results are right at every
-// moment, only slower.
+// FullTextIndexer. Runs from the indexer only, in the background (issue 8: never while the store
+// opens), in bounded batches of short write transactions; until a message is indexed the matcher
+// reads it, so results are right at every moment, only slower.
 import Foundation
 import GRDB
 
 enum FullTextBackfill {
-    /// Messages read and indexed per write transaction.
+    /// Messages read and indexed per write transaction when nothing else is writing.
     static let batchSize = 200
 
-    /// Indexes every pending message; returns how many were looked at. Safe beside another process
-    /// doing the same: a row is indexed only if it is still pending under the write lock.
-    static func run(pool: DatabasePool, blobFiles: BlobFileStore) throws -> Int {
+    /// Indexes pending messages in batches of `batchSize` until none is left or `budget` messages
+    /// were looked at; returns how many were looked at.
+    static func run(pool: DatabasePool, blobFiles: BlobFileStore, batchSize: Int = batchSize,
+                    budget: Int = .max) throws -> Int {
         var done = 0
-        while true {
-            // `fulltext != 1` lets SQLite use the partial index messages_not_fulltext, so finding the
-            // few pending rows does not walk the whole table. Every row read leaves state 0 below
-            // (indexed or too large), so the loop ends.
-            let rows = try pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT m.id, m.prefix, m.metadata, m.content_sha256, b.data, b.size FROM messages m
-                    JOIN blobs b ON b.sha256 = m.content_sha256
-                    WHERE m.fulltext != 1 AND m.fulltext = 0 LIMIT ?
-                    """), arguments: [batchSize])
-            }
-            guard !rows.isEmpty else { return done }
-            let documents: [(id: Int64, document: FullTextDocument?)] = rows.map { row in
-                let prefix: Data? = row["prefix"]
-                let metadata: Data? = row["metadata"]
-                let inline: Data? = row["data"]
-                let content: [UInt8]?
-                if let inline {
-                    content = [UInt8](inline)
-                } else {
-                    // A missing or damaged file: leave the message to the matcher, which reports it.
-                    content = try? blobFiles.read(row["content_sha256"], expectedSize: Int(clamping: row["size"] as Int64))
-                }
-                guard let content else { return (row["id"], nil) }
-                return (row["id"], FullTextDocument(prefix: [UInt8](prefix ?? Data()), content: content,
-                                                    metadata: metadata ?? Data()))
-            }
-            try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    for (id, document) in documents {
-                        let state = document == nil ? FullTextIndex.State.tooLarge : FullTextIndex.State.indexed
-                        try db.cachedStatement(sql: "UPDATE messages SET fulltext = ? WHERE id = ? AND fulltext = 0")
-                            .execute(arguments: [state, id])
-                        if db.changesCount == 1, let document {
-                            try FullTextIndex.insert(db, messageID: id, document)
-                        }
-                    }
-                    return .commit
-                }
-            }
-            done += rows.count
+        while done < budget {
+            let limit = min(batchSize, budget - done)
+            let looked = try indexBatch(pool: pool, blobFiles: blobFiles, limit: limit)
+            done += looked
+            if looked < limit { break }
         }
+        return done
+    }
+
+    /// Indexes at most `limit` pending messages in one write transaction; returns how many it
+    /// looked at (fewer than `limit`: none was left). The text is built before the transaction,
+    /// so the writer is held only for the FTS5 inserts. Safe beside another process doing the
+    /// same: a row is indexed only if it is still pending under the write lock.
+    static func indexBatch(pool: DatabasePool, blobFiles: BlobFileStore, limit: Int) throws -> Int {
+        // `fulltext != 1` lets SQLite use the partial index messages_not_fulltext, so finding the
+        // few pending rows does not walk the whole table. Every row read leaves state 0 below
+        // (indexed or too large), so repeated batches end.
+        let rows = try pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT m.id, m.prefix, m.metadata, m.content_sha256, b.data, b.size FROM messages m
+                JOIN blobs b ON b.sha256 = m.content_sha256
+                WHERE m.fulltext != 1 AND m.fulltext = 0 LIMIT ?
+                """), arguments: [max(1, limit)])
+        }
+        guard !rows.isEmpty else { return 0 }
+        let documents: [(id: Int64, document: FullTextDocument?)] = rows.map { row in
+            let prefix: Data? = row["prefix"]
+            let metadata: Data? = row["metadata"]
+            let inline: Data? = row["data"]
+            let content: [UInt8]?
+            if let inline {
+                content = [UInt8](inline)
+            } else {
+                // A missing or damaged file: leave the message to the matcher, which reports it.
+                content = try? blobFiles.read(row["content_sha256"], expectedSize: Int(clamping: row["size"] as Int64))
+            }
+            guard let content else { return (row["id"], nil) }
+            return (row["id"], FullTextDocument(prefix: [UInt8](prefix ?? Data()), content: content,
+                                                metadata: metadata ?? Data()))
+        }
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                for (id, document) in documents {
+                    let state = document == nil ? FullTextIndex.State.tooLarge : FullTextIndex.State.indexed
+                    try db.cachedStatement(sql: "UPDATE messages SET fulltext = ? WHERE id = ? AND fulltext = 0")
+                        .execute(arguments: [state, id])
+                    if db.changesCount == 1, let document {
+                        try FullTextIndex.insert(db, messageID: id, document)
+                    }
+                }
+                return .commit
+            }
+        }
+        return rows.count
     }
 }

@@ -7,7 +7,7 @@ import MailMessage
 enum FullTextIndex {
     /// Values of `messages.fulltext`.
     enum State {
-        /// Stored before the index existed; FullTextBackfill indexes it.
+        /// Not indexed yet (appended, or stored before the index existed); FullTextIndexer indexes it.
         static let pending: Int64 = 0
         static let indexed: Int64 = 1
         /// Too large to index (FullTextDocument): every search reads it.

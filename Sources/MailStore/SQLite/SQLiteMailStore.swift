@@ -36,12 +36,17 @@ public final class SQLiteMailStore: MailStore {
         public static let defaultExpungeLogRetention: TimeInterval = 180 * 24 * 60 * 60
         /// New messages are full-text indexed once appends pause this long (FullTextIndexer)...
         public var fullTextQuietPeriod: TimeInterval = 0.25
-        /// ...and at the latest this long after the first unindexed one, under constant load.
+        /// ...and under constant load, from this long after the first unindexed one, in small
+        /// paced batches (issue 8: no catch-up bursts that hold the writer). A burst of mail
+        /// shorter than this is not slowed by indexing at all.
         public var fullTextMaximumDelay: TimeInterval = 5
         /// Octets of the database file each connection reads through a memory map (SQLite
         /// `mmap_size`; 0 reads every page with a system call and a copy). A 10,000-message FETCH
         /// reads the whole message index: mapped, it cost ~20 % less server CPU (issue 8).
         public var memoryMapSize: Int = 256 * 1024 * 1024
+        /// How long after open the background work on earlier messages (full-text index, sort
+        /// keys) starts; opening never waits for it. Tests hold it off to see the store before.
+        public var backgroundWorkDelay: TimeInterval = 0
         public init() {}
     }
 
@@ -62,6 +67,7 @@ public final class SQLiteMailStore: MailStore {
     /// SELECT's last snapshot per mailbox, checked against the mailbox row on every use.
     let selectionCache = SelectionCache()
     let fullTextIndexer: FullTextIndexer
+    let sortKeyBackfill: SortKeyBackfill
 
     public convenience init(directory: URL, logger: Logger) throws {
         try self.init(directory: directory, logger: logger, configuration: Configuration())
@@ -98,13 +104,6 @@ public final class SQLiteMailStore: MailStore {
             throw StoreError(mapping: error)
         }
         let blobFiles = BlobFileStore(root: directory.appendingPathComponent("blobs"))
-        do {
-            // Messages stored before the full-text index existed (a no-op once they all are).
-            let indexed = try FullTextBackfill.run(pool: pool, blobFiles: blobFiles)
-            if indexed > 0 { logger.notice("full-text index built for stored messages", metadata: ["store.messages": "\(indexed)"]) }
-        } catch {
-            throw StoreError(mapping: error)
-        }
         let broadcaster = ChangeBroadcaster(bufferLimit: configuration.changeBufferLimit)
         self.blobFiles = blobFiles
         self.broadcaster = broadcaster
@@ -113,6 +112,8 @@ public final class SQLiteMailStore: MailStore {
                                                     maximumDelay: configuration.fullTextMaximumDelay),
                                       logger: logger)
         fullTextIndexer = indexer
+        let backfill = SortKeyBackfill(pool: pool, logger: logger)
+        sortKeyBackfill = backfill
         let writer = AppendBatchWriter(pool: pool, blobFiles: blobFiles, broadcaster: broadcaster,
                                        inlineBodyLimit: configuration.inlineBodyLimit, statistics: appendStatistics,
                                        fullTextIndexer: indexer)
@@ -123,11 +124,16 @@ public final class SQLiteMailStore: MailStore {
         writeQueue = GroupCommitQueue(maxBatchRequests: configuration.maxBatchRequests) { writes in
             await committer.commit(writes)
         }
+        // Issue 8: earlier messages get their index rows and sort keys after open, in bounded
+        // background batches (SEARCH reads unindexed rows, SORT derives missing keys meanwhile).
+        indexer.noteBacklog(after: configuration.backgroundWorkDelay)
+        backfill.start(after: configuration.backgroundWorkDelay)
         logger.debug("mail store opened", metadata: ["store.path": "\(directory.path)"])
     }
 
     /// Closes the database; later calls fail. Ends every change stream.
     public func close() throws {
+        sortKeyBackfill.close()
         fullTextIndexer.close()
         broadcaster.finishAll()
         do { try pool.close() } catch { throw StoreError(mapping: error) }

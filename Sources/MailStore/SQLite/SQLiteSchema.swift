@@ -136,7 +136,7 @@ enum SQLiteSchema {
         // Issue 4: SEARCH BODY/TEXT through a trigram FTS5 index (substring, case-insensitive,
         // RFC 9051 §6.4.4), one row per message keyed by its id, written in the append's commit.
         // `messages.fulltext` says where a message stands: 0 not indexed yet (rows stored before
-        // this migration; FullTextBackfill indexes them when the store opens), 1 indexed, 2 too
+        // this migration; FullTextBackfill indexes them in the background after open), 1 indexed, 2 too
         // large to index (always searched by the matcher). detail=column keeps the index small:
         // queries AND the search string's trigrams, a candidate filter the matcher confirms.
         // The trigger also covers cascading deletes (mailbox or account removed); ids are never
@@ -195,11 +195,14 @@ enum SQLiteSchema {
                 """)
         }
         // Issue 8: SORT and THREAD keys in narrow columns (SortKeyColumns), so SORT reads no
-        // summary. Existing rows get theirs here from their summaries; rows without one keep
-        // version 0 and are parsed by the reader, as before.
+        // summary. Existing rows get theirs from their summaries in the background after open
+        // (SortKeyBackfill, from the cursor set here; session 5: the backfill ran here at first
+        // and held a large store's first start for minutes; the schema is unchanged); rows
+        // without a summary keep version 0 and are parsed by the reader, as before.
         migrator.registerMigration("v10-sort-keys") { db in
             try db.execute(sql: SortKeyColumns.migrationSQL)
-            try SortKeyColumns.backfill(db)
+            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, 0)",
+                           arguments: [SortKeyBackfill.cursorSetting])
         }
         return migrator
     }

@@ -5,7 +5,8 @@ import GRDB
 import MailMessage
 
 enum SortKeyColumns {
-    /// The columns a COPY takes over from its original, as they are.
+    /// The key columns, in the order of `values(_:)`: what an append's INSERT names and a COPY
+    /// takes over from its original, as they are.
     static let copied = """
         sort_version, sort_date, sort_subject, sort_reply, sort_from, sort_to, sort_cc, sort_display_from,
         sort_display_to, thread_message_id, thread_references
@@ -32,37 +33,64 @@ enum SortKeyColumns {
             sort_subject, sort_reply, sort_from, sort_to, sort_cc, sort_display_from, sort_display_to);
         """
 
-    /// Writes `keys` into the row just inserted (an UPDATE by primary key on a page the INSERT has
-    /// just touched, so the append path keeps its INSERT as it is).
-    static func store(_ db: Database, messageID: MessageID, _ keys: MessageSortKeys) throws {
-        try db.cachedStatement(sql: """
-            UPDATE messages SET sort_version = ?, sort_date = ?, sort_subject = ?, sort_reply = ?, sort_from = ?,
-                sort_to = ?, sort_cc = ?, sort_display_from = ?, sort_display_to = ?, thread_message_id = ?,
-                thread_references = ? WHERE id = ?
-            """).execute(arguments: [
-                MessageSortKeys.version, keys.sentDate?.timeIntervalSince1970, blob(keys.subject),
-                keys.isReplyOrForward ? 1 : 0, blob(keys.from), blob(keys.to), blob(keys.cc),
-                blob(keys.displayFrom), blob(keys.displayTo), keys.messageID,
-                keys.references.isEmpty ? nil : keys.references.joined(separator: "\n"), messageID,
-            ])
+    /// The values of `copied`'s columns, in its order, for an INSERT or an UPDATE: one function,
+    /// so every writer (append, backfill) stores the same row. Nil keys are the columns' defaults
+    /// (version 0, NULLs), which the reader takes for "derive from the summary".
+    static func values(_ keys: MessageSortKeys?) -> [(any DatabaseValueConvertible)?] {
+        guard let keys else { return [0, nil, nil, 0, nil, nil, nil, nil, nil, nil, nil] }
+        return [
+            MessageSortKeys.version, keys.sentDate?.timeIntervalSince1970, blob(keys.subject),
+            keys.isReplyOrForward ? 1 : 0, blob(keys.from), blob(keys.to), blob(keys.cc),
+            blob(keys.displayFrom), blob(keys.displayTo), keys.messageID,
+            keys.references.isEmpty ? nil : keys.references.joined(separator: "\n"),
+        ]
     }
 
-    /// Computes the keys of every row of another version from its summary, in batches so memory
-    /// stays bounded on a large store; rows without a summary stay at version 0 (the reader parses
-    /// them, as SORT always did).
+    /// `?` placeholders for `values(_:)`.
+    static let placeholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+
+    /// Writes `keys` into an existing row (the background backfill; appends name the columns in
+    /// their INSERT instead, issue 8).
+    static func store(_ db: Database, messageID: MessageID, _ keys: MessageSortKeys) throws {
+        try db.cachedStatement(sql: """
+            UPDATE messages SET (\(copied)) = (\(placeholders)) WHERE id = ?
+            """).execute(arguments: StatementArguments(values(keys) + [messageID]))
+    }
+
+    /// Keys computed for one batch of rows (`pendingKeys`).
+    struct PendingKeys: Sendable {
+        /// The last id looked at, and how many rows were.
+        var last: Int64
+        var rows: Int
+        /// Rows without a summary have none.
+        var keys: [(id: MessageID, keys: MessageSortKeys)]
+    }
+
+    /// The keys of the rows after `cursor` (in id order, at most `limit`) whose keys are of
+    /// another version, computed from their summaries; rows without a summary get none (they
+    /// stay at version 0 and the reader parses them, as SORT always did). nil when no such row
+    /// is left after `cursor`.
+    static func pendingKeys(_ db: Database, after cursor: Int64, limit: Int) throws -> PendingKeys? {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, metadata FROM messages WHERE id > ? AND sort_version != ? ORDER BY id LIMIT ?
+            """), arguments: [cursor, MessageSortKeys.version, limit])
+        guard let last = rows.last else { return nil }
+        var keys: [(id: MessageID, keys: MessageSortKeys)] = []
+        for row in rows {
+            guard let metadata: Data = row[1], !metadata.isEmpty,
+                  let summary = try? MessageSummary.decode(metadata) else { continue }
+            keys.append((row[0], MessageSortKeys(summary: summary)))
+        }
+        return PendingKeys(last: last[0], rows: rows.count, keys: keys)
+    }
+
+    /// Computes the keys of every row of another version, in one go, in the caller's
+    /// transaction (tests; the server uses SortKeyBackfill, in the background, in batches).
     static func backfill(_ db: Database, batchSize: Int = 500) throws {
-        var after: Int64 = 0
-        while true {
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, metadata FROM messages WHERE id > ? AND sort_version != ? ORDER BY id LIMIT ?
-                """, arguments: [after, MessageSortKeys.version, batchSize])
-            guard let last = rows.last else { return }
-            after = last[0]
-            for row in rows {
-                guard let metadata: Data = row[1], !metadata.isEmpty,
-                      let summary = try? MessageSummary.decode(metadata) else { continue }
-                try store(db, messageID: row[0], MessageSortKeys(summary: summary))
-            }
+        var cursor: Int64 = 0
+        while let batch = try pendingKeys(db, after: cursor, limit: batchSize) {
+            for (id, keys) in batch.keys { try store(db, messageID: id, keys) }
+            cursor = batch.last
         }
     }
 
