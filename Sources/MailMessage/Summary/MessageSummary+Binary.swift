@@ -180,18 +180,22 @@ extension SummaryReader {
         return try addresses(count: Int(marker - 1))
     }
 
+    /// An address's kind byte, shared by the whole decode and the stored-envelope visitor.
+    mutating func addressKind() throws(SummaryDecodingError) -> Address.Kind {
+        switch try byte() {
+        case 0: return .mailbox
+        case 1: return .groupStart
+        case 2: return .groupEnd
+        default: throw .malformed("unknown address kind")
+        }
+    }
+
     private mutating func addresses(count: Int) throws(SummaryDecodingError) -> [Address] {
         guard count > 0 else { return [] }
         var addresses: [Address] = []
         addresses.reserveCapacity(count)
         for _ in 0..<count {
-            let kind: Address.Kind
-            switch try byte() {
-            case 0: kind = .mailbox
-            case 1: kind = .groupStart
-            case 2: kind = .groupEnd
-            default: throw .malformed("unknown address kind")
-            }
+            let kind = try addressKind()
             addresses.append(Address(kind: kind, displayName: try optionalString(), route: try optionalString(),
                                      localPart: try optionalString(), domain: try optionalString()))
         }

@@ -81,13 +81,7 @@ extension SummaryReader {
         _ list: StoredEnvelopeAddressList, count: Int, _ visitor: inout Visitor) throws(SummaryDecodingError) {
         visitor.beginAddressList(list, count: count, sameAsFrom: false)
         for _ in 0..<count {
-            let kind: Address.Kind
-            switch try byte() {
-            case 0: kind = .mailbox
-            case 1: kind = .groupStart
-            case 2: kind = .groupEnd
-            default: throw .malformed("unknown address kind")
-            }
+            let kind = try addressKind()
             let displayName = try optionalBytes(), route = try optionalBytes()
             let localPart = try optionalBytes(), domain = try optionalBytes()
             visitor.visitAddress(kind: kind, displayName: displayName, route: route, localPart: localPart, domain: domain)
