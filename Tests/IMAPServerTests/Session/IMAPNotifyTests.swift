@@ -41,7 +41,8 @@ struct IMAPNotifyTests {
             let status = try await watcher.line()
             #expect(status.hasPrefix("* STATUS \"Archive\" (MESSAGES 1 UIDNEXT 2 UIDVALIDITY "), "\(status)")
             #expect(status.hasSuffix(" UNSEEN 1)"), "\(status)")
-            #expect(ContinuousClock.now - clock < .seconds(1))
+            // Pushed, not polled: any bound proves it; 5 s leaves room for a loaded CI machine.
+            #expect(ContinuousClock.now - clock < .seconds(5))
 
             // The selected mailbox is SELECTED's business only (§3.1): no STATUS for INBOX.
             try await fixture.deliver(note, mailbox: "INBOX")

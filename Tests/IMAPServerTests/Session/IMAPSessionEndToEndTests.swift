@@ -182,7 +182,9 @@ struct IMAPSessionEndToEndTests {
         }
     }
 
-    @Test("IDLE sees a delivery and another session's flag change within a second")
+    // IDLE is push only (no polling fallback), so any bound proves the push; 5 s rather than 1 s
+    // because a loaded 2-core CI machine running every suite at once delays a wake-up past 1 s.
+    @Test("IDLE sees a delivery and another session's flag change promptly")
     func idle() async throws {
         let fixture = try await IMAPFixture.make()
         defer { fixture.tearDown() }
@@ -198,14 +200,14 @@ struct IMAPSessionEndToEndTests {
             var clock = ContinuousClock.now
             let exists = try await idler.line()
             #expect(exists == "* 2 EXISTS")
-            #expect(ContinuousClock.now - clock < .seconds(1))
+            #expect(ContinuousClock.now - clock < .seconds(5))
 
             _ = try await other.command("c", "SELECT INBOX")
             _ = try await other.command("d", "STORE 1 +FLAGS.SILENT (\\Flagged)")
             clock = ContinuousClock.now
             let fetch = try await idler.line()
             #expect(fetch == "* 1 FETCH (UID 1 FLAGS (\\Flagged))")
-            #expect(ContinuousClock.now - clock < .seconds(1))
+            #expect(ContinuousClock.now - clock < .seconds(5))
 
             try await idler.send("DONE\r\n")
             let done = try await idler.reply("b")

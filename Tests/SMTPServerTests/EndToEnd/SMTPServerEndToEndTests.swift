@@ -231,7 +231,11 @@ struct SMTPServerEndToEndTests {
 
     @Test func gracefulShutdownLetsDataFinish() async throws {
         let receiver = TestReceiver()
-        let server = SMTPServer(configuration: Self.configuration(), receiver: receiver, logger: Logger(label: "smtp-test"))
+        // A grace period that a loaded CI machine cannot outlast between shutdown and the end of
+        // DATA; passing does not wait for it (the server stops once the last connection closes).
+        var configuration = Self.configuration()
+        configuration.shutdownGracePeriod = .seconds(30)
+        let server = SMTPServer(configuration: configuration, receiver: receiver, logger: Logger(label: "smtp-test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.localAddress().port ?? 0
