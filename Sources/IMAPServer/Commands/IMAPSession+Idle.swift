@@ -3,6 +3,8 @@
 
 extension IMAPSession {
     mutating func startIdle(tag: String) async throws -> CommandOutcome {
+        // Woken from here on; asked before the look below, so no change falls between the two.
+        if let selected { dependencies.hub.setWake(selected.mailbox.id, channel: connection.channel, to: true) }
         try await queueUpdates(allowExpunge: true)
         queue(.continuation(.text("idling")))
         mode = .idling(tag: tag)
@@ -11,6 +13,10 @@ extension IMAPSession {
 
     mutating func endIdle(tag: String, line: IMAPCommandFrame, _ outbound: Outbound) async throws -> Bool {
         mode = .commands
+        // Busy again: changes are looked for at each command, an event would be dropped unread.
+        if notify == nil, let selected {
+            dependencies.hub.setWake(selected.mailbox.id, channel: connection.channel, to: false)
+        }
         if IMAPCommandParser.isIdleDone(line) {
             try await queueUpdates(allowExpunge: true)
             queue(.tagged(tag: tag, .ok("IDLE terminated")))

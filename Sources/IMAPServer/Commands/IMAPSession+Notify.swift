@@ -25,6 +25,8 @@ extension IMAPSession {
                 queue(.untagged(response))
             }
             if self.notify == nil { try await outbound.write(.setNotifications(true)) }
+            // §3.1: the selected mailbox's changes are pushed between commands too.
+            if let selected { dependencies.hub.setWake(selected.mailbox.id, channel: connection.channel, to: true) }
             self.notify = notify
             // §3.1: NOTIFY SET implies a NOOP; `execute` adds the selected mailbox's updates.
             return .done(.ok("NOTIFY completed"))
@@ -36,6 +38,9 @@ extension IMAPSession {
         guard notify != nil else { return }
         notify = nil
         if let account { dependencies.hub.unwatchAccount(account.id, channel: connection.channel) }
+        if case .commands = mode, let selected {
+            dependencies.hub.setWake(selected.mailbox.id, channel: connection.channel, to: false)
+        }
         try await outbound.write(.setNotifications(false))
     }
 

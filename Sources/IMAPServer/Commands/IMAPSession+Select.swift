@@ -88,7 +88,8 @@ extension IMAPSession {
         }
         guard let found = try await store.mailbox(accountID: account.id, name: name.name) else { return nil }
         // Watch before reading: a change committed after the read bumps the generation we keep.
-        let generation = dependencies.hub.watch(found.id, channel: connection.channel)
+        // Quietly unless NOTIFY is on: IDLE asks for wake-ups while it runs (IMAPSession+Idle).
+        let generation = dependencies.hub.watch(found.id, channel: connection.channel, wake: notify != nil)
         // Issue 8: one snapshot of UIDs, UIDNEXT, HIGHESTMODSEQ, first unseen and keywords, each
         // from an index, instead of every message's flags.
         let selection: MailboxSelection?

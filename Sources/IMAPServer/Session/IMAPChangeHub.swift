@@ -8,7 +8,9 @@
 // - The hub never touches session state: it bumps a per-mailbox generation counter and sends
 //   `IMAPMailboxChangedEvent` down each watcher's pipeline; the framing handler wakes an idling
 //   session, and a busy session notices the new generation at its next command.
-// - Cost per change: one dictionary lookup under a lock plus one event per watcher of that mailbox.
+// - Cost per change: one dictionary lookup under a lock plus one event per watcher of that mailbox
+//   that asked to be woken: a session in IDLE or with NOTIFY on. Busy sessions outside those only
+//   compare the generation at their next command, and the framing handler would drop the event.
 // - With the generation the hub keeps the highest MODSEQ announced per mailbox, so a session can
 //   tell announcements of its own writes (MODSEQs it already knows) from another writer's.
 // - NOTIFY (RFC 5465) sessions watch their whole account instead: a second lookup, by account,
@@ -78,9 +80,17 @@ public final class IMAPChangeHub: Sendable {
         state.withLock { $0.accounts.generation(of: accountID) }
     }
 
-    /// Starts watching `mailboxID` for `channel`; returns the current generation.
-    func watch(_ mailboxID: MailboxID, channel: any Channel) -> UInt64 {
-        state.withLock { $0.mailboxes.watch(mailboxID, channel: channel) }
+    /// Starts watching `mailboxID` for `channel`; returns the current generation. `wake`: whether
+    /// a change sends the channel an event (IDLE, NOTIFY) or only bumps the generation, which a
+    /// busy session reads at its next command.
+    func watch(_ mailboxID: MailboxID, channel: any Channel, wake: Bool) -> UInt64 {
+        state.withLock { $0.mailboxes.watch(mailboxID, channel: channel, wake: wake) }
+    }
+
+    /// A session entering IDLE (or NOTIFY) asks to be woken, and leaving it to stay quiet. Set it
+    /// before the last look at the generation: a change after that look then sends an event.
+    func setWake(_ mailboxID: MailboxID, channel: any Channel, to wake: Bool) {
+        state.withLock { $0.mailboxes.setWake(mailboxID, channel: channel, to: wake) }
     }
 
     func unwatch(_ mailboxID: MailboxID, channel: any Channel) {
