@@ -7,24 +7,36 @@ import MailStore
 
 extension IMAPSession {
     mutating func sort(_ command: IMAPSortCommand, byUID: Bool) async throws -> CommandOutcome {
+        guard IMAPSearchEngine.supportsCharset(command.charset) else {
+            return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
+        }
+        // SORT ... ALL of a mailbox whose UIDs are those of a recent SORT: the same order
+        // (IMAPSortCache). Not while expunges wait to be reported: the store no longer has them.
+        let cacheable = command.key == .all && selected.map { $0.pendingExpunges.isEmpty } == true
+        if cacheable, let view = selected,
+           let order = sortCache.order(mailbox: view.mailbox, criteria: command.criteria, uids: view.uids) {
+            queue(.untagged(.sort(order.numbers(byUID: byUID))))
+            return .done(.ok("SORT completed"))
+        }
+        let order: IMAPSortOrder
         if command.criteria.count == 1, let criterion = command.criteria.first {
             // One criterion: only its column is read, and each message is a flat entry.
             var sorter = IMAPSingleKeySorter(criterion: criterion, capacity: selected?.uids.count ?? 0)
-            guard try await forEachSortRecord(key: command.key, charset: command.charset,
-                                              fields: Self.sortFields(command.criteria), { number, record, fallback in
+            _ = try await forEachSortRecord(key: command.key, charset: command.charset,
+                                            fields: Self.sortFields(command.criteria), { number, record, fallback in
                 sorter.append(sequenceNumber: number, record: record, fallback: fallback)
-            }) else {
-                return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
-            }
-            queue(.untagged(.sort(sorter.sorted(byUID: byUID))))
-            return .done(.ok("SORT completed"))
+            })
+            order = sorter.sortedOrder()
+        } else {
+            let messages = try await sortableMatches(key: command.key, charset: command.charset,
+                                                     fields: Self.sortFields(command.criteria)) ?? []
+            let sorted = IMAPSorter.sort(messages, by: command.criteria)
+            order = IMAPSortOrder(uids: sorted.map(\.uid), sequenceNumbers: sorted.map(\.sequenceNumber))
         }
-        guard let messages = try await sortableMatches(key: command.key, charset: command.charset,
-                                                      fields: Self.sortFields(command.criteria)) else {
-            return .done(.no("Unsupported charset", code: .badCharset(IMAPSearchEngine.supportedCharsets)))
+        if cacheable, let view = selected {
+            sortCache.remember(mailbox: view.mailbox, criteria: command.criteria, uids: view.uids, order: order)
         }
-        let sorted = IMAPSorter.sort(messages, by: command.criteria)
-        queue(.untagged(.sort(sorted.map { byUID ? $0.uid : $0.sequenceNumber })))
+        queue(.untagged(.sort(order.numbers(byUID: byUID))))
         return .done(.ok("SORT completed"))
     }
 

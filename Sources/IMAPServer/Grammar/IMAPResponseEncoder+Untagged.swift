@@ -61,7 +61,7 @@ extension IMAPResponseEncoder {
         // sort-data       = "SORT" *(SP nz-number)                           (RFC 5256 §5)
         case .sort(let numbers):
             buffer.writeString("SORT")
-            for number in numbers { buffer.writeString(" \(number)") }
+            Self.writeNumberList(numbers, into: &buffer)
         // thread-data     = "THREAD" [SP 1*thread-list]                      (RFC 5256 §5)
         case .thread(let list):
             buffer.writeString("THREAD")

@@ -77,6 +77,8 @@ struct IMAPSession {
     var keepStreamedLiteral = false
     /// SEARCHRES `$` (RFC 5182): the UIDs of the last SEARCH ... RETURN (SAVE).
     var savedSearch: [UInt32]?
+    /// Recent SORT ... ALL orders of the selected mailbox (issue 8).
+    var sortCache = IMAPSortCache()
     /// Set by a command that added messages to the selected mailbox itself (APPEND, COPY into
     /// it): its updates are read from the store at once rather than when the change hub has
     /// caught up, so the EXISTS comes before the tagged OK (RFC 9051 §6.3.12).

@@ -58,6 +58,17 @@ public struct IMAPSingleKeySorter: Sendable {
     /// The sequence numbers (or UIDs) in SORT order, ties broken by sequence number, which
     /// REVERSE does not reverse (RFC 5256 §3).
     public func sorted(byUID: Bool) -> [UInt32] {
+        let order = sortedEntries()
+        return order.map { byUID ? $0.uid : $0.sequenceNumber }
+    }
+
+    /// Both answers from one sort (what the session caches).
+    func sortedOrder() -> IMAPSortOrder {
+        let order = sortedEntries()
+        return IMAPSortOrder(uids: order.map(\.uid), sequenceNumbers: order.map(\.sequenceNumber))
+    }
+
+    private func sortedEntries() -> [Entry] {
         var order = entries
         let key = criterion.key
         let reverse = criterion.reverse
@@ -73,7 +84,7 @@ public struct IMAPSingleKeySorter: Sendable {
                 return lhs.sequenceNumber < rhs.sequenceNumber
             }
         }
-        return order.map { byUID ? $0.uid : $0.sequenceNumber }
+        return order
     }
 
     private static func compare<T: Comparable>(_ lhs: T, _ rhs: T) -> Int {
