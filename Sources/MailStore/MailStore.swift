@@ -123,6 +123,18 @@ public protocol MailStore: Sendable {
     /// The same for many messages in one store trip, in request order: FETCH of the headers of a
     /// batch of messages (a client's message list) costs one read, not one per message.
     func messageBytes(_ requests: [MessageRangeRequest]) async throws -> [[UInt8]]
+    /// Whole messages handed to `render` (with their row) as the store's own bytes, in request
+    /// order, in one store trip: the prefix and the content, borrowed (valid only during the
+    /// call). Why: a POP3
+    /// download renders (byte-stuffs) a batch of small messages straight from SQLite's blob memory
+    /// instead of copying each through `Data` and `[UInt8]` first. Meant for small messages:
+    /// `render` runs on the store's threads and file contents are read there too. Throws
+    /// `.notFound` when a message is gone.
+    func renderMessages<Output: Sendable>(
+        _ messages: [StoredMessage],
+        _ render: @escaping @Sendable (_ message: StoredMessage, _ prefix: UnsafeRawBufferPointer,
+                                        _ content: UnsafeRawBufferPointer) throws -> Output
+    ) async throws -> [Output]
     /// RFC 4315 / RFC 9051 §6.4.7: copies the existing `uids` of `source` (others are skipped) to
     /// `destination`, sharing the stored content, keeping flags and internal date, with new UIDs
     /// in source UID order. Durable before it returns; all or nothing. Throws `.overQuota` when
@@ -210,6 +222,19 @@ extension MailStore {
         results.reserveCapacity(requests.count)
         for request in requests { results.append(try await messageBytes(request.message, range: request.range)) }
         return results
+    }
+
+    /// The batch read of `messageBytes`, each message handed over as one part: correct for any
+    /// backend; SQLite lends its blob memory instead.
+    public func renderMessages<Output: Sendable>(
+        _ messages: [StoredMessage],
+        _ render: @escaping @Sendable (_ message: StoredMessage, _ prefix: UnsafeRawBufferPointer,
+                                        _ content: UnsafeRawBufferPointer) throws -> Output
+    ) async throws -> [Output] {
+        let contents = try await messageBytes(messages.map { MessageRangeRequest(message: $0, range: 0..<Int.max) })
+        return try zip(messages, contents).map { message, bytes in
+            try bytes.withUnsafeBytes { try render(message, UnsafeRawBufferPointer(start: nil, count: 0), $0) }
+        }
     }
 }
 

@@ -123,4 +123,35 @@ extension MailStoreBehaviour {
                                               MessageRangeRequest(message: goneStored, range: 0..<4)])
         }
     }
+
+    /// The batch that POP3 renders from the store's memory: every message whole (prefix and
+    /// content, inline or in a file), in request order, each with its row; a gone one throws.
+    func renderMessagesLendsWholeMessages() async throws {
+        let account = try await makeAccount("alice@example.test")
+        let prefix = Array("Delivered-To: alice@example.test\r\n".utf8)
+        let contents = [Self.content("Subject: small\r\n\r\n.dot\r\n"), Self.randomContent(bytes: 70 * 1024 + 3),
+                        MessageContent(bytes: []), Self.randomContent(bytes: 90 * 1024), Self.content("last")]
+        var stored: [StoredMessage] = []
+        var expected: [[UInt8]] = []
+        for (index, content) in contents.enumerated() {
+            let messagePrefix = index % 2 == 0 ? prefix : []
+            let appended = try await appendOne(account, content, prefix: messagePrefix)
+            stored.append(try #require(await store.message(mailboxID: appended.mailboxID, uid: appended.uid)))
+            expected.append(messagePrefix + content.bytes)
+        }
+        // Twice the larger file first, so the reused scratch memory must not leak a longer tail.
+        let order = [3, 0, 1, 2, 4, 1, 3]
+        let rendered = try await store.renderMessages(order.map { stored[$0] }) { message, prefix, content in
+            (message.uid, Array(prefix) + Array(content))
+        }
+        #expect(rendered.map(\.0) == order.map { stored[$0].uid })
+        #expect(rendered.map(\.1) == order.map { expected[$0] })
+        #expect(try await store.renderMessages([]) { _, _, _ in 0 }.isEmpty)
+        let gone = try await appendOne(account, Self.content("expunged"))
+        let goneStored = try #require(await store.message(mailboxID: gone.mailboxID, uid: gone.uid))
+        _ = try await store.expunge(mailboxID: gone.mailboxID, uids: [gone.uid])
+        await expectError(.notFound("")) {
+            _ = try await store.renderMessages([stored[0], goneStored]) { _, prefix, content in prefix.count + content.count }
+        }
+    }
 }

@@ -91,7 +91,8 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
     case scramCredentialsFollowThePassword, appPasswordLifecycle
     case copyKeepsFlagsDateAndBytes, copyRespectsQuotaMoveDoesNotNeedIt, copiesOutliveTheirOriginal
     case moveExpungesFromTheSource, copyAndMoveStayInTheAccount, copyAndMovePublishChanges
-    case messageIndexFollowsUIDsAndModSeqs, messagesForManyUIDs, messageBytesReadsRanges
+    case messageIndexFollowsUIDsAndModSeqs, messagesForManyUIDs, messageBytesReadsRanges,
+         renderMessagesLendsWholeMessages
     case conditionalFlagUpdateSkipsNewerMessages
     case messageQuotaCountsMessages
 
@@ -136,6 +137,7 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
         case .messageIndexFollowsUIDsAndModSeqs: try await behaviour.messageIndexFollowsUIDsAndModSeqs()
         case .messagesForManyUIDs: try await behaviour.messagesForManyUIDs()
         case .messageBytesReadsRanges: try await behaviour.messageBytesReadsRanges()
+        case .renderMessagesLendsWholeMessages: try await behaviour.renderMessagesLendsWholeMessages()
         }
     }
 }

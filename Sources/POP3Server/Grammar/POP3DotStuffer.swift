@@ -21,31 +21,34 @@ public struct POP3DotStuffer: Sendable {
 
     /// Appends `bytes` to `buffer`, doubling every "." that starts a line.
     public mutating func append(_ bytes: ArraySlice<UInt8>, to buffer: inout ByteBuffer) {
-        bytes.withUnsafeBufferPointer { chunk in
-            guard let base = chunk.baseAddress, !chunk.isEmpty else { return }
-            let count = chunk.count
-            let dot = UInt8(ascii: ".")
-            // Most messages need no stuffing at all: one reservation, then whole runs.
-            buffer.reserveCapacity(minimumWritableBytes: count + 16)
-            if atLineStart && base[0] == dot {
-                buffer.writeInteger(dot)
-            }
-            var runStart = 0
-            var searchFrom = 0
-            while searchFrom < count,
-                  let found = memchr(base + searchFrom, Int32(UInt8(ascii: "\n")), count - searchFrom) {
-                let lineStart = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
-                if lineStart < count && base[lineStart] == dot {
-                    // The run up to the line start, then the extra dot; the original dot starts the next run.
-                    buffer.writeBytes(UnsafeRawBufferPointer(start: base + runStart, count: lineStart - runStart))
-                    buffer.writeInteger(dot)
-                    runStart = lineStart
-                }
-                searchFrom = lineStart
-            }
-            buffer.writeBytes(UnsafeRawBufferPointer(start: base + runStart, count: count - runStart))
-            atLineStart = base[count - 1] == UInt8(ascii: "\n")
+        bytes.withUnsafeBytes { append($0, to: &buffer) }
+    }
+
+    /// The same for bytes borrowed from elsewhere (the store's memory): no array in between.
+    public mutating func append(_ chunk: UnsafeRawBufferPointer, to buffer: inout ByteBuffer) {
+        guard let base = chunk.baseAddress, !chunk.isEmpty else { return }
+        let count = chunk.count
+        let dot = UInt8(ascii: ".")
+        // Most messages need no stuffing at all: one reservation, then whole runs.
+        buffer.reserveCapacity(minimumWritableBytes: count + 16)
+        if atLineStart && chunk[0] == dot {
+            buffer.writeInteger(dot)
         }
+        var runStart = 0
+        var searchFrom = 0
+        while searchFrom < count,
+              let found = memchr(base + searchFrom, Int32(UInt8(ascii: "\n")), count - searchFrom) {
+            let lineStart = UnsafeRawPointer(found) - base + 1
+            if lineStart < count && chunk[lineStart] == dot {
+                // The run up to the line start, then the extra dot; the original dot starts the next run.
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: chunk[runStart..<lineStart]))
+                buffer.writeInteger(dot)
+                runStart = lineStart
+            }
+            searchFrom = lineStart
+        }
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: chunk[runStart..<count]))
+        atLineStart = chunk[count - 1] == UInt8(ascii: "\n")
     }
 
     /// Ends the response: a CRLF first if the message did not end with a line ending, then ".".

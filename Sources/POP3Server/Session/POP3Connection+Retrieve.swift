@@ -46,9 +46,9 @@ extension POP3Connection {
     /// reads for itself, and reports a missing message as it always did).
     private static func readAndRender(_ batch: [StoredMessage], store: any MailStore,
                                       allocator: ByteBufferAllocator) async -> [POP3PreparedAnswers.Answer]? {
-        let requests = batch.map { MessageRangeRequest(message: $0, range: 0..<Int.max) }
-        guard let contents = try? await store.messageBytes(requests), contents.count == batch.count else { return nil }
-        return zip(batch, contents).map { message, bytes in render(bytes, size: message.size, allocator: allocator) }
+        guard let answers = try? await renderBatch(batch, store: store, allocator: allocator),
+              answers.count == batch.count else { return nil }
+        return answers
     }
 
     /// Sends the answer; with `holdingFinish`, the last bytes go out without resuming command
@@ -145,13 +145,8 @@ extension POP3Connection {
         let batch = readAhead.plan(for: entry, in: maildrop)
         guard !batch.isEmpty else { return nil }
         do {
-            // The whole message: the store clamps the range to what it holds.
-            let contents = try await store.messageBytes(batch.map { MessageRangeRequest(message: $0, range: 0..<Int.max) })
-            guard contents.count == batch.count else { return nil }
-            let allocator = channel.channel.allocator
-            let answers = zip(batch, contents).map { message, bytes in
-                Self.render(bytes, size: message.size, allocator: allocator)
-            }
+            let answers = try await Self.renderBatch(batch, store: store, allocator: channel.channel.allocator)
+            guard answers.count == batch.count else { return nil }
             readAhead.keep(batch, answers: answers)
             if logger.logLevel <= .trace { logger.trace("S: +OK \(entry.message.size) octets") }
             return answers[0]
@@ -163,14 +158,20 @@ extension POP3Connection {
         }
     }
 
-    /// A whole RETR answer in one buffer (status line, stuffed message, final "."): one write.
-    private static func render(_ bytes: [UInt8], size: Int, allocator: ByteBufferAllocator) -> POP3PreparedAnswers.Answer {
-        let status = POP3Response.ok("\(size) octets")
-        var out = allocator.buffer(capacity: bytes.count + bytes.count / 16 + 64)
-        status.encode(into: &out)
-        var stuffer = POP3DotStuffer()
-        stuffer.append(bytes[...], to: &out)
-        stuffer.finish(into: &out)
-        return .init(bytes: out, octets: bytes.count)
+    /// Whole RETR answers in one buffer each (status line, stuffed message, final "."): one write
+    /// per RETR. Rendered from the store's own bytes in the store's trip: the stuffing is the
+    /// only copy of a message (`MailStore.renderMessages`).
+    private static func renderBatch(_ batch: [StoredMessage], store: any MailStore,
+                                    allocator: ByteBufferAllocator) async throws -> [POP3PreparedAnswers.Answer] {
+        try await store.renderMessages(batch) { message, prefix, content in
+            let octets = prefix.count + content.count
+            var out = allocator.buffer(capacity: octets + octets / 16 + 64)
+            POP3Response.ok("\(message.size) octets").encode(into: &out)
+            var stuffer = POP3DotStuffer()
+            stuffer.append(prefix, to: &out)
+            stuffer.append(content, to: &out)
+            stuffer.finish(into: &out)
+            return .init(bytes: out, octets: octets)
+        }
     }
 }
