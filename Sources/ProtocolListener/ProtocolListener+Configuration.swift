@@ -2,7 +2,7 @@
 
 import NIOCore
 
-extension ProtocolListener {
+extension ConnectionListener {
     /// Where to bind and how to shut down. The protocol's own settings stay in its server's
     /// Configuration; only what the accept loop needs lives here.
     public struct Configuration: Sendable {

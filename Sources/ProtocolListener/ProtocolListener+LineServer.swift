@@ -4,7 +4,7 @@
 import NIOCore
 import NIOSSL
 
-extension ProtocolListener.Configuration {
+extension ConnectionListener.Configuration {
     /// A line server's listener: a connection over the limits reads `busyLine` (CRLF added) as its
     /// greeting, over TLS on an implicit-TLS port (RFC 8314 §3.3) so the client can read it.
     /// One place so a new protocol cannot forget the TLS wrapper of its refusal.

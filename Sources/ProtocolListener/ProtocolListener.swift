@@ -28,9 +28,12 @@ import Synchronization
 ///
 /// Implementation notes: the closures are stored, so they must not capture the object that owns
 /// this listener (that would be a reference cycle); capture the values the session needs instead.
-public final class ProtocolListener<Inbound: Sendable, Outbound: Sendable>: Sendable {
-    /// One accepted connection, already wrapped for structured concurrency.
-    public typealias Connection = NIOAsyncChannel<Inbound, Outbound>
+///
+/// `Connection` is what `childPipeline` makes of an accepted channel and `serve` runs a session
+/// on: for most protocols an `NIOAsyncChannel` (see `ProtocolListener<Inbound, Outbound>`); IMAP
+/// uses its own, whose session runs only while there is work, so an idle connection holds no task
+/// stack (issue 8, memory per idle connection).
+public final class ConnectionListener<Connection: ListenerConnection>: Sendable {
 
     /// What the bind's child initializer made of one accepted socket.
     private enum Accepted: Sendable {

@@ -17,11 +17,11 @@ enum IMAPChildPipeline {
     static let writeStallTimeout = TimeAmount.minutes(5)
 
     /// Runs on the child's event loop (inside the bootstrap's initializer): TLS first when
-    /// `implicitTLS` is given (imaps, RFC 8314 §3.3), then the framing handler, then the async
-    /// wrapper the session reads frames from and writes instructions to.
+    /// `implicitTLS` is given (imaps, RFC 8314 §3.3), then the framing handler, then the driver
+    /// that hands frames to the session and the writer it answers through.
     static func configure(
         _ channel: any Channel, framing: IMAPFramingHandler.Configuration, implicitTLS: NIOSSLContext?
-    ) throws -> NIOAsyncChannel<IMAPInboundFrame, IMAPOutboundInstruction> {
+    ) throws -> IMAPConnection {
         // A large FETCH (`UID FETCH 1:* (... ENVELOPE)`: 4 MB for 10,000 messages) is written in
         // pieces of `IMAPSession.fetchFlushThreshold`: with NIO's default 64 KiB high water mark the
         // session waited for the socket to drain after each piece and the socket idled while it
@@ -31,6 +31,9 @@ enum IMAPChildPipeline {
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(IMAPFramingHandler(configuration: framing))
         try sync.addHandler(WriteStallTimeoutHandler(timeout: writeStallTimeout))
-        return try NIOAsyncChannel<IMAPInboundFrame, IMAPOutboundInstruction>(wrappingChannelSynchronously: channel)
+        let outbound = IMAPOutboundWriter(channel: channel)
+        let driver = IMAPSessionDriver(channel: channel, outbound: outbound)
+        try sync.addHandler(IMAPSessionDriver.Handler(driver: driver, outbound: outbound))
+        return IMAPConnection(channel: channel, outbound: outbound, driver: driver)
     }
 }

@@ -23,7 +23,7 @@ import ProtocolListener
 /// close them, let a command in progress finish within `shutdownGracePeriod`.
 public final class IMAPServer: Sendable {
     public let configuration: Configuration
-    private let listener: ProtocolListener<IMAPInboundFrame, IMAPOutboundInstruction>
+    private let listener: ConnectionListener<IMAPConnection>
 
     /// `changeHub`: one per process, shared by imap and imaps, and run (`hub.run()`) for as long
     /// as the listeners. `loginThrottle`: share one across every listener of the process so
@@ -41,7 +41,7 @@ public final class IMAPServer: Sendable {
             framer: configuration.framer, autologout: configuration.preLoginTimeout, tlsContext: configuration.tlsContext)
         let implicitTLS = configuration.implicitTLS ? configuration.tlsContext : nil
         // The closures capture values, not `self`: the listener is owned by `self`.
-        self.listener = ProtocolListener(
+        self.listener = ConnectionListener(
             configuration: configuration.listenerConfiguration,
             logger: logger, eventLoopGroup: eventLoopGroup,
             childPipeline: { channel in
@@ -49,8 +49,9 @@ public final class IMAPServer: Sendable {
             },
             shutdownEvent: IMAPShutdownEvent(),
             serve: { connection, number in
-                var session = IMAPSession(connection: connection, dependencies: dependencies, connectionNumber: number)
-                await session.run()
+                await connection.driver.run {
+                    IMAPSession(connection: connection, dependencies: dependencies, connectionNumber: number)
+                }
             })
     }
 

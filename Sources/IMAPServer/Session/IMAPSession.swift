@@ -1,5 +1,6 @@
-// One IMAP connection's session task: reads frames from the framing handler, keeps the session
-// state (RFC 9051 §3), runs each command against the store and writes the responses.
+// One IMAP connection's session: handles the frames of the framing handler (handed over by
+// `IMAPSessionDriver`), keeps the session state (RFC 9051 §3), runs each command against the store
+// and writes the responses.
 //
 // Implementation notes:
 // - One command at a time: the framing handler pauses after every frame, so pipelined commands
@@ -19,8 +20,8 @@ import MailStore
 import NIOCore
 
 struct IMAPSession {
-    typealias Outbound = NIOAsyncChannelOutboundWriter<IMAPOutboundInstruction>
-    typealias Connection = NIOAsyncChannel<IMAPInboundFrame, IMAPOutboundInstruction>
+    typealias Outbound = IMAPOutboundWriter
+    typealias Connection = IMAPConnection
 
     /// What the session shares with every other session of its listener.
     struct Dependencies: Sendable {
@@ -141,32 +142,33 @@ struct IMAPSession {
 
     // MARK: The loop
 
-    mutating func run() async {
+    /// Counts the connection and greets the client; false when the client is already gone.
+    /// `IMAPSessionDriver` then hands it the frames one by one (`handle`) and calls `finish`.
+    mutating func greet(_ outbound: Outbound) async -> Bool {
         dependencies.metrics.connections.increment()
         logger.debug("connection opened")
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                try await outbound.write(.setAutologout(configuration.preLoginTimeout))
-                // RFC 9051 §7.1.1: the greeting carries the capabilities, saving a round trip.
-                queue(.untagged(.state(.ok("\(configuration.hostname) Facteur IMAP ready",
-                                           code: .capability(capabilities)))))
-                try await flush(then: .command, outbound)
-                let box = SessionBox(self)
-                defer { self = box.session }
-                for try await frame in inbound {
-                    guard try await box.handleInChildTask(frame, outbound) else { break }
-                }
-            }
+            try await outbound.write(.setAutologout(configuration.preLoginTimeout))
+            // RFC 9051 §7.1.1: the greeting carries the capabilities, saving a round trip.
+            queue(.untagged(.state(.ok("\(configuration.hostname) Facteur IMAP ready",
+                                       code: .capability(capabilities)))))
+            try await flush(then: .command, outbound)
+            return true
         } catch {
             logger.debug("connection ended with error", metadata: ["error": "\(error)"])
+            return false
         }
+    }
+
+    /// The connection has closed: the change hub forgets it.
+    func finish() {
         if let selected { dependencies.hub.unwatch(selected.mailbox.id, channel: connection.channel) }
         if notify != nil, let account { dependencies.hub.unwatchAccount(account.id, channel: connection.channel) }
         logger.debug("connection closed")
     }
 
     /// Reacts to one frame; false once the connection is to be closed.
-    fileprivate mutating func handle(_ frame: IMAPInboundFrame, _ outbound: Outbound) async throws -> Bool {
+    mutating func handle(_ frame: IMAPInboundFrame, _ outbound: Outbound) async throws -> Bool {
         switch frame {
         case .framing(.command(let commandFrame)):
             switch mode {
@@ -391,28 +393,6 @@ struct IMAPSession {
         case .login(let user, _): logger.trace("C: \(command.tag) LOGIN \(user.prefix(256)) <redacted>")
         case .authenticate(let mechanism, _): logger.trace("C: \(command.tag) AUTHENTICATE \(mechanism) <redacted>")
         default: logger.trace("C: \(command.tag) \(Self.metricName(command.kind))")
-        }
-    }
-}
-
-/// Runs each frame's work in a child task. A task keeps the memory its deepest call needed for as
-/// long as it lives; a command (SELECT, FETCH, a login) needs tens of kilobytes of async frames,
-/// which an idle connection would otherwise hold for hours. The child's memory goes back when the
-/// command ends, so an idle session costs what its waiting loop needs.
-///
-/// `@unchecked Sendable`: the session inside is touched by one task at a time, the parent handing
-/// it to the child and waiting for the child to finish before it touches it again.
-private final class SessionBox: @unchecked Sendable {
-    var session: IMAPSession
-
-    init(_ session: IMAPSession) {
-        self.session = session
-    }
-
-    func handleInChildTask(_ frame: IMAPInboundFrame, _ outbound: IMAPSession.Outbound) async throws -> Bool {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { try await self.session.handle(frame, outbound) }
-            return try await group.next() ?? false
         }
     }
 }

@@ -122,26 +122,4 @@ import Testing
         #expect(throws: (any Error).self) { try plain.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self) }
         #expect(throws: Never.self) { try plain.pipeline.syncOperations.handler(type: IMAPFramingHandler.self) }
     }
-
-    // The second command is emitted on resume, outside any read cycle: it must still reach the
-    // session through NIOAsyncChannel.
-    @Test(.timeLimit(.minutes(1)))
-    func sessionReceivesFramesThroughNIOAsyncChannel() async throws {
-        let channel = NIOAsyncTestingChannel()
-        let framing = IMAPFramingHandler.Configuration(framer: .init(), autologout: .minutes(30), tlsContext: nil)
-        let connection = try await channel.eventLoop.submit {
-            try IMAPChildPipeline.configure(channel, framing: framing, implicitTLS: nil)
-        }.get()
-        try await channel.connect(to: Self.address())
-        try await connection.executeThenClose { inbound, outbound in
-            try await outbound.write(.send(ByteBuffer(string: "* OK ready\r\n"), then: .command))
-            #expect(try await channel.waitForOutboundWrite(as: ByteBuffer.self) == ByteBuffer(string: "* OK ready\r\n"))
-            try await channel.writeInbound(ByteBuffer(string: "a1 NOOP\r\na2 LOGOUT\r\n"))
-            var frames = inbound.makeAsyncIterator()
-            #expect(try await frames.next() == .framing(.command(IMAPCommandFrame("a1 NOOP"))))
-            try await outbound.write(.send(ByteBuffer(string: "a1 OK\r\n"), then: .command))
-            #expect(try await frames.next() == .framing(.command(IMAPCommandFrame("a2 LOGOUT"))))
-            try await outbound.write(.send(ByteBuffer(string: "* BYE\r\na2 OK\r\n"), then: .close))
-        }
-    }
 }
