@@ -2,7 +2,8 @@
 """imap-idle-memory: K authenticated IMAP connections, each with INBOX selected and in IDLE; how
 much memory the server holds per connection. Memory is the proportional set size (PSS, from
 /proc/PID/smaps_rollup) summed over the server's processes, measured before the connections open
-and once they all idle; the difference divided by K is the figure. PSS rather than RSS so that a
+and once they all idle (after 10 warm-up connections, kept open and not counted); the difference
+divided by K is the figure. PSS rather than RSS so that a
 multi-process server (Dovecot: one imap process per connection, or the imap-hibernate process)
 is not charged several times for pages its processes share.
 
@@ -84,13 +85,16 @@ def open_idle(host: str, port: int, user: str, password: str) -> socket.socket:
 
 
 def run(host: str, port: int, user: str, password: str, pids, connections: int = 1000,
-        settle_seconds: float = 3.0) -> dict:
+        settle_seconds: float = 3.0, warm_up: int = 10) -> dict:
+    """`warm_up` connections are opened (and kept) before the first measurement: what the first
+    logins cost once per server (password hashing memory, caches, a worker process) is not
+    charged to the connections measured."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < connections + 64:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, connections + 1024), hard))
+    if soft < connections + warm_up + 64:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, connections + warm_up + 1024), hard))
+    sockets = [open_idle(host, port, user, password) for _ in range(warm_up)]
     time.sleep(settle_seconds)
     before = total_pss_kib(pids)
-    sockets = []
     started = time.monotonic()
     try:
         for _ in range(connections):

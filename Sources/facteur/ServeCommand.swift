@@ -31,6 +31,13 @@ struct ServeCommand: AsyncParsableCommand {
     /// between the concurrency pool's threads, so each arena keeps a share of every connection's
     /// pages. One arena per core halved the memory of 1,000 idle IMAP connections (40 → 19 KiB
     /// each, Benchmarks/RESULTS.md) at no measurable cost. MALLOC_ARENA_MAX in the environment wins.
+    ///
+    /// Also fixed: the size from which an allocation gets its own mapping (4 MiB) and the free
+    /// space at a heap's top that is given back (8 MiB). Left dynamic, glibc raises the first to
+    /// the largest block ever freed: after the first login, Argon2's 19 MiB of working memory came
+    /// from an arena and stayed resident there when freed, in every arena a hashing thread used
+    /// (+19 MiB each). Now it is mapped and unmapped per hash; smaller buffers (FETCH and POP3
+    /// pieces of 256 KiB) keep coming from the arenas as before.
     private func limitMallocArenas() {
         #if canImport(Glibc)
         guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil,
@@ -39,6 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
         typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
         let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
         _ = mallopt(-8, Int32(max(2, ProcessInfo.processInfo.activeProcessorCount)))
+        _ = mallopt(-3, 4 << 20)   // M_MMAP_THRESHOLD
+        _ = mallopt(-1, 8 << 20)   // M_TRIM_THRESHOLD
         #endif
     }
 }
