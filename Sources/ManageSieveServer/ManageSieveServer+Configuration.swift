@@ -18,9 +18,9 @@ extension ManageSieveServer {
         public var hostname: String
         /// Enables STARTTLS (RFC 5804 §2.2) when set.
         public var tlsContext: NIOSSLContext?
-        /// Whether PLAIN and LOGIN, which carry the password, are accepted from `remoteAddress`
-        /// with or without TLS (DESIGN.md rule 4); refused ones get "NO (ENCRYPT-NEEDED)".
-        /// SCRAM-SHA-256 never reveals the password and is accepted everywhere.
+        /// Whether credentials (every SASL mechanism, SCRAM-SHA-256 included, as in IMAP and POP3)
+        /// are accepted from `remoteAddress` with or without TLS (DESIGN.md rule 4); refused ones
+        /// get "NO (ENCRYPT-NEEDED)".
         public var allowPlaintextAuth: @Sendable (_ remoteAddress: String, _ tls: Bool) -> Bool
         /// What PUTSCRIPT and CHECKSCRIPT compile with: the same as delivery, so a script that
         /// uploads also runs. Its extensions are the SIEVE capability, its redirect limit MAXREDIRECTS.

@@ -24,6 +24,7 @@ max_mailbox_name_length = 40
 max_mailbox_depth = 3
 prelogin_timeout_seconds = 2
 smtp_command_timeout_seconds = 2
+smtp_data_timeout_seconds = 4
 """
 
 
@@ -383,4 +384,32 @@ def test_smtp_command_timeout(server):
     time.sleep(3)
     assert client.line().startswith("421 4.4.2")
     assert client.closed()
+    fresh(server, "smtp").close()
+
+
+def imap_message_count(server, user):
+    client = imap_login(server, user)
+    client.send(b"s1 STATUS INBOX (MESSAGES)\r\n")
+    status = client.until("* STATUS")
+    assert client.until("s1 ").startswith("s1 OK")
+    client.close()
+    return int(re.search(r"MESSAGES (\d+)", status).group(1))
+
+
+def test_smtp_data_timeout(server):
+    """A client that stops in the middle of DATA: smtp_data_timeout_seconds (4), not the shorter
+    command timeout (2), governs the wait; then 421 4.4.2, the connection closes, nothing is stored."""
+    before = imap_message_count(server, "bob")
+    client = smtp_transaction(server)
+    client.send(b"RCPT TO:<bob@example.test>\r\n")
+    assert client.line().startswith("250")
+    client.send(b"DATA\r\n")
+    assert client.line().startswith("354")
+    started = time.monotonic()
+    client.send(b"Subject: half\r\n\r\nthe first line, and then nothing")
+    assert client.line().startswith("421 4.4.2")
+    waited = time.monotonic() - started
+    assert 3.5 <= waited < 9, waited
+    assert client.closed()
+    assert imap_message_count(server, "bob") == before
     fresh(server, "smtp").close()

@@ -240,20 +240,29 @@ def strict_sieve(workdir):
     server.stop()
 
 
-def test_plaintext_never_offers_scram_before_starttls_and_plain_after(strict_sieve):
+def test_plaintext_never_refuses_every_mechanism_before_starttls(strict_sieve):
+    """DESIGN.md rule 4 as IMAP and POP3 apply it: SCRAM waits for TLS like PLAIN (RFC 5804 §1.7:
+    the SASL list may be empty because STARTTLS is advertised)."""
     client = SieveClient(strict_sieve.ports["managesieve"])
     capabilities, _ = client.response()
-    assert b'"SASL" "SCRAM-SHA-256"' in capabilities and b'"STARTTLS"' in capabilities
+    assert b'"SASL" ""' in capabilities and b'"STARTTLS"' in capabilities
     _, refused = client.command(b'AUTHENTICATE "PLAIN" "' + plain() + b'"')
     assert refused.startswith(b"NO (ENCRYPT-NEEDED)"), refused
-    final, verified = sieve_scram(client, "alice@example.test", "secret")
-    assert verified, final
+    _, refused = client.command(b'AUTHENTICATE "SCRAM-SHA-256"')
+    assert refused.startswith(b"NO (ENCRYPT-NEEDED)"), refused
     client.close()
 
     client = SieveClient(strict_sieve.ports["managesieve"])
     client.response()
     after, _ = client.starttls(certificate(strict_sieve), "mx.facteur.test")
     assert b'"SASL" "PLAIN LOGIN SCRAM-SHA-256"' in after
+    final, verified = sieve_scram(client, "alice@example.test", "secret")
+    assert verified, final
+    client.close()
+
+    client = SieveClient(strict_sieve.ports["managesieve"])
+    client.response()
+    client.starttls(certificate(strict_sieve), "mx.facteur.test")
     assert client.command(b'AUTHENTICATE "PLAIN" "' + plain() + b'"')[1].startswith(b"OK")
     client.close()
 

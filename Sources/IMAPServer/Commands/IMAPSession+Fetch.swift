@@ -45,20 +45,13 @@ extension IMAPSession {
         }
 
         let allocator = connection.channel.allocator
-        var buffer = pending
+        var output = FetchOutput(buffer: pending, allocator: allocator, threshold: Self.fetchFlushThreshold)
         pending = allocator.buffer(capacity: 1024)
-        var written = 0
-        let threshold = Self.fetchFlushThreshold
         let emit: (ByteBuffer) async throws -> Void = { piece in
-            var piece = piece
-            written += piece.readableBytes
-            buffer.writeBuffer(&piece)
-            if buffer.readableBytes >= threshold {
-                try await outbound.write(.send(buffer, then: .more))
-                buffer = allocator.buffer(capacity: threshold + 16_384)
-            }
+            output.write(piece)
+            try await output.flushIfFull(outbound)
         }
-        defer { dependencies.metrics.fetchedBytes.increment(by: written) }
+        defer { dependencies.metrics.fetchedBytes.increment(by: output.written) }
 
         // The sync clients' favourite, `UID FETCH 1:* (UID FLAGS)`, comes from the index alone.
         if attributes.allSatisfy({ $0 == .uid || $0 == .flags || $0 == .modSequence }) && live.count > Self.fetchBatchSize {
@@ -74,7 +67,7 @@ extension IMAPSession {
                 }
                 try await emit(encoder.encode(.untagged(.fetch(number, items))))
             }
-            pending = buffer
+            pending = output.buffer
             return .done(.ok("FETCH completed"))
         }
 
@@ -86,8 +79,8 @@ extension IMAPSession {
         // IMAPSession+FetchMessageList.swift.
         if IMAPFetchResponder.answersFromRow(attributes) {
             try await fetchMessageList(live, attributes: attributes, view: view, responder: responder,
-                                       buffer: &buffer, written: &written, outbound)
-            pending = buffer
+                                       output: &output, outbound)
+            pending = output.buffer
             return .done(.ok("FETCH completed"))
         }
         var start = 0
@@ -127,13 +120,13 @@ extension IMAPSession {
                 do {
                     try await responder.respond(sequenceNumber: number, message: message, attributes: items, emit: emit)
                 } catch IMAPFetchError.unknownTransferEncoding {
-                    pending = buffer
+                    pending = output.buffer
                     state = .selected(account, view)
                     return .done(.no("Unknown Content-Transfer-Encoding", code: .unknownCTE))
                 }
             }
         }
-        pending = buffer
+        pending = output.buffer
         state = .selected(account, view)
         return .done(.ok("FETCH completed"))
     }

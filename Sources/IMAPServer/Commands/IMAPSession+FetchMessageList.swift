@@ -12,13 +12,11 @@ extension IMAPSession {
     /// otherwise waited for one after the other. None of these items sets \Seen, so no batch
     /// changes what the next one reads.
     func fetchMessageList(_ uids: [UInt32], attributes: [IMAPFetchAttribute], view: SelectedMailbox,
-                          responder: IMAPFetchResponder, buffer: inout ByteBuffer, written: inout Int,
+                          responder: IMAPFetchResponder, output: inout FetchOutput,
                           _ outbound: Outbound) async throws {
         let store = self.store
         let mailboxID = view.mailbox.id
         let batchSize = Self.fetchBatchSize
-        let threshold = Self.fetchFlushThreshold
-        let allocator = connection.channel.allocator
         var line: [UInt8] = []
         line.reserveCapacity(2048)
         var start = min(batchSize, uids.count)
@@ -31,19 +29,13 @@ extension IMAPSession {
                 guard let number = view.sequenceNumber(ofUID: message.uid) else { continue }
                 line.removeAll(keepingCapacity: true)
                 if responder.appendFromRow(sequenceNumber: number, message: message, attributes: attributes, to: &line) {
-                    written += line.count
-                    buffer.writeBytes(line)
+                    output.write(bytes: line)
                 } else {
                     try await responder.respond(sequenceNumber: number, message: message, attributes: attributes) { piece in
-                        var piece = piece
-                        written += piece.readableBytes
-                        buffer.writeBuffer(&piece)
+                        output.write(piece)
                     }
                 }
-                if buffer.readableBytes >= threshold {
-                    try await outbound.write(.send(buffer, then: .more))
-                    buffer = allocator.buffer(capacity: threshold + 16_384)
-                }
+                try await output.flushIfFull(outbound)
             }
             messages = try await following
             if next.isEmpty { return }

@@ -15,9 +15,11 @@ extension IMAPSession {
         let cacheable = command.key == .all && selected.map { $0.pendingExpunges.isEmpty } == true
         if cacheable, let view = selected,
            let order = sortCache.order(mailbox: view.mailbox, criteria: command.criteria, uids: view.uids) {
+            dependencies.metrics.sortCacheHits.increment()
             queue(.untagged(.sort(order.numbers(byUID: byUID))))
             return .done(.ok("SORT completed"))
         }
+        if cacheable { dependencies.metrics.sortCacheMisses.increment() }
         let order: IMAPSortOrder
         if command.criteria.count == 1, let criterion = command.criteria.first {
             // One criterion: only its column is read, and each message is a flat entry.

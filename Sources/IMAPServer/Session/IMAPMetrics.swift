@@ -7,6 +7,14 @@ struct IMAPMetrics: Sendable {
     let listener: String
     let connections: Counter
     let fetchedBytes: Counter
+    /// Catching up with announced changes: read from the store, or known without reading because
+    /// they were all the session's own writes (OwnChangeLedger, issue 8). Under one client per
+    /// mailbox, reads that climb with the writes mean the skip stopped working.
+    let catchUpsFromStore: Counter
+    let catchUpsFromOwnChanges: Counter
+    /// SORT ... ALL answered from the session's IMAPSortCache, or sorted from the store.
+    let sortCacheHits: Counter
+    let sortCacheMisses: Counter
     /// The bootstrapped backend unless a test hands in its own (MetricsSystem is process-global).
     let factory: any MetricsFactory
 
@@ -17,6 +25,14 @@ struct IMAPMetrics: Sendable {
         let dimensions = [("listener", listener)]
         connections = Counter(label: "facteur_imap_connections_total", dimensions: dimensions, factory: factory)
         fetchedBytes = Counter(label: "facteur_imap_fetched_bytes_total", dimensions: dimensions, factory: factory)
+        catchUpsFromStore = Counter(label: "facteur_imap_catch_ups_total", dimensions: dimensions + [("source", "store")],
+                                    factory: factory)
+        catchUpsFromOwnChanges = Counter(label: "facteur_imap_catch_ups_total",
+                                         dimensions: dimensions + [("source", "own")], factory: factory)
+        sortCacheHits = Counter(label: "facteur_imap_sort_cache_total", dimensions: dimensions + [("result", "hit")],
+                                factory: factory)
+        sortCacheMisses = Counter(label: "facteur_imap_sort_cache_total", dimensions: dimensions + [("result", "miss")],
+                                  factory: factory)
     }
 
     /// `command` is the upper-case command name ("UID FETCH" for UID forms).

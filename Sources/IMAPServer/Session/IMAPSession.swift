@@ -340,10 +340,12 @@ struct IMAPSession {
            let update = selected.catchUpWithoutReading(announcedModSeq: announced.highestModSeq) {
             selected.generation = announced.generation
             state = .selected(account, selected)
+            dependencies.metrics.catchUpsFromOwnChanges.increment()
             if let exists = update.exists { queue(.untagged(.exists(exists))) }
             return
         }
         guard mustLook else { return }
+        dependencies.metrics.catchUpsFromStore.increment()
         let generation = announced.generation
         selected.generation = generation
         let (changed, expunged) = try await store.changes(mailboxID: selected.mailbox.id, sinceModSeq: selected.knownModSeq)

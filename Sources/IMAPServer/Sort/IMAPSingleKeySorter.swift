@@ -55,14 +55,8 @@ public struct IMAPSingleKeySorter: Sendable {
         entries.append(entry)
     }
 
-    /// The sequence numbers (or UIDs) in SORT order, ties broken by sequence number, which
-    /// REVERSE does not reverse (RFC 5256 §3).
-    public func sorted(byUID: Bool) -> [UInt32] {
-        let order = sortedEntries()
-        return order.map { byUID ? $0.uid : $0.sequenceNumber }
-    }
-
-    /// Both answers from one sort (what the session caches).
+    /// The UIDs and sequence numbers in SORT order, both from one sort (what the session
+    /// caches); ties are broken by sequence number, which REVERSE does not reverse (RFC 5256 §3).
     func sortedOrder() -> IMAPSortOrder {
         let order = sortedEntries()
         return IMAPSortOrder(uids: order.map(\.uid), sequenceNumbers: order.map(\.sequenceNumber))

@@ -84,16 +84,6 @@ enum SortKeyColumns {
         return PendingKeys(last: last[0], rows: rows.count, keys: keys)
     }
 
-    /// Computes the keys of every row of another version, in one go, in the caller's
-    /// transaction (tests; the server uses SortKeyBackfill, in the background, in batches).
-    static func backfill(_ db: Database, batchSize: Int = 500) throws {
-        var cursor: Int64 = 0
-        while let batch = try pendingKeys(db, after: cursor, limit: batchSize) {
-            for (id, keys) in batch.keys { try store(db, messageID: id, keys) }
-            cursor = batch.last
-        }
-    }
-
     /// The select list for `fields`, read by position in `record(_:fields:)`: id-free, UID first.
     /// Without `.threading` it names only columns of `messages_sort`, so the query never touches
     /// the table.

@@ -11,15 +11,16 @@ extension ManageSieveSession {
     /// The shared SASL layer with this listener's authenticator and throttle.
     var sasl: SASLServer { SASLServer(authenticator: authenticator, throttle: throttle) }
 
-    /// Whether `mechanism` may be used on this connection now. PLAIN and LOGIN carry the password
-    /// itself, so they follow the plaintext policy (DESIGN.md rule 4); SCRAM never reveals it and
-    /// is offered everywhere.
+    /// Whether `mechanism` may be used on this connection now: every mechanism follows the
+    /// credentials policy (DESIGN.md rule 4), as in IMAP and POP3. SCRAM does not reveal the
+    /// password, but its exchange still lets an eavesdropper try passwords offline, and what
+    /// follows the login (the account's scripts) would travel in the clear.
     func mechanismAllowed(_ mechanism: SASLServer.Mechanism) -> Bool {
-        mechanism == .scramSHA256 || credentialsAllowed
+        credentialsAllowed
     }
 
-    /// The SASL capability (RFC 5804 §1.7): the mechanisms usable now, never empty since SCRAM is
-    /// always among them.
+    /// The SASL capability (RFC 5804 §1.7): the mechanisms usable now; empty before STARTTLS
+    /// where the policy wants TLS, which §1.7 allows because STARTTLS is then advertised.
     // todo(rfc): RFC 5804 §2.1 "MUST implement the SCRAM-SHA-1 SASL mechanism": Facteur offers
     // SCRAM-SHA-256 (RFC 7677) in every protocol instead (issue 6); SHA-1 clients use PLAIN over TLS.
     var offeredMechanisms: [String] {

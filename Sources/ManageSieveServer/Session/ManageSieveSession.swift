@@ -172,8 +172,8 @@ struct ManageSieveSession {
         var owner: String?
         if case .authenticated(let account) = state { owner = account.address }
         let startTLS = !tlsActive && !hasAuthenticated && configuration.tlsContext != nil
-        // RFC 5804 §1.7: the SASL list "can be empty if and only if STARTTLS is also advertised";
-        // SCRAM-SHA-256 is always usable, so it never is.
+        // RFC 5804 §1.7: the SASL list "can be empty if and only if STARTTLS is also advertised":
+        // it is empty only while the policy waits for TLS, before STARTTLS.
         return ManageSieveCapabilities(
             implementation: "Facteur ManageSieve",
             saslMechanisms: offeredMechanisms,

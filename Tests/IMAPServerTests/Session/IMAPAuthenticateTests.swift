@@ -69,6 +69,28 @@ struct IMAPAuthenticateTests {
         }
     }
 
+    /// DESIGN.md rule 4, the same in IMAP, POP3 and ManageSieve: where the policy wants TLS, every
+    /// mechanism waits for it, SCRAM included.
+    @Test("AUTHENTICATE SCRAM-SHA-256 without TLS gets NO [PRIVACYREQUIRED] where the policy wants TLS")
+    func scramWaitsForTLS() async throws {
+        let fixture = try await IMAPFixture.make()
+        defer { fixture.tearDown() }
+        let configuration = fixture.configuration(tls: try TestCertificate.makeServerContext(),
+                                                  allowPlaintextAuth: { _, tls in tls })
+        try await fixture.withServer(configuration) { _, port in
+            let client = try await IMAPTestClient.connect(port: port)
+            let greeting = try await client.line()
+            #expect(!greeting.contains("AUTH="))
+            let scram = SCRAMTestClient(user: IMAPFixture.alice, password: IMAPFixture.password)
+            let refused = try await client.command("a", "AUTHENTICATE SCRAM-SHA-256 \(scram.clientFirst.base64)")
+            #expect(refused.tagged.hasPrefix("a NO [PRIVACYREQUIRED]"), "\(refused.tagged)")
+            #expect(try await client.command("b", "STARTTLS").isOK)
+            try await client.startTLS()
+            let capability = try await client.command("c", "CAPABILITY")
+            #expect(capability.untagged.first?.contains("AUTH=SCRAM-SHA-256") == true)
+        }
+    }
+
     @Test("a wrong SCRAM password gets NO; \"*\" cancels with BAD; unknown mechanisms get NO")
     func scramFailureAndCancel() async throws {
         let fixture = try await IMAPFixture.make()

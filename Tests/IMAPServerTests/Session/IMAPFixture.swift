@@ -59,13 +59,14 @@ final class IMAPFixture {
     }
 
     /// Runs `body` against a running server, then shuts it down and waits for `run()` to return.
-    func withServer(_ configuration: IMAPServer.Configuration? = nil,
+    /// `metrics`: a factory whose counters the test reads (nil: the process-wide default).
+    func withServer(_ configuration: IMAPServer.Configuration? = nil, metrics: CountingMetricsFactory? = nil,
                     _ body: (IMAPServer, Int) async throws -> Void) async throws {
         var logger = Logger(label: "test.imap")
         logger.logLevel = .critical
         let hub = IMAPChangeHub(store: store)
         let server = IMAPServer(configuration: configuration ?? self.configuration(), store: store,
-                                authenticator: authenticator, changeHub: hub, logger: logger)
+                                authenticator: authenticator, changeHub: hub, logger: logger, metricsFactory: metrics)
         try await MailServerTestFixture.withServer(server, alongside: { await hub.run() }, body)
     }
 

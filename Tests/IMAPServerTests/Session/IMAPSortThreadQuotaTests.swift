@@ -78,32 +78,43 @@ struct IMAPSortThreadQuotaTests {
     }
 
     /// Issue 8: a repeated SORT ... ALL answers from the session's cache, which must follow every
-    /// EXPUNGE and new message the session takes in (sequence numbers and UIDs alike).
+    /// EXPUNGE and new message the session takes in (sequence numbers and UIDs alike). The
+    /// cache's counters tell a hit from a sort over the store: the answers alone would be the
+    /// same without any cache.
     @Test("repeated SORT follows expunges and copies made by another session")
     func sortCacheFollowsChanges() async throws {
         let fixture = try await IMAPFixture.make()
         defer { fixture.tearDown() }
         try await Self.deliverThread(fixture)
-        try await fixture.withServer { _, port in
+        let metrics = CountingMetricsFactory()
+        try await fixture.withServer(metrics: metrics) { _, port in
             let reader = try await fixture.client(port: port)
             let writer = try await fixture.client(port: port)
             #expect(try await reader.command("s", "SELECT INBOX").isOK)
             #expect(try await writer.command("s", "SELECT INBOX").isOK)
-            for _ in 0..<2 {
-                #expect(try await reader.command("t", "SORT (DATE) UTF-8 ALL").untagged == ["* SORT 1 2 4 5 3"])
-                #expect(try await reader.command("t", "UID SORT (DATE) UTF-8 ALL").untagged == ["* SORT 1 2 4 5 3"])
+            func sort(_ command: String, _ expected: String, hit: Bool) async throws {
+                let (hits, misses) = (metrics.sortCacheHits, metrics.sortCacheMisses)
+                #expect(try await reader.command("t", command).untagged == [expected], "\(command)")
+                #expect(metrics.sortCacheHits == hits + (hit ? 1 : 0), "\(command): cache hit expected: \(hit)")
+                #expect(metrics.sortCacheMisses == misses + (hit ? 0 : 1), "\(command): cache hit expected: \(hit)")
             }
+            // The first sort reads the store; both numberings of it are then kept.
+            try await sort("SORT (DATE) UTF-8 ALL", "* SORT 1 2 4 5 3", hit: false)
+            try await sort("UID SORT (DATE) UTF-8 ALL", "* SORT 1 2 4 5 3", hit: true)
+            try await sort("SORT (DATE) UTF-8 ALL", "* SORT 1 2 4 5 3", hit: true)
+            try await sort("UID SORT (DATE) UTF-8 ALL", "* SORT 1 2 4 5 3", hit: true)
             #expect(try await writer.command("d", "STORE 1 +FLAGS.SILENT (\\Deleted)").isOK)
             #expect(try await writer.command("e", "EXPUNGE").isOK)
             #expect(try await reader.command("n", "NOOP").untagged.contains("* 1 EXPUNGE"))
-            #expect(try await reader.command("t", "SORT (DATE) UTF-8 ALL").untagged == ["* SORT 1 3 4 2"])
-            #expect(try await reader.command("t", "UID SORT (DATE) UTF-8 ALL").untagged == ["* SORT 2 4 5 3"])
+            try await sort("SORT (DATE) UTF-8 ALL", "* SORT 1 3 4 2", hit: false)
+            try await sort("UID SORT (DATE) UTF-8 ALL", "* SORT 2 4 5 3", hit: true)
             // The copy of UID 2 (same Date) becomes UID 6, sequence number 5: ties go by number.
             #expect(try await writer.command("c", "UID COPY 2 INBOX").isOK)
             #expect(try await reader.command("n", "NOOP").untagged.contains("* 5 EXISTS"))
-            #expect(try await reader.command("t", "SORT (DATE) UTF-8 ALL").untagged == ["* SORT 1 5 3 4 2"])
-            #expect(try await reader.command("t", "UID SORT (DATE) UTF-8 ALL").untagged == ["* SORT 2 6 4 5 3"])
-            #expect(try await reader.command("t", "SORT (REVERSE DATE) UTF-8 ALL").untagged == ["* SORT 2 4 3 1 5"])
+            try await sort("SORT (DATE) UTF-8 ALL", "* SORT 1 5 3 4 2", hit: false)
+            try await sort("UID SORT (DATE) UTF-8 ALL", "* SORT 2 6 4 5 3", hit: true)
+            try await sort("SORT (REVERSE DATE) UTF-8 ALL", "* SORT 2 4 3 1 5", hit: false)
+            try await sort("SORT (DATE) UTF-8 ALL", "* SORT 1 5 3 4 2", hit: true)
         }
     }
 

@@ -2,7 +2,7 @@
 // tables with ties, REVERSE, missing keys and equal keys.
 
 import Foundation
-import IMAPServer
+@testable import IMAPServer
 import MailMessage
 import MailStore
 import Testing
@@ -75,7 +75,8 @@ struct IMAPSingleKeySorterTests {
         for input in inputs {
             sorter.append(sequenceNumber: input.sequenceNumber, record: input.record, fallback: input.fallback)
         }
-        return sorter.sorted(byUID: byUID)
+        // The session's path: one sort, both numberings (what the SORT cache keeps).
+        return sorter.sortedOrder().numbers(byUID: byUID)
     }
 
     @Test(arguments: criteria, [false, true])
@@ -101,6 +102,7 @@ struct IMAPSingleKeySorterTests {
     }
 
     @Test func emptyInputSortsToNothing() {
-        #expect(IMAPSingleKeySorter(criterion: IMAPSortCriterion(.subject)).sorted(byUID: true).isEmpty)
+        #expect(IMAPSingleKeySorter(criterion: IMAPSortCriterion(.subject)).sortedOrder()
+                == IMAPSortOrder(uids: [], sequenceNumbers: []))
     }
 }

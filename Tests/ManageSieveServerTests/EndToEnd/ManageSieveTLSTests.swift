@@ -14,8 +14,9 @@ struct ManageSieveTLSTests {
             let client = try await ManageSieveTestClient.connect(port: port)
             let before = try await client.response()
             #expect(before.lines.contains("\"STARTTLS\""))
-            // PLAIN and LOGIN wait for TLS; SCRAM never shows the password, so it stays offered.
-            #expect(before.lines.contains("\"SASL\" \"SCRAM-SHA-256\""))
+            // Every mechanism waits for TLS (DESIGN.md rule 4); RFC 5804 §1.7 allows the empty
+            // list because STARTTLS is advertised.
+            #expect(before.lines.contains("\"SASL\" \"\""))
             let refused = try await client.command("AUTHENTICATE \"PLAIN\" \"\(ManageSieveFixture.plain())\"")
             #expect(refused.final == "NO (ENCRYPT-NEEDED) \"credentials are only accepted over TLS; use STARTTLS first\"")
             // Pipelined after STARTTLS in plaintext: must be discarded, never answered (CVE-2011-0411).

@@ -108,6 +108,15 @@ import Testing
         #expect(Self.reply(&machine, "STLS")?.ok == false)
     }
 
+    /// DESIGN.md rule 4, the same in IMAP, POP3 and ManageSieve: SCRAM waits for TLS like PLAIN.
+    @Test func scramRefusedWithoutTLSWhenPolicySaysSo() {
+        var machine = Self.machine(allowedWithoutTLS: false, tlsAvailable: true)
+        #expect(Self.reply(&machine, "AUTH SCRAM-SHA-256")?.code == .auth)
+        #expect(Self.reply(&machine, "AUTH SCRAM-SHA-256 \(Data("n,,n=alice,r=abc".utf8).base64EncodedString())")?.code == .auth)
+        #expect(machine.command(Self.parse("STLS")) == .startTLS(.ok("Begin TLS negotiation")))
+        #expect(machine.command(Self.parse("AUTH SCRAM-SHA-256")) == .saslStart(mechanism: "SCRAM-SHA-256", initialResponse: nil))
+    }
+
     @Test func stlsUnavailableOrAfterUTF8() {
         var plain = Self.machine()
         #expect(Self.reply(&plain, "STLS") == .err("STLS not available"))
