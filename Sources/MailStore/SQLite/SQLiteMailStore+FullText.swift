@@ -29,9 +29,11 @@ extension SQLiteMailStore {
     public func mailboxSelection(accountID: AccountID, name: String) async throws -> MailboxSelection? {
         guard let checked = try? MailboxName(name) else { return nil }
         let cache = selectionCache
-        return try await read { db in
-            guard let mailbox = try Self.fetchMailbox(db, accountID: accountID, name: checked.value) else { return nil }
+        return try await boundedRead { db, rowLimit -> MailboxSelection?? in
+            guard let mailbox = try Self.fetchMailbox(db, accountID: accountID, name: checked.value) else { return .some(nil) }
             if let cached = cache.selection(for: mailbox) { return cached }
+            // Inline, only the UIDs of a small mailbox are read; a large one goes to the pool.
+            if let rowLimit, mailbox.messageCount > rowLimit * Self.selectionRowsPerInlineRow { return nil }
             var uids: [UInt32] = []
             uids.reserveCapacity(max(0, mailbox.messageCount))
             let cursor = try Int64.fetchCursor(db.cachedStatement(sql: "SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid"),
@@ -46,6 +48,10 @@ extension SQLiteMailStore {
             return selection
         }
     }
+
+    /// A UID costs far less to read than a message row: SELECT reads this many per message row
+    /// of the inline bound (4,096 UIDs) without leaving the caller's thread.
+    private static let selectionRowsPerInlineRow = 16
 
     /// Keyword lists differ far less than messages do; `maximumKeywordLists` bounds the work for a
     /// mailbox where every message has its own.

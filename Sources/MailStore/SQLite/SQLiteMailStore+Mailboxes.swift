@@ -13,7 +13,8 @@ extension SQLiteMailStore {
 
     public func mailbox(accountID: AccountID, name: String) async throws -> Mailbox? {
         guard let checked = try? MailboxName(name) else { return nil }
-        return try await read { db in
+        // One indexed row: always small enough to read inline.
+        return try await boundedRead { db, _ -> Mailbox?? in
             try Self.fetchMailbox(db, accountID: accountID, name: checked.value)
         }
     }

@@ -8,7 +8,7 @@ extension SQLiteMailStore {
         try await read { db in
             try Self.indexEntries(db.cachedStatement(sql: """
                 SELECT uid, modseq, system_flags, keywords FROM messages WHERE mailbox_id = ? ORDER BY uid
-                """), arguments: [mailboxID])
+                """), arguments: [mailboxID]) ?? []
         }
     }
 
@@ -18,7 +18,7 @@ extension SQLiteMailStore {
         return try await read { db in
             try Self.indexEntries(db.cachedStatement(sql: """
                 SELECT uid, modseq, system_flags, keywords FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
-                """), arguments: [mailboxID, since])
+                """), arguments: [mailboxID, since]) ?? []
         }
     }
 
@@ -36,17 +36,19 @@ extension SQLiteMailStore {
     public func messages(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage] {
         guard !uids.isEmpty else { return [] }
         // One read transaction for every chunk: the caller sees one consistent snapshot.
-        return try await read { db in
-            try UIDRangeQuery.fetch(db, columns: StoreRows.messageColumns, mailboxID: mailboxID, uids: uids,
-                                    StoreRows.message)
+        return try await boundedRead { db, rowLimit in
+            if let rowLimit, uids.count > rowLimit { return nil }
+            return try UIDRangeQuery.fetch(db, columns: StoreRows.messageColumns, mailboxID: mailboxID, uids: uids,
+                                           StoreRows.message)
         }
     }
 
     public func messagesWithoutMetadata(mailboxID: MailboxID, uids: [UInt32]) async throws -> [StoredMessage] {
         guard !uids.isEmpty else { return [] }
-        return try await read { db in
-            try UIDRangeQuery.fetch(db, columns: StoreRows.messageColumnsWithoutMetadata, mailboxID: mailboxID, uids: uids,
-                                    StoreRows.message)
+        return try await boundedRead { db, rowLimit in
+            if let rowLimit, uids.count > rowLimit { return nil }
+            return try UIDRangeQuery.fetch(db, columns: StoreRows.messageColumnsWithoutMetadata, mailboxID: mailboxID,
+                                           uids: uids, StoreRows.message)
         }
     }
 
@@ -63,15 +65,17 @@ extension SQLiteMailStore {
     public func changes(mailboxID: MailboxID, sinceModSeq modSeq: UInt64) async throws
         -> (changed: [MessageIndexEntry], expunged: [(uid: UInt32, modSeq: UInt64)]) {
         let since = Int64(clamping: modSeq)
-        let found = try await read { db -> ChangesSince in
-            let changed = try Self.indexEntries(db.cachedStatement(sql: """
+        let found = try await boundedRead { db, rowLimit -> ChangesSince? in
+            // Inline, a session far behind (more changed rows than the bound) is left to the pool.
+            guard let changed = try Self.indexEntries(db.cachedStatement(sql: """
                 SELECT uid, modseq, system_flags, keywords FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
-                """), arguments: [mailboxID, since])
+                """), arguments: [mailboxID, since], limit: rowLimit) else { return nil }
             var expunged: [ExpungedUID] = []
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
                 """), arguments: [mailboxID, since])
             while let row = try rows.next() {
+                if let rowLimit, expunged.count >= rowLimit { return nil }
                 expunged.append(ExpungedUID(uid: StoreRows.uint32(row[0]), modSeq: StoreRows.uint64(row[1])))
             }
             return ChangesSince(changed: changed, expunged: expunged)
@@ -81,10 +85,13 @@ extension SQLiteMailStore {
 
     /// Decodes while the statement steps (no copy of each row), columns by position (uid,
     /// modseq, system_flags, keywords): SELECT of a large mailbox reads every row.
-    private static func indexEntries(_ statement: Statement, arguments: StatementArguments) throws -> [MessageIndexEntry] {
+    /// With a `limit`, nil as soon as there are more rows than that.
+    private static func indexEntries(_ statement: Statement, arguments: StatementArguments,
+                                     limit: Int? = nil) throws -> [MessageIndexEntry]? {
         var entries: [MessageIndexEntry] = []
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
+            if let limit, entries.count >= limit { return nil }
             let flags = MessageFlags(storedSystem: row[2], storedKeywords: row[3])
             entries.append(MessageIndexEntry(uid: StoreRows.uint32(row[0]), modSeq: StoreRows.uint64(row[1]),
                                              flags: flags.names))

@@ -6,7 +6,13 @@ import GRDB
 extension SQLiteMailStore {
     public func messageBytes(_ message: StoredMessage, range: Range<Int>) async throws -> [UInt8] {
         let files = blobFiles
-        let found = try await read { db in try Self.readRange(db, message, range).map { try Self.readingSmallFilePart($0, files) } }
+        let found = try await boundedRead { db, rowLimit -> RangeRead?? in
+            let found = try Self.readRange(db, message, range)
+            // Inline, a part kept in a file is read afterwards on the file queue: no file I/O on
+            // the caller's thread. An inline content part is at most `inlineBodyLimit` octets.
+            if rowLimit != nil { return found }
+            return try found.map { try Self.readingSmallFilePart($0, files) }
+        }
         return try await completed(found, message)
     }
 
@@ -29,9 +35,12 @@ extension SQLiteMailStore {
         if requests.isEmpty { return [] }
         if requests.count == 1 { return [try await messageBytes(requests[0].message, range: requests[0].range)] }
         let files = blobFiles
-        let found = try await read { db in
-            try requests.map { request in
-                try Self.readRange(db, request.message, request.range).map { try Self.readingSmallFilePart($0, files) }
+        let found = try await boundedRead { db, rowLimit -> [RangeRead?]? in
+            if let rowLimit, requests.count > rowLimit { return nil }
+            return try requests.map { request in
+                let found = try Self.readRange(db, request.message, request.range)
+                // As above: inline, file parts wait for the file queue.
+                return rowLimit != nil ? found : try found.map { try Self.readingSmallFilePart($0, files) }
             }
         }
         var results: [[UInt8]] = []

@@ -47,6 +47,10 @@ public final class SQLiteMailStore: MailStore {
         /// How long after open the background work on earlier messages (full-text index, sort
         /// keys) starts; opening never waits for it. Tests hold it off to see the store before.
         public var backgroundWorkDelay: TimeInterval = 0
+        /// Read-only connections for small reads run on the caller's thread (InlineReaders,
+        /// issue 8): one per core, as many as Swift's cooperative pool has threads. 0 sends every
+        /// read through the pool's own threads.
+        public var inlineReaderCount: Int = ProcessInfo.processInfo.activeProcessorCount
         public init() {}
     }
 
@@ -68,6 +72,7 @@ public final class SQLiteMailStore: MailStore {
     let selectionCache = SelectionCache()
     let fullTextIndexer: FullTextIndexer
     let sortKeyBackfill: SortKeyBackfill
+    let inlineReaders: InlineReaders
 
     public convenience init(directory: URL, logger: Logger) throws {
         try self.init(directory: directory, logger: logger, configuration: Configuration())
@@ -100,6 +105,9 @@ public final class SQLiteMailStore: MailStore {
             }
             guard synchronous == 2 else { throw StoreError.backend("cannot set synchronous = FULL") }
             try SQLiteSchema.migrator().migrate(pool)
+            // Opened after the migration: the schema they read is the final one.
+            inlineReaders = try InlineReaders(path: pool.path, count: configuration.inlineReaderCount,
+                                              configuration: config)
         } catch {
             throw StoreError(mapping: error)
         }
@@ -136,6 +144,7 @@ public final class SQLiteMailStore: MailStore {
         sortKeyBackfill.close()
         fullTextIndexer.close()
         broadcaster.finishAll()
+        inlineReaders.close()
         do { try pool.close() } catch { throw StoreError(mapping: error) }
     }
 
@@ -165,6 +174,22 @@ public final class SQLiteMailStore: MailStore {
         } catch {
             throw logged(StoreError(mapping: error))
         }
+    }
+
+    /// A read whose size `body` bounds itself: on the calling thread when an inline connection
+    /// is free (no thread hand-off, InlineReaders), else on the pool. `body` gets the row limit
+    /// inline (nil on the pool) and answers nil when the read would pass it; the pool then runs it.
+    func boundedRead<T: Sendable>(_ body: @escaping @Sendable (Database, _ rowLimit: Int?) throws -> T?) async throws -> T {
+        do {
+            if let value = try inlineReaders.read({ db in try body(db, InlineReaders.inlineRowLimit) }), let value {
+                return value
+            }
+        } catch {
+            throw logged(StoreError(mapping: error))
+        }
+        let value = try await read { db in try body(db, nil) }
+        guard let value else { throw logged(.backend("unbounded read gave no value")) }
+        return value
     }
 
     /// Backend failures are the operator's business: log them here, once.
