@@ -5,7 +5,7 @@ extension MessageContent {
     /// Wraps `bytes` with its SHA-256: the store keys shared bodies by this digest, so a caller
     /// that has no digest yet should let the store's own code compute it.
     public init(bytes: [UInt8]) {
-        self.init(bytes: bytes, sha256: MessageContent.sha256Hex(of: bytes))
+        self.init(bytes: bytes, sha256: MessageContent.sha256Hex(of: bytes), digestComputedHere: true)
     }
 
     /// Lower-case hex SHA-256 of `bytes`, the form `sha256` holds.
@@ -23,7 +23,8 @@ extension MessageContent {
 
     /// True when `sha256` really is the digest of `bytes`: a wrong key would make two different
     /// bodies share one blob, and one account could read another's mail.
+    /// A digest this value computed itself is not computed again.
     var hasValidDigest: Bool {
-        sha256.utf8.count == 64 && MessageContent.sha256Hex(of: bytes) == sha256
+        digestComputedHere || (sha256.utf8.count == 64 && MessageContent.sha256Hex(of: bytes) == sha256)
     }
 }

@@ -94,9 +94,23 @@ public struct Mailbox: Sendable, Equatable, Codable {
 public struct MessageContent: Sendable, Equatable {
     public let bytes: [UInt8]
     public let sha256: String            // lower-case hex
+    /// True when this value computed `sha256` from `bytes` itself (`init(bytes:)`). Both are
+    /// constants, so such a digest is right by construction and the append need not hash the body
+    /// a second time to check the key (issue 8: two SHA-256 passes per delivered message before).
+    let digestComputedHere: Bool
     public init(bytes: [UInt8], sha256: String) {
+        self.init(bytes: bytes, sha256: sha256, digestComputedHere: false)
+    }
+
+    init(bytes: [UInt8], sha256: String, digestComputedHere: Bool) {
         self.bytes = bytes
         self.sha256 = sha256
+        self.digestComputedHere = digestComputedHere
+    }
+
+    /// The same body under the same key, however the digest was obtained.
+    public static func == (lhs: MessageContent, rhs: MessageContent) -> Bool {
+        lhs.sha256 == rhs.sha256 && lhs.bytes == rhs.bytes
     }
 }
 

@@ -84,3 +84,19 @@ import Testing
             == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
+
+/// A content whose digest it computed itself is trusted without hashing again (issue 8); one given
+/// a digest is checked; equality ignores where the digest came from.
+@Suite struct MessageContentDigestTests {
+    @Test func ownDigestIsTrustedGivenDigestIsChecked() {
+        let bytes = Array("Subject: hi\r\n\r\nbody\r\n".utf8)
+        let own = MessageContent(bytes: bytes)
+        let given = MessageContent(bytes: bytes, sha256: own.sha256)
+        #expect(own == given)
+        #expect(own.hasValidDigest)
+        #expect(given.hasValidDigest)
+        #expect(!MessageContent(bytes: Array("forged".utf8), sha256: own.sha256).hasValidDigest)
+        #expect(!MessageContent(bytes: bytes, sha256: String(own.sha256.dropLast())).hasValidDigest)
+        #expect(own != MessageContent(bytes: Array("other".utf8)))
+    }
+}

@@ -10,6 +10,7 @@
 
 import Logging
 import NIOCore
+import ProtocolListener
 
 struct SMTPConnection {
     let channel: NIOAsyncChannel<SMTPInboundFrame, SMTPOutboundInstruction>
@@ -55,25 +56,11 @@ struct SMTPConnection {
         let action: SMTPSessionStateMachine.Action
         switch frame {
         case .line(let bytes):
-            let parsed: Result<SMTPCommand, SMTPCommandError>
-            do throws(SMTPCommandError) {
-                parsed = .success(try SMTPCommandParser.parse(bytes))
-            } catch {
-                parsed = .failure(error)
-            }
-            trace(bytes, parsed: parsed)
-            if case .success(let command) = parsed {
-                metrics.command(command.verb)
-                if case .mail = command { startTransaction() }
-            } else {
-                metrics.command("unknown")
-            }
-            action = machine.command(parsed)
-            info.heloName = machine.heloName
-            info.usedEHLO = machine.usedEHLO
+            action = commandAction(bytes)
         case .lineTooLong:
-            logger.trace("C: <line too long, dropped>")
-            action = machine.lineTooLong()
+            action = lineTooLongAction()
+        case .pipelined(let lines):
+            return try await handlePipelined(lines, outbound)
         case .message(let message, let tooLarge, let bareLineEnding, let octets):
             metrics.receivedBytes.increment(by: octets)
             logger.trace("C: <\(octets) octets of DATA>")
@@ -102,30 +89,71 @@ struct SMTPConnection {
         return try await perform(action, outbound)
     }
 
+    /// The state machine's answer to one command line.
+    private mutating func commandAction(_ bytes: [UInt8]) -> SMTPSessionStateMachine.Action {
+        let parsed: Result<SMTPCommand, SMTPCommandError>
+        do throws(SMTPCommandError) {
+            parsed = .success(try SMTPCommandParser.parse(bytes))
+        } catch {
+            parsed = .failure(error)
+        }
+        trace(bytes, parsed: parsed)
+        if case .success(let command) = parsed {
+            metrics.command(command.verb)
+            if case .mail = command { startTransaction() }
+        } else {
+            metrics.command("unknown")
+        }
+        let action = machine.command(parsed)
+        info.heloName = machine.heloName
+        info.usedEHLO = machine.usedEHLO
+        return action
+    }
+
+    private mutating func lineTooLongAction() -> SMTPSessionStateMachine.Action {
+        logger.trace("C: <line too long, dropped>")
+        return machine.lineTooLong()
+    }
+
+    /// A PIPELINING group (RFC 2920): each line is decided in order exactly as if it had come
+    /// alone; the replies of all but the last (RSET, MAIL, RCPT: RFC 2920 §3.2 (2)) are held back
+    /// and written with the last one's, in one instruction (RFC 2920 §3.2 (1): in order).
+    private mutating func handlePipelined(_ lines: [LineFramer.Line],
+                                          _ outbound: NIOAsyncChannelOutboundWriter<SMTPOutboundInstruction>) async throws -> Bool {
+        var held: [SMTPReply] = []
+        for (index, item) in lines.enumerated() {
+            let action: SMTPSessionStateMachine.Action
+            switch item {
+            case .line(let bytes): action = commandAction(bytes)
+            case .tooLong: action = lineTooLongAction()
+            }
+            let settled = await settle(action)
+            if index < lines.count - 1, case .reply(let replies) = settled {
+                held += replies
+                continue
+            }
+            // The last line, or one that closes the connection (too many errors): the rest of a
+            // group is never read then. DATA, BDAT and STARTTLS are always last (the framing
+            // handler ends a group at them), so no framing change can leave lines behind.
+            return try await carryOut(settled, after: held, outbound)
+        }
+        return true
+    }
+
     /// Carries out an action, following the receiver's answers until something must be written.
     private mutating func perform(_ first: SMTPSessionStateMachine.Action,
                                   _ outbound: NIOAsyncChannelOutboundWriter<SMTPOutboundInstruction>) async throws -> Bool {
+        try await carryOut(await settle(first), after: [], outbound)
+    }
+
+    /// Follows the receiver's answers (RCPT checks, deliveries) until the action is one that
+    /// writes: `.reply`, `.replyAndClose`, `.startData`, `.readChunk` or `.startTLS`.
+    private mutating func settle(_ first: SMTPSessionStateMachine.Action) async -> SMTPSessionStateMachine.Action {
         var action = first
         while true {
             switch action {
-            case .reply(let replies):
-                try await send(replies, then: .command, outbound)
-                return true
-            case .replyAndClose(let reply):
-                try await send([reply], then: .close, outbound)
-                // The framing handler closes once the reply is flushed; wait for that.
-                try? await channel.channel.closeFuture.get()
-                return false
-            case .startData(let reply):
-                try await send([reply], then: .data, outbound)
-                return true
-            case .readChunk(let size, let keep):
-                try await outbound.write(.reply([], then: .chunk(size: size, keep: keep)))
-                return true
-            case .startTLS(let reply):
-                awaitingTLS = true
-                try await send([reply], then: .startTLS, outbound)
-                return true
+            case .reply, .replyAndClose, .startData, .readChunk, .startTLS:
+                return action
             case .checkRecipient(let recipient, let envelope):
                 let refusal = await receiver.checkRecipient(recipient, envelope: envelope, session: info)
                 action = machine.recipientChecked(recipient, refusal: refusal)
@@ -146,6 +174,36 @@ struct SMTPConnection {
                     logger.debug("message rejected by receiver")
                 }
             }
+        }
+    }
+
+    /// Writes what a settled action says, after the `held` replies of a pipelined group; false
+    /// once the connection is to be closed.
+    private mutating func carryOut(_ action: SMTPSessionStateMachine.Action, after held: [SMTPReply],
+                                   _ outbound: NIOAsyncChannelOutboundWriter<SMTPOutboundInstruction>) async throws -> Bool {
+        switch action {
+        case .reply(let replies):
+            try await send(held + replies, then: .command, outbound)
+            return true
+        case .replyAndClose(let reply):
+            try await send(held + [reply], then: .close, outbound)
+            // The framing handler closes once the reply is flushed; wait for that.
+            try? await channel.channel.closeFuture.get()
+            return false
+        case .startData(let reply):
+            try await send(held + [reply], then: .data, outbound)
+            return true
+        case .readChunk(let size, let keep):
+            try await send(held, then: .chunk(size: size, keep: keep), outbound)
+            return true
+        case .startTLS(let reply):
+            awaitingTLS = true
+            try await send(held + [reply], then: .startTLS, outbound)
+            return true
+        case .checkRecipient, .deliver:
+            // `settle` never returns these; answer as the machine does for a caller bug.
+            try await send(held + [SMTPReply(451, "4.3.0", "Internal error")], then: .command, outbound)
+            return true
         }
     }
 

@@ -1,6 +1,7 @@
 // What travels between the event-loop framing handler and the connection's async session task.
 
 import NIOSSL
+import ProtocolListener
 
 /// Inbound: one unit the session has to react to. The framing handler emits one and then waits
 /// (paused) for the session's `SMTPOutboundInstruction`, so nothing runs ahead of a decision.
@@ -9,6 +10,12 @@ enum SMTPInboundFrame: Sendable, Equatable {
     case line([UInt8])
     /// A command line longer than the limit was dropped (RFC 5321 §4.5.3.1.4).
     case lineTooLong
+    /// Two or more command lines that were already buffered together (a PIPELINING group, RFC 2920):
+    /// every one but the last is RSET, MAIL or RCPT, whose replies RFC 2920 §3.2 (2) lets us hold
+    /// back and send as a unit with the last one's. Why: one hand-off to the session and one write
+    /// for `MAIL, RCPT…, DATA` instead of one per command (issue 8). The session answers them in
+    /// order with one instruction.
+    case pipelined([LineFramer.Line])
     /// The end of DATA.
     case message([UInt8], tooLarge: Bool, bareLineEnding: Bool, octets: Int)
     /// A BDAT chunk; nil when it was discarded.

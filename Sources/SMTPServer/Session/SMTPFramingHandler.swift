@@ -173,17 +173,47 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Emits one command line (or a line-too-long event) if the buffer holds one; false otherwise.
+    /// Emits the command lines the buffer holds as one frame (a line, a line-too-long event, or a
+    /// pipelined group of them); false when no complete line is there.
+    /// RFC 2920 §3.2 (2), (5), (6): a group continues only after RSET, MAIL and RCPT, whose replies
+    /// may be held back; any other line (DATA, BDAT, STARTTLS, EHLO, NOOP, an unknown or over-long
+    /// line…) ends it, so its reply goes out with the group's and no framing change (DATA, BDAT,
+    /// STARTTLS) ever has a line framed after it. (7): only lines already buffered are grouped, so
+    /// the replies go out as soon as the input buffer is empty.
     private func processCommandLine(context: ChannelHandlerContext) -> Bool {
-        switch framer.nextLine(in: &buffer, maxLength: configuration.maxLineLength) {
-        case .line(let line):
-            flow.emit(.line(line), context: context)
-            return true
-        case .tooLong:
-            flow.emit(.lineTooLong, context: context)
-            return true
-        case nil:
+        var group: [LineFramer.Line] = []
+        while group.count < Self.maxPipelinedLines,
+              let next = framer.nextLine(in: &buffer, maxLength: configuration.maxLineLength) {
+            group.append(next)
+            guard case .line(let line) = next, Self.mayHoldReply(to: line) else { break }
+        }
+        switch group.count {
+        case 0:
             return false
+        case 1:
+            switch group[0] {
+            case .line(let line): flow.emit(.line(line), context: context)
+            case .tooLong: flow.emit(.lineTooLong, context: context)
+            }
+        default:
+            flow.emit(.pipelined(group), context: context)
+        }
+        return true
+    }
+
+    /// Bounds one pipelined group (and so the replies held back for it).
+    static let maxPipelinedLines = 64
+
+    /// RFC 2920 §3.2 (2): RSET, MAIL FROM and RCPT TO replies may be buffered and sent as a unit.
+    /// A verb is recognised case-insensitively (RFC 5321 §2.4), followed by a space or the line end.
+    static func mayHoldReply(to line: [UInt8]) -> Bool {
+        guard line.count >= 4, line.count == 4 || line[4] == UInt8(ascii: " ") else { return false }
+        // ASCII upper-casing of the four verb octets; anything non-letter never matches.
+        let verb = (UInt32(line[0] & 0xDF) << 24) | (UInt32(line[1] & 0xDF) << 16)
+            | (UInt32(line[2] & 0xDF) << 8) | UInt32(line[3] & 0xDF)
+        switch verb {
+        case 0x4D41_494C, 0x5243_5054, 0x5253_4554: return true   // "MAIL", "RCPT", "RSET"
+        default: return false
         }
     }
 

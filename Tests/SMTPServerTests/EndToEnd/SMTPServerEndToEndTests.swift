@@ -74,6 +74,52 @@ struct SMTPServerEndToEndTests {
         #expect(await receiver.deliveries.first?.envelope.recipients.map(\.address) == ["b@mx.test"])
     }
 
+    /// A pipelined group that reaches the error limit part-way: the replies held back so far go out
+    /// before the 421, in order, and nothing after it is executed.
+    @Test func pipelinedGroupClosingOnTooManyErrors() async throws {
+        let receiver = TestReceiver()
+        try await Self.withServer(Self.configuration(), receiver: receiver) { _, port in
+            let client = try await SMTPTestClient.connect(port: port)
+            _ = try await client.reply()
+            try await client.send("EHLO c\r\n")
+            _ = try await client.readReply()
+            // RCPT before MAIL is a client error (RFC 5321 §4.1.4); the 10th closes.
+            try await client.send(String(repeating: "RCPT TO:<b@mx.test>\r\n", count: 12)
+                                  + "MAIL FROM:<a@c.test>\r\n")
+            for _ in 0..<9 { #expect(try await client.reply() == "503 5.5.1 Bad sequence of commands") }
+            #expect(try await client.reply() == "421 4.7.0 Too many errors, closing connection")
+            #expect(await client.isClosedByServer())
+        }
+        #expect(await receiver.deliveries.isEmpty)
+    }
+
+    /// Two transactions in one write after EHLO (RSET, MAIL, RCPT… grouped, DATA last each time).
+    @Test func pipelinedGroupsAcrossTwoTransactions() async throws {
+        let receiver = TestReceiver()
+        try await Self.withServer(Self.configuration(), receiver: receiver) { _, port in
+            let client = try await SMTPTestClient.connect(port: port)
+            _ = try await client.reply()
+            try await client.send("EHLO c\r\n")
+            _ = try await client.readReply()
+            try await client.send("RSET\r\nMAIL FROM:<a@c.test>\r\nRCPT TO:<b@mx.test>\r\nDATA\r\n")
+            #expect(try await client.reply() == "250 2.0.0 Ok")
+            #expect(try await client.reply() == "250 2.1.0 Ok")
+            #expect(try await client.reply() == "250 2.1.5 Ok")
+            #expect(try await client.reply().hasPrefix("354"))
+            try await client.send("Subject: 1\r\n\r\none\r\n.\r\nMAIL FROM:<a@c.test>\r\nRCPT TO:<c@mx.test>\r\n"
+                                  + "RCPT TO:<d@mx.test>\r\nDATA\r\n")
+            #expect(try await client.reply() == "250 2.0.0 b@mx.test stored")
+            #expect(try await client.reply() == "250 2.1.0 Ok")
+            #expect(try await client.reply() == "250 2.1.5 Ok")
+            #expect(try await client.reply() == "250 2.1.5 Ok")
+            #expect(try await client.reply().hasPrefix("354"))
+            try await client.send("Subject: 2\r\n\r\ntwo\r\n.\r\n")
+            #expect(try await client.reply().hasPrefix("250 "))
+        }
+        #expect(await receiver.deliveries.map { $0.envelope.recipients.map(\.address) }
+                == [["b@mx.test"], ["c@mx.test", "d@mx.test"]])
+    }
+
     @Test func bdatTransaction() async throws {
         let receiver = TestReceiver()
         try await Self.withServer(Self.configuration(), receiver: receiver) { _, port in

@@ -33,14 +33,66 @@ import Testing
 
     static func line(_ text: String) -> SMTPInboundFrame { .line(Array(text.utf8)) }
 
+    static func group(_ lines: String...) -> SMTPInboundFrame { .pipelined(lines.map { .line(Array($0.utf8)) }) }
+
+    /// RFC 2920 §3.2 (5): EHLO's reply is never held back, so EHLO ends a group (here: alone); MAIL's
+    /// may be, so MAIL and the NOOP after it go to the session together.
     @Test(arguments: [false, true])
-    func splitsPipelinedCommandsOneAtATime(byteByByte: Bool) throws {
+    func splitsPipelinedCommandsIntoGroups(byteByByte: Bool) throws {
         let channel = try Self.makeChannel()
         try Self.feed(channel, Array("EHLO a\r\nMAIL FROM:<x@y>\r\nNOOP\n".utf8), byteByByte: byteByByte)
         #expect(try Self.next(channel) == Self.line("EHLO a"))
-        #expect(try Self.next(channel) == Self.line("MAIL FROM:<x@y>"))
-        #expect(try Self.next(channel) == Self.line("NOOP"))
+        #expect(try Self.next(channel) == Self.group("MAIL FROM:<x@y>", "NOOP"))
         #expect(try Self.next(channel) == nil)
+    }
+
+    /// The group of a pipelined transaction ends at DATA: the body after it is framed only once
+    /// the session says `.data`.
+    @Test func groupsMailRcptDataAndWaitsBeforeTheBody() throws {
+        let channel = try Self.makeChannel()
+        let input = "MAIL FROM:<x@y>\r\nrcpt TO:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nMAIL FROM:<no@t>\r\n.\r\n"
+        try Self.feed(channel, Array(input.utf8), byteByByte: false)
+        #expect(try Self.next(channel, then: .data)
+                == Self.group("MAIL FROM:<x@y>", "rcpt TO:<a@b>", "RCPT TO:<c@d>", "DATA"))
+        #expect(try Self.next(channel) == .message(Array("MAIL FROM:<no@t>\r\n".utf8), tooLarge: false,
+                                                   bareLineEnding: false, octets: 18))
+    }
+
+    /// A line whose reply may not be held back starts no group: NOOP then MAIL are two frames.
+    @Test func unbufferedReplyStartsNoGroup() throws {
+        let channel = try Self.makeChannel()
+        try Self.feed(channel, Array("NOOP\r\nMAIL FROM:<x@y>\r\n".utf8), byteByByte: false)
+        #expect(try Self.next(channel) == Self.line("NOOP"))
+        #expect(try Self.next(channel) == Self.line("MAIL FROM:<x@y>"))
+    }
+
+    @Test func overLongLineEndsAGroup() throws {
+        let channel = try Self.makeChannel(maxLine: 512)
+        let input = "RSET\r\nRCPT TO:<" + String(repeating: "x", count: 600) + ">\r\nRCPT TO:<a@b>\r\n"
+        try Self.feed(channel, Array(input.utf8), byteByByte: false)
+        #expect(try Self.next(channel) == .pipelined([.line(Array("RSET".utf8)), .tooLong]))
+        #expect(try Self.next(channel) == Self.line("RCPT TO:<a@b>"))
+    }
+
+    @Test func groupsAreBounded() throws {
+        let channel = try Self.makeChannel()
+        let count = SMTPFramingHandler.maxPipelinedLines + 10
+        try Self.feed(channel, Array(String(repeating: "RCPT TO:<a@b>\r\n", count: count).utf8), byteByByte: false)
+        guard case .pipelined(let first) = try Self.next(channel) else { Issue.record(); return }
+        #expect(first.count == SMTPFramingHandler.maxPipelinedLines)
+        guard case .pipelined(let second) = try Self.next(channel) else { Issue.record(); return }
+        #expect(second.count == 10)
+        #expect(try Self.next(channel) == nil)
+    }
+
+    @Test(arguments: [
+        ("MAIL FROM:<a@b>", true), ("mail from:<a@b>", true), ("RcPt TO:<a@b>", true), ("RSET", true),
+        ("rset", true), ("MAIL", true), ("RSETX", false), ("MAILFROM:<a@b>", false), ("DATA", false),
+        ("EHLO a", false), ("NOOP", false), ("QUIT", false), ("BDAT 3 LAST", false), ("STARTTLS", false),
+        ("AUTH PLAIN", false), ("", false), ("RCP", false), ("R\u{0}PT TO:<a@b>", false), ("MAIL\tFROM:<a@b>", false),
+    ])
+    func holdsOnlyRsetMailAndRcptReplies(line: String, holds: Bool) {
+        #expect(SMTPFramingHandler.mayHoldReply(to: Array(line.utf8)) == holds)
     }
 
     @Test func pausesUntilTheSessionAnswers() throws {
