@@ -11,7 +11,9 @@ extension SQLiteMailStore {
             }
             return AddressLookup(domain: try await self.domain(named: domain))
         }
-        return try await read { db in
+        // A handful of rows: read on the caller's thread when an inline reader is free (RCPT of
+        // every message, issue 8), no hand-off to a pool thread and back.
+        return try await boundedRead { db, _ in
             let domain = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, catch_all FROM domains WHERE name = ?"),
                                           arguments: [key.domain]).map { Domain(name: $0["name"], catchAll: $0["catch_all"]) }
             guard domain != nil else { return AddressLookup() }
