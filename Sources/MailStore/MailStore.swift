@@ -72,6 +72,15 @@ public protocol MailStore: Sendable {
     /// The same bytes in pieces of about `chunkSize` octets, read as the consumer asks for them:
     /// RETR and BODY[] stream large messages without holding them in memory.
     func messageChunks(_ message: StoredMessage, chunkSize: Int) async throws -> AsyncThrowingStream<[UInt8], any Error>
+    /// The same pieces, each read straight into memory the caller makes: for each piece the
+    /// store calls `fill(count, read)` on its own threads, and `fill` calls `read` exactly once
+    /// with room for `count` octets, which it fills completely. Why: POP3 reads a large message
+    /// from its blob file straight into the socket's buffer, with no array per MiB and one copy
+    /// fewer; the store does not know NIO's buffer type, so the caller allocates (issue 8).
+    func messageChunks<Output: Sendable>(
+        _ message: StoredMessage, chunkSize: Int,
+        fill: @escaping @Sendable (_ count: Int, _ read: (UnsafeMutableRawBufferPointer) throws -> Void) throws -> Output
+    ) async throws -> AsyncThrowingStream<Output, any Error>
     /// Changes the flags of the given UIDs, bumping MODSEQ; returns the messages as they are now.
     func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                      flags: [String]) async throws -> [StoredMessage]
@@ -235,6 +244,41 @@ extension MailStore {
         return try zip(messages, contents).map { message, bytes in
             try bytes.withUnsafeBytes { try render(message, UnsafeRawBufferPointer(start: nil, count: 0), $0) }
         }
+    }
+}
+
+extension MailStore {
+    /// Over the `[UInt8]` pieces, each copied into the caller's memory: correct for any backend;
+    /// SQLite reads its files straight into it.
+    public func messageChunks<Output: Sendable>(
+        _ message: StoredMessage, chunkSize: Int,
+        fill: @escaping @Sendable (_ count: Int, _ read: (UnsafeMutableRawBufferPointer) throws -> Void) throws -> Output
+    ) async throws -> AsyncThrowingStream<Output, any Error> {
+        let pieces = ChunkIteratorBox(try await messageChunks(message, chunkSize: chunkSize))
+        return AsyncThrowingStream(unfolding: {
+            guard let piece = try await pieces.next() else { return nil }
+            return try piece.withUnsafeBytes { bytes in
+                try fill(bytes.count) { destination in
+                    guard destination.count >= bytes.count else { throw StoreError.backend("chunk buffer too small") }
+                    destination.copyMemory(from: bytes)
+                }
+            }
+        })
+    }
+}
+
+/// The iterator of a chunk stream, advanced by another stream's unfolding closure.
+/// `@unchecked Sendable`: that closure is never called concurrently with itself, so the iterator
+/// is only ever used by one caller at a time.
+private final class ChunkIteratorBox: @unchecked Sendable {
+    private var iterator: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
+
+    init(_ stream: AsyncThrowingStream<[UInt8], any Error>) {
+        iterator = stream.makeAsyncIterator()
+    }
+
+    func next() async throws -> [UInt8]? {
+        try await iterator.next()
     }
 }
 

@@ -92,7 +92,7 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
     case copyKeepsFlagsDateAndBytes, copyRespectsQuotaMoveDoesNotNeedIt, copiesOutliveTheirOriginal
     case moveExpungesFromTheSource, copyAndMoveStayInTheAccount, copyAndMovePublishChanges
     case messageIndexFollowsUIDsAndModSeqs, messagesForManyUIDs, messageBytesReadsRanges,
-         renderMessagesLendsWholeMessages
+         renderMessagesLendsWholeMessages, filledChunksAreTheMessage
     case conditionalFlagUpdateSkipsNewerMessages
     case messageQuotaCountsMessages
 
@@ -138,6 +138,7 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
         case .messagesForManyUIDs: try await behaviour.messagesForManyUIDs()
         case .messageBytesReadsRanges: try await behaviour.messageBytesReadsRanges()
         case .renderMessagesLendsWholeMessages: try await behaviour.renderMessagesLendsWholeMessages()
+        case .filledChunksAreTheMessage: try await behaviour.filledChunksAreTheMessage()
         }
     }
 }

@@ -52,6 +52,42 @@ final class BlobFileReader: @unchecked Sendable {
         return chunk
     }
 
+    /// The next `count` octets or fewer, read by `pread` straight into the memory `fill` makes
+    /// (see `MailStore.messageChunks(_:chunkSize:fill:)`); nil at the end. The piece is read in
+    /// full: a file shorter than recorded is an error.
+    func next<Output>(_ count: Int,
+                      fill: (_ count: Int, _ read: (UnsafeMutableRawBufferPointer) throws -> Void) throws -> Output)
+        throws -> Output? {
+        guard fd >= 0, offset < expectedSize else {
+            close()
+            return nil
+        }
+        let wanted = min(count, expectedSize - offset)
+        let start = offset
+        let descriptor = fd
+        var filled = false
+        let output = try fill(wanted) { destination in
+            guard destination.count >= wanted, let base = destination.baseAddress, !filled else {
+                throw StoreError.backend("chunk buffer too small")
+            }
+            var done = 0
+            while done < wanted {
+                let got = pread(descriptor, base + done, wanted - done, off_t(start + done))
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { throw StoreError.backend("blob file is shorter than recorded") }
+                done += got
+            }
+            filled = true
+        }
+        guard filled else {
+            close()
+            throw StoreError.backend("chunk was not read")
+        }
+        offset += wanted
+        if offset >= expectedSize { close() }
+        return output
+    }
+
     func close() {
         if fd >= 0 {
             Glibc.close(fd)

@@ -130,7 +130,7 @@ extension SQLiteMailStore {
     }
 
     /// The lookup behind `contentLocation`, for callers already on a reader.
-    private static func contentLocation(_ db: Database, _ message: StoredMessage) throws
+    static func contentLocation(_ db: Database, _ message: StoredMessage) throws
         -> (prefix: Data, sha256: String, inline: Data?, size: Int)? {
         // Cached: parsing this statement anew showed up in a POP3 download's profile (one per RETR).
         let statement = try db.cachedStatement(sql: """

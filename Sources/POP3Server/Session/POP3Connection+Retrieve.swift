@@ -22,7 +22,8 @@ extension POP3Connection {
             // Clients download in order: the next message is opened on the store's threads while
             // this one is sent, and awaited before the next command is read (structured: a child task).
             let readSize = max(chunkSize, Self.storeReadSize)
-            async let opening = try? await store.messageChunks(next, chunkSize: readSize)
+            let allocator = channel.channel.allocator
+            async let opening = try? await Self.openChunks(next, store: store, readSize: readSize, allocator: allocator)
             try await retrieveNow(entry, bodyLines: nil, outbound)
             readAhead.keepOpened(await opening, uid: next.uid)
             return
@@ -62,13 +63,14 @@ extension POP3Connection {
             metrics.retrievedBytes.increment(by: answer.octets)
             return true
         }
-        let chunks: AsyncThrowingStream<[UInt8], any Error>
+        let allocator = channel.channel.allocator
+        let chunks: AsyncThrowingStream<ByteBuffer, any Error>
         do {
             if let bodyLines {
                 let bytes = try await store.messageBytes(entry.message)
                 let end = POP3MessageExtent.topLength(of: bytes, bodyLines: bodyLines)
                 chunks = AsyncThrowingStream { continuation in
-                    continuation.yield(Array(bytes[..<end]))
+                    continuation.yield(allocator.buffer(bytes: bytes[..<end]))
                     continuation.finish()
                 }
             } else if let openedAhead {
@@ -76,7 +78,8 @@ extension POP3Connection {
             } else {
                 // Large reads (one file-queue hop per MiB, not per 64 KB) keep big RETRs fast; the
                 // memory held per RETR stays bounded at about two reads.
-                chunks = try await store.messageChunks(entry.message, chunkSize: max(chunkSize, Self.storeReadSize))
+                chunks = try await Self.openChunks(entry.message, store: store,
+                                                   readSize: max(chunkSize, Self.storeReadSize), allocator: allocator)
             }
         } catch StoreError.notFound {
             // An IMAP session expunged it after our snapshot.
@@ -90,31 +93,31 @@ extension POP3Connection {
         let status: POP3Response = bodyLines == nil ? .ok("\(entry.message.size) octets") : .ok("top of message follows")
         if logger.logLevel <= .trace { logger.trace("S: \(status)") }
 
-        let allocator = channel.channel.allocator
-        // Room for a whole store read plus a little stuffing (most messages fit in one), so the
-        // stuffer rarely reallocates.
-        let readSize = max(chunkSize, Self.storeReadSize)
-        let capacity = min(entry.message.size, readSize) + readSize / 16 + 64
-        var out = allocator.buffer(capacity: capacity)
-        status.encode(into: &out)
+        var head = allocator.buffer(capacity: 64)
+        status.encode(into: &head)
+        // Buffers waiting to go out: each store read is the buffer it was read into, sent as is
+        // unless a line of it starts with "." (the stuffer then copies it), so a large message
+        // costs no user-space copy between its file and the socket.
+        var pending: [POP3OutboundInstruction] = []
+        var pendingBytes = head.readableBytes
+        Self.appendSlices(of: head, chunkSize: chunkSize, to: &pending)
         var stuffer = POP3DotStuffer()
         var sent = 0
         do {
             for try await chunk in chunks {
-                stuffer.append(chunk[...], to: &out)
-                sent += chunk.count
+                sent += chunk.readableBytes
+                let wire = stuffer.stuffed(chunk, allocator: allocator)
+                pendingBytes += wire.readableBytes
+                Self.appendSlices(of: wire, chunkSize: chunkSize, to: &pending)
                 // The last read of a RETR goes out with the final "." below: one write, not two.
                 let isLast = bodyLines == nil && sent == entry.message.size
-                if out.readableBytes >= chunkSize && !isLast {
-                    // Each store read goes out as `chunkSize` slices of one buffer (no copies),
+                if pendingBytes >= chunkSize && !isLast {
+                    // Each store read goes out as `chunkSize` slices of its buffer (no copies),
                     // handed over in one call: one hop to the event loop and one flush per read,
                     // not per slice.
-                    var pieces: [POP3OutboundInstruction] = []
-                    while out.readableBytes > 0, let piece = out.readSlice(length: min(chunkSize, out.readableBytes)) {
-                        pieces.append(.send(piece, then: .more))
-                    }
-                    try await outbound.write(contentsOf: pieces)
-                    out = allocator.buffer(capacity: capacity)
+                    try await outbound.write(contentsOf: pending)
+                    pending.removeAll(keepingCapacity: true)
+                    pendingBytes = 0
                 }
             }
         } catch {
@@ -123,14 +126,38 @@ extension POP3Connection {
             logger.error("reading message failed mid-RETR", metadata: ["pop3.uid": "\(entry.message.uid)", "error": "\(error)"])
             throw error
         }
-        stuffer.finish(into: &out)
+        var tail = allocator.buffer(capacity: 8)
+        stuffer.finish(into: &tail)
         metrics.retrievedBytes.increment(by: sent)
         if holdingFinish {
-            try await outbound.write(.send(out, then: .more))
+            pending.append(.send(tail, then: .more))
+            try await outbound.write(contentsOf: pending)
             return false
         }
-        try await finishCommand(out, outbound)
+        try await finishCommand(tail, after: pending, outbound)
         return true
+    }
+
+    /// The message's pieces, each read into a `ByteBuffer` of its own by the store (a blob file is
+    /// `pread` straight into it): what goes to the socket when no line starts with ".".
+    static func openChunks(_ message: StoredMessage, store: any MailStore, readSize: Int,
+                           allocator: ByteBufferAllocator) async throws -> AsyncThrowingStream<ByteBuffer, any Error> {
+        try await store.messageChunks(message, chunkSize: readSize) { count, read in
+            var buffer = allocator.buffer(capacity: count)
+            try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { destination in
+                try read(UnsafeMutableRawBufferPointer(rebasing: destination[..<count]))
+                return count
+            }
+            return buffer
+        }
+    }
+
+    /// `buffer` as `.more` sends of at most `chunkSize` octets each, sharing its storage.
+    private static func appendSlices(of buffer: ByteBuffer, chunkSize: Int, to pending: inout [POP3OutboundInstruction]) {
+        var buffer = buffer
+        while buffer.readableBytes > 0, let piece = buffer.readSlice(length: min(chunkSize, buffer.readableBytes)) {
+            pending.append(.send(piece, then: .more))
+        }
     }
 
     /// A small message's answer: read ahead by an earlier RETR, or read now together with the

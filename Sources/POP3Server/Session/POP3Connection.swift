@@ -265,17 +265,20 @@ struct POP3Connection {
     /// Writes the last bytes of a command's answer and reads the next command. With them goes
     /// the table of RETR answers the framing handler may send by itself until the next line
     /// reaches the session: the read-ahead messages still live now (POP3PreparedAnswers.swift).
-    /// Not while tracing, so that every command is still traced here.
-    func finishCommand(_ bytes: ByteBuffer, _ outbound: Outbound) async throws {
-        guard logger.logLevel > .trace, let maildrop = machine.maildrop else {
-            try await outbound.write(.send(bytes, then: .command))
-            return
+    /// Not while tracing, so that every command is still traced here. `preceding` (`.more`
+    /// sends of the same answer) goes out first, in the same hand-over to the event loop.
+    func finishCommand(_ bytes: ByteBuffer, after preceding: [POP3OutboundInstruction] = [],
+                       _ outbound: Outbound) async throws {
+        var instructions = preceding
+        if logger.logLevel > .trace, let maildrop = machine.maildrop {
+            let answers = readAhead.answers(in: maildrop)
+            if !answers.isEmpty { instructions.append(.offer(answers)) }
         }
-        let answers = readAhead.answers(in: maildrop)
-        if answers.isEmpty {
-            try await outbound.write(.send(bytes, then: .command))
+        instructions.append(.send(bytes, then: .command))
+        if instructions.count == 1 {
+            try await outbound.write(instructions[0])
         } else {
-            try await outbound.write(contentsOf: [.offer(answers), .send(bytes, then: .command)])
+            try await outbound.write(contentsOf: instructions)
         }
     }
 

@@ -34,7 +34,7 @@ struct POP3ReadAhead {
     /// each RETR then reads its message alone, which reports a missing message as before.
     private(set) var isEnabled = true
     /// The next message opened while the previous one was being sent (see `follower`).
-    private var opened: (uid: UInt32, chunks: AsyncThrowingStream<[UInt8], any Error>)?
+    private var opened: (uid: UInt32, chunks: AsyncThrowingStream<ByteBuffer, any Error>)?
 
     init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -124,13 +124,13 @@ struct POP3ReadAhead {
     }
 
     /// Keeps the opened follower (nil: opening it failed; the RETR will read it itself and report).
-    mutating func keepOpened(_ chunks: AsyncThrowingStream<[UInt8], any Error>?, uid: UInt32) {
+    mutating func keepOpened(_ chunks: AsyncThrowingStream<ByteBuffer, any Error>?, uid: UInt32) {
         opened = chunks.map { (uid, $0) }
     }
 
     /// The opened stream of this message, if it is the one opened ahead; anything else opened is
     /// dropped (closing its file), so at most one is ever held.
-    mutating func takeOpened(uid: UInt32) -> AsyncThrowingStream<[UInt8], any Error>? {
+    mutating func takeOpened(uid: UInt32) -> AsyncThrowingStream<ByteBuffer, any Error>? {
         defer { opened = nil }
         return opened?.uid == uid ? opened?.chunks : nil
     }

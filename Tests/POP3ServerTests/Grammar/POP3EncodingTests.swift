@@ -76,6 +76,73 @@ import Testing
         }
     }
 
+    /// The same through `stuffed(_:allocator:)`, the path of messages read into `ByteBuffer`s.
+    static func stuffBuffers(_ chunks: [[UInt8]]) -> [UInt8] {
+        var stuffer = POP3DotStuffer()
+        var out: [UInt8] = []
+        for chunk in chunks { out += Array(stuffer.stuffed(ByteBuffer(bytes: chunk), allocator: .init()).readableBytesView) }
+        var tail = ByteBuffer()
+        stuffer.finish(into: &tail)
+        return out + Array(tail.readableBytesView)
+    }
+
+    // RFC 1939 §3 edge cases: a dot at the start of the message, after a bare LF, right at a
+    // chunk boundary (after a CRLF or a bare LF ending the previous chunk), a dot that does not
+    // start a line, and a message without a final CRLF.
+    @Test(arguments: [
+        ([".starts\r\nx\r\n"], "..starts\r\nx\r\n.\r\n"),
+        (["a\n.b\n"], "a\n..b\n.\r\n"),
+        (["a\r\n", ".b\r\n"], "a\r\n..b\r\n.\r\n"),
+        (["a\n", ".b"], "a\n..b\r\n.\r\n"),
+        (["a\r", "\n.b\r\n"], "a\r\n..b\r\n.\r\n"),
+        (["a.", ".b\r\n"], "a..b\r\n.\r\n"),
+        (["x. y.\r\nz..\r\n"], "x. y.\r\nz..\r\n.\r\n"),
+        (["no final crlf\r\n.last"], "no final crlf\r\n..last\r\n.\r\n"),
+        ([".", ".", "."], "....\r\n.\r\n"),
+        (["\n", ".", "\n", "."], "\n..\n..\r\n.\r\n"),
+    ])
+    func stuffingEdgeCases(chunks: [String], expected: String) {
+        #expect(Self.stuff(chunks) == expected)
+        #expect(String(decoding: Self.stuffBuffers(chunks.map { Array($0.utf8) }), as: UTF8.self) == expected)
+    }
+
+    @Test(arguments: [1, 2, 5, 64, 4096])
+    func bufferStuffingMatchesTheByteByByteDefinition(chunkSize: Int) {
+        var generator = StuffingTestGenerator(seed: UInt64(chunkSize) &+ 1000)
+        let alphabet = Array(".\r\na".utf8)
+        for _ in 0..<50 {
+            let bytes = (0..<Int(generator.next() % 300)).map { _ in alphabet[Int(generator.next() % 4)] }
+            let chunks = stride(from: 0, to: bytes.count, by: chunkSize).map { Array(bytes[$0..<min(bytes.count, $0 + chunkSize)]) }
+            #expect(Self.stuffBuffers(chunks) == Self.referenceStuff(bytes))
+        }
+    }
+
+    /// A chunk that needs no stuffing goes out as the very buffer it was read into (no copy);
+    /// one that does is copied, stuffed.
+    @Test func cleanChunksAreSentWithoutACopy() {
+        var stuffer = POP3DotStuffer()
+        let clean = ByteBuffer(string: "QUJD.REVG\r\nR0hJ.\r\n")
+        let sent = stuffer.stuffed(clean, allocator: .init())
+        let same = clean.withUnsafeReadableBytes { a in sent.withUnsafeReadableBytes { b in a.baseAddress == b.baseAddress } }
+        #expect(same)
+        let dotted = ByteBuffer(string: ".x\r\n")
+        let stuffedCopy = stuffer.stuffed(dotted, allocator: .init())
+        #expect(String(buffer: stuffedCopy) == "..x\r\n")
+    }
+
+    @Test(arguments: [
+        ("abc", true, nil as Int?),
+        (".abc", true, 0),
+        (".abc", false, nil),
+        ("a.b\n.c", false, 4),
+        ("a.b\r\n.c", true, 5),
+        ("a\n\n.", false, 3),
+    ])
+    func findsOnlyDotsThatStartALine(text: String, atLineStart: Bool, expected: Int?) {
+        let found = Array(text.utf8).withUnsafeBytes { POP3DotStuffer.nextStuffedDot(in: $0, from: 0, atLineStart: atLineStart) }
+        #expect(found == expected)
+    }
+
     @Test(arguments: [
         ("H: 1\r\nI: 2\r\n\r\nb1\r\nb2\r\nb3\r\n", 0, "H: 1\r\nI: 2\r\n\r\n"),
         ("H: 1\r\nI: 2\r\n\r\nb1\r\nb2\r\nb3\r\n", 2, "H: 1\r\nI: 2\r\n\r\nb1\r\nb2\r\n"),

@@ -130,7 +130,7 @@ import Testing
 
     @Test func openedStreamIsHandedOverOnlyForItsMessage() async throws {
         var readAhead = POP3ReadAhead(configuration: Self.small)
-        let stream = AsyncThrowingStream<[UInt8], any Error> { $0.yield([7]); $0.finish() }
+        let stream = AsyncThrowingStream<ByteBuffer, any Error> { $0.yield(ByteBuffer(bytes: [7])); $0.finish() }
         readAhead.keepOpened(stream, uid: 11)
         #expect(readAhead.takeOpened(uid: 12) == nil)      // another RETR drops it
         #expect(readAhead.takeOpened(uid: 11) == nil)
@@ -138,7 +138,7 @@ import Testing
         let opened = readAhead.takeOpened(uid: 11)
         let taken = try #require(opened)
         var chunks: [[UInt8]] = []
-        for try await chunk in taken { chunks.append(chunk) }
+        for try await chunk in taken { chunks.append(Array(chunk.readableBytesView)) }
         #expect(chunks == [[7]])
         #expect(readAhead.takeOpened(uid: 11) == nil)
     }
