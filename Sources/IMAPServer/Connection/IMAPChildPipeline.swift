@@ -27,6 +27,11 @@ enum IMAPChildPipeline {
         // session waited for the socket to drain after each piece and the socket idled while it
         // prepared the next. Still bounded: about 1 MiB queued per connection, none when idle.
         try channel.syncOptions?.setOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+        // The channel keeps its receive buffer between reads for its whole life: 2 KiB by
+        // default, 15 % of an idle connection (issue 8). Commands are short; a large APPEND
+        // literal fills the buffer and the allocator doubles it up to the maximum within a few reads.
+        try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(
+            minimum: 64, initial: 512, maximum: 65_536))
         try ImplicitTLS.addServerHandler(implicitTLS, to: channel)
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(IMAPFramingHandler(configuration: framing))

@@ -50,9 +50,16 @@ final class IMAPSessionDriver: @unchecked Sendable {
     /// `makeSession` runs at once, outside any async frame: the session's state (about a
     /// kilobyte) lives only in the driver.
     func run(_ makeSession: () -> IMAPSession) async {
+        install(makeSession)
+        try? await finished.futureResult.get()
+    }
+
+    /// Not inlined into `run`: an async function's frame holds every local of its body, and this
+    /// one's session temporary (a kilobyte) would stay in the waiting task's stack for good.
+    @inline(never)
+    private func install(_ makeSession: () -> IMAPSession) {
         session = makeSession()
         Task { await self.start() }
-        try? await finished.futureResult.get()
     }
 
     private func start() async {
