@@ -1,10 +1,13 @@
 // A swift-metrics backend that only counts: counter increments and timer recordings per label and
-// dimensions. The server takes its factory as a parameter, so tests need not touch MetricsSystem.
+// dimensions. The servers take their factory as a parameter, so tests need not touch MetricsSystem
+// (IMAP tests read it to see whether a speed path was taken, ManageSieve tests its counters).
 
 import Metrics
 import Synchronization
 
-final class CountingMetricsFactory: MetricsFactory, Sendable {
+public final class CountingMetricsFactory: MetricsFactory, Sendable {
+    public init() {}
+
     private let totals = Mutex([String: Int64]())
 
     private final class Sink: CounterHandler, TimerHandler, RecorderHandler, Sendable {
@@ -22,7 +25,7 @@ final class CountingMetricsFactory: MetricsFactory, Sendable {
     }
 
     /// "label{a=b,c=d}" with the dimensions sorted.
-    static func name(_ label: String, _ dimensions: [(String, String)]) -> String {
+    public static func name(_ label: String, _ dimensions: [(String, String)]) -> String {
         label + "{" + dimensions.map { "\($0.0)=\($0.1)" }.sorted().joined(separator: ",") + "}"
     }
 
@@ -30,23 +33,23 @@ final class CountingMetricsFactory: MetricsFactory, Sendable {
         totals.withLock { $0[name, default: 0] += amount }
     }
 
-    func total(_ label: String, _ dimensions: [(String, String)]) -> Int64 {
+    public func total(_ label: String, _ dimensions: [(String, String)]) -> Int64 {
         totals.withLock { $0[Self.name(label, dimensions)] ?? 0 }
     }
 
-    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+    public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         Sink(Self.name(label, dimensions), self)
     }
 
-    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+    public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         Sink(Self.name(label, dimensions), self)
     }
 
-    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+    public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         Sink(Self.name(label, dimensions), self)
     }
 
-    func destroyCounter(_ handler: any CounterHandler) {}
-    func destroyRecorder(_ handler: any RecorderHandler) {}
-    func destroyTimer(_ handler: any TimerHandler) {}
+    public func destroyCounter(_ handler: any CounterHandler) {}
+    public func destroyRecorder(_ handler: any RecorderHandler) {}
+    public func destroyTimer(_ handler: any TimerHandler) {}
 }
