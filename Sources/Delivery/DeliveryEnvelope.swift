@@ -39,6 +39,13 @@ public struct DeliveryEnvelope: Sendable, Equatable, Codable {
     func stored(for recipientIndex: Int) -> Data {
         var copy = self
         copy.recipients = recipients.indices.contains(recipientIndex) ? [recipients[recipientIndex]] : []
+        return Data(copy.sortedKeyJSON())
+    }
+
+    /// What `stored(for:)` wrote before the hand-written encoder; tests compare the two.
+    func storedWithJSONEncoder(for recipientIndex: Int) -> Data {
+        var copy = self
+        copy.recipients = recipients.indices.contains(recipientIndex) ? [recipients[recipientIndex]] : []
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (try? encoder.encode(copy)) ?? Data()

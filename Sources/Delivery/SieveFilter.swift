@@ -27,11 +27,13 @@ struct SieveFilter: Sendable {
     func disposition(for recipient: ResolvedRecipient, envelope: DeliveryEnvelope, recipientIndex: Int,
                      prepared: PreparedMessage, receivedAt: Date, logger baseLogger: Logger) async -> SieveDisposition {
         let keep = SieveDisposition.keep(prepared)
+        // Issue 8: the account is set on the logger only for accounts with a script to run; setting
+        // logger metadata re-renders the handler's metadata each time, once per copy otherwise.
+        // The logs written before that carry it in their own metadata.
         var logger = baseLogger
-        logger[metadataKey: "account"] = "\(recipient.account.address)"
         let accountID = recipient.account.id
 
-        let globalScript = compiledGlobalScript(logger: logger)
+        let globalScript = compiledGlobalScript(logger: baseLogger)
         var userScript: SieveScript?
         do {
             let active: ActiveSieveScript?
@@ -41,6 +43,7 @@ struct SieveFilter: Sendable {
             case nil: active = try await store.activeSieveScript(accountID: accountID)
             }
             if let active {
+                logger[metadataKey: "account"] = "\(recipient.account.address)"
                 logger[metadataKey: "sieve.script"] = "\(active.name)"
                 switch cache.script(accountID: accountID, source: active.content) {
                 case .success(let compiled):
@@ -51,9 +54,11 @@ struct SieveFilter: Sendable {
                 }
             }
         } catch {
-            logger.error("sieve script lookup failed; implicit keep", metadata: ["error": "\(error)"])
+            logger.error("sieve script lookup failed; implicit keep",
+                         metadata: ["account": "\(recipient.account.address)", "error": "\(error)"])
         }
         guard globalScript != nil || userScript != nil else { return keep }
+        logger[metadataKey: "account"] = "\(recipient.account.address)"
 
         let mailboxNames: Set<String>
         do {

@@ -17,8 +17,10 @@ struct FullTextDocument: Sendable, Equatable {
     /// more text is searched by the matcher instead (its result is the same, only slower).
     static let maximumTextOctets = 1 << 20
 
-    /// The document of a message, or nil when it is too large to index faithfully.
-    init?(prefix: [UInt8], content: [UInt8], summary: MessageSummary) {
+    /// The document of a message, or nil when it is too large to index faithfully. `knownBody` is
+    /// the `body` of a document made from the same content and summary (another account's copy of
+    /// one delivery): it depends on neither the prefix nor the account, so it is not folded again.
+    init?(prefix: [UInt8], content: [UInt8], summary: MessageSummary, knownBody: String? = nil) {
         let source = Octets(prefix: prefix, content: content)
         let headerLength = prefix.count + max(0, summary.headerLength)
         guard headerLength <= MessageSearchText.maximumHeaderOctets else { return nil }
@@ -37,25 +39,28 @@ struct FullTextDocument: Sendable, Equatable {
             header.append(UInt8(ascii: "\n"))
             header += MessageSearchText.joined(MessageSearchText.fields(of: source.octets(source.shifted(range))))
         }
+        self.header = Self.text(header)
+        if let knownBody {
+            self.body = knownBody
+            return
+        }
         var body: [UInt8] = []
         for part in parts {
             if !body.isEmpty { body.append(UInt8(ascii: "\n")) }
             body += MessageSearchText.foldedText(of: part, raw: source.octets(source.shifted(part.bodyRange)))
         }
-        self.header = Self.text(header)
         self.body = Self.text(body)
     }
 
     /// The summary stored with the message, or a fresh parse when it has none: the same fallback the
     /// IMAP reader uses, so both see the same tree.
     init?(prefix: [UInt8], content: [UInt8], metadata: Data) {
-        let summary: MessageSummary
-        if !metadata.isEmpty, let stored = try? MessageSummary.decode(metadata) {
-            summary = stored
-        } else {
-            summary = MessageParser.parse(content).summary
-        }
-        self.init(prefix: prefix, content: content, summary: summary)
+        self.init(prefix: prefix, content: content, summary: Self.summary(content: content, metadata: metadata))
+    }
+
+    static func summary(content: [UInt8], metadata: Data) -> MessageSummary {
+        if !metadata.isEmpty, let stored = try? MessageSummary.decode(metadata) { return stored }
+        return MessageParser.parse(content).summary
     }
 
     /// NUL becomes a space: SQLite text functions may stop at NUL, and a search string with a NUL

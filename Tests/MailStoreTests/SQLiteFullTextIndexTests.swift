@@ -142,6 +142,34 @@ import Testing
 
     /// Messages stored before the index (fulltext = 0, no row) are indexed in the background
     /// once the store is open (issue 8: opening does not wait for it).
+    /// Issue 8: copies of one delivery share their body text within an index batch, but each keeps
+    /// its own header (its prefix): a prefix is found in its own copy only, the body in every copy.
+    @Test(arguments: [0, 4])
+    func copiesOfOneDeliveryShareTheBodyNotTheHeader(corpusIndex: Int) async throws {
+        try await withFixture { fixture, behaviour in
+            let alice = try await behaviour.makeAccount("alice@example.test")
+            let bob = try await behaviour.makeAccount("bob@example.test")
+            let prepared = MessagePreparer.prepare(Array(Self.corpus[corpusIndex].utf8))
+            let requests = [(alice, "alicemarker"), (bob, "bobmarker")].map { account, marker in
+                AppendRequest(accountID: account.id, prefix: Array("Delivered-To: \(marker)\r\n".utf8),
+                              content: prepared.content, metadata: prepared.metadata)
+            }
+            for result in try await fixture.store.append(requests) { _ = try result.get() }
+            _ = try await fixture.sqliteStore.indexPendingFullText()
+            let term = corpusIndex == 0 ? "zanzibar" : "see attached"
+            for (account, own, other) in [(alice, "alicemarker", "bobmarker"), (bob, "bobmarker", "alicemarker")] {
+                let inbox = try await behaviour.inbox(account)
+                #expect(try await fixture.store.fullTextCandidates(mailboxID: inbox.id, term: term, field: .body) == [1])
+                #expect(try await fixture.store.fullTextCandidates(mailboxID: inbox.id, term: own, field: .text) == [1])
+                #expect(try await fixture.store.fullTextCandidates(mailboxID: inbox.id, term: other, field: .text) == [])
+            }
+            let headers = try await fixture.sqliteStore.read { db in
+                try String.fetchAll(db, sql: "SELECT header FROM messages_fts ORDER BY rowid")
+            }
+            #expect(headers.count == 2 && headers[0] != headers[1])
+        }
+    }
+
     @Test func storedMessagesAreIndexedAfterTheStoreOpens() async throws {
         try await withFixture { fixture, behaviour in
             let account = try await behaviour.makeAccount("alice@example.test")

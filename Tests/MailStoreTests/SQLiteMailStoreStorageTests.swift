@@ -66,6 +66,35 @@ import Testing
         }
     }
 
+    /// Later copies of a body in one transaction only count a reference (issue 8); a copy refused
+    /// before it stored anything must not make a later one skip writing the body.
+    @Test(arguments: [1_000, 100 * 1024])
+    func sharedBodyAfterARefusedCopyIsStoredWhole(bodySize: Int) async throws {
+        try await withFixture { fixture, _ in
+            let store = fixture.sqliteStore
+            try await store.addDomain("example.test")
+            let full = try await store.addAccount(address: "full@example.test", passwordHash: "h", quotaBytes: 10)
+            let first = try await store.addAccount(address: "a@example.test", passwordHash: "h", quotaBytes: nil)
+            let second = try await store.addAccount(address: "b@example.test", passwordHash: "h", quotaBytes: nil)
+            let content = MailStoreBehaviour.randomContent(bytes: bodySize)
+            let results = try await store.append([full, first, second].map {
+                AppendRequest(accountID: $0.id, prefix: [], content: content)
+            })
+            guard case .failure(.overQuota) = results[0] else {
+                Issue.record("expected the first copy over quota, got \(results[0])")
+                return
+            }
+            let stored = try results.dropFirst().map { try $0.get() }
+            let info = try #require(await store.blobInfo(sha256: content.sha256))
+            #expect(info.refCount == 2)
+            #expect(info.inline == (bodySize < store.configuration.inlineBodyLimit))
+            for appended in stored {
+                let message = try #require(await store.message(mailboxID: appended.mailboxID, uid: appended.uid))
+                #expect(try await store.messageBytes(message) == content.bytes)
+            }
+        }
+    }
+
     @Test func removingAccountsAndMailboxesReleasesBlobs() async throws {
         try await withFixture { fixture, behaviour in
             let store = fixture.sqliteStore

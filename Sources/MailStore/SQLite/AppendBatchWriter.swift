@@ -61,6 +61,10 @@ struct AppendBatchWriter: Sendable {
         var results: [Result<AppendedMessage, StoreError>] = []
         var changes: [MailboxChange] = []
         let saveDate = Date().timeIntervalSince1970
+        // Bodies this transaction already holds a blob row for (a message to several accounts is
+        // several requests with one body): the next reference is a counter increment, without
+        // copying and binding the inline body again (issue 8).
+        var storedBodies: Set<String> = []
         for prepared in requests {
             do {
                 let request = prepared.request
@@ -85,11 +89,12 @@ struct AppendBatchWriter: Sendable {
                 var messageID: MessageID = 0
                 // A savepoint per request: an SQL failure undoes this request only.
                 try db.inSavepoint {
-                    try addContentReference(db, prepared)
+                    try addContentReference(db, prepared, knownStored: storedBodies.contains(prepared.request.content.sha256))
                     try insertMessage(db, prepared, mailboxID: mailboxID, uid: uid, modSeq: modSeq, saveDate: saveDate)
                     messageID = db.lastInsertedRowID
                     return .commit
                 }
+                storedBodies.insert(prepared.request.content.sha256)
                 mailbox.uidNext = uid + 1
                 mailbox.highestModSeq = modSeq
                 mailbox.addedCount += 1
@@ -163,8 +168,11 @@ struct AppendBatchWriter: Sendable {
         return state
     }
 
-    private func addContentReference(_ db: Database, _ prepared: PreparedAppend) throws {
+    private func addContentReference(_ db: Database, _ prepared: PreparedAppend, knownStored: Bool) throws {
         let content = prepared.request.content
+        // The row was written by an earlier request of this transaction (its savepoint released);
+        // should it be gone after all, the full insert below still runs.
+        if knownStored, try BlobReferences.incrementReference(db, sha256: content.sha256) { return }
         if prepared.storesInline {
             try BlobReferences.addReference(db, sha256: content.sha256, size: content.bytes.count,
                                             inlineData: Data(content.bytes))

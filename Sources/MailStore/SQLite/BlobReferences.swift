@@ -14,6 +14,13 @@ enum BlobReferences {
             """).execute(arguments: [sha256, size, inlineData])
     }
 
+    /// One more reference to a body whose row exists; false when there is no such row.
+    static func incrementReference(_ db: Database, sha256: String) throws -> Bool {
+        try db.cachedStatement(sql: "UPDATE blobs SET ref_count = ref_count + 1 WHERE sha256 = ?")
+            .execute(arguments: [sha256])
+        return db.changesCount > 0
+    }
+
     /// Counts references held by the messages `filter` selects (an SQL condition on the alias
     /// `m` for messages), grouped by content.
     static func references(_ db: Database, messagesWhere filter: String,

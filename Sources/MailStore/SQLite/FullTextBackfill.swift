@@ -5,6 +5,7 @@
 // reads it, so results are right at every moment, only slower.
 import Foundation
 import GRDB
+import MailMessage
 
 enum FullTextBackfill {
     /// Messages read and indexed per write transaction when nothing else is writing.
@@ -28,6 +29,12 @@ enum FullTextBackfill {
     /// looked at (fewer than `limit`: none was left). The text is built before the transaction,
     /// so the writer is held only for the FTS5 inserts. Safe beside another process doing the
     /// same: a row is indexed only if it is still pending under the write lock.
+    /// Rows with equal content and stored summary share their body text.
+    private struct SharedKey: Hashable {
+        var sha256: String
+        var metadata: Data
+    }
+
     static func indexBatch(pool: DatabasePool, blobFiles: BlobFileStore, limit: Int) throws -> Int {
         // `fulltext != 1` lets SQLite use the partial index messages_not_fulltext, so finding the
         // few pending rows does not walk the whole table. Every row read leaves state 0 below
@@ -40,6 +47,10 @@ enum FullTextBackfill {
                 """), arguments: [max(1, limit)])
         }
         guard !rows.isEmpty else { return 0 }
+        // One delivery to several accounts is several rows with one body and one summary: the
+        // summary is decoded and the body text folded once per batch (issue 8); each row still
+        // gets its own header (its prefix differs).
+        var shared: [SharedKey: (summary: MessageSummary, body: String?)] = [:]
         let documents: [(id: Int64, document: FullTextDocument?)] = rows.map { row in
             let prefix: Data? = row["prefix"]
             let metadata: Data? = row["metadata"]
@@ -52,8 +63,13 @@ enum FullTextBackfill {
                 content = try? blobFiles.read(row["content_sha256"], expectedSize: Int(clamping: row["size"] as Int64))
             }
             guard let content else { return (row["id"], nil) }
-            return (row["id"], FullTextDocument(prefix: [UInt8](prefix ?? Data()), content: content,
-                                                metadata: metadata ?? Data()))
+            let key = SharedKey(sha256: row["content_sha256"], metadata: metadata ?? Data())
+            let known = shared[key]
+            let summary = known?.summary ?? FullTextDocument.summary(content: content, metadata: key.metadata)
+            let document = FullTextDocument(prefix: [UInt8](prefix ?? Data()), content: content, summary: summary,
+                                            knownBody: known?.body)
+            if known == nil, let document { shared[key] = (summary, document.body) }
+            return (row["id"], document)
         }
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {

@@ -147,14 +147,20 @@ final class SMTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 guard processCommandLine(context: context) else { return }
             case .data(var decoder):
                 guard buffer.readableBytes > 0 else { return }
+                // Drop the enum's reference first: with two references the decoder's first append
+                // would copy the whole body read so far (once per socket read of a large DATA).
+                mode = .command
                 let result = buffer.withUnsafeReadableBytes { decoder.decode($0) }
                 buffer.moveReaderIndex(forwardBy: result.consumed)
-                mode = .data(decoder)
-                guard result.finished else { compact(); return }
-                mode = .command
+                guard result.finished else {
+                    mode = .data(decoder)
+                    compact()
+                    return
+                }
                 flow.emit(.message(decoder.message, tooLarge: decoder.tooLarge,
                               bareLineEnding: decoder.bareLineEnding, octets: decoder.octets), context: context)
             case .chunk(let remaining, let keep, var collected, let octets):
+                mode = .command   // as for DATA: `collected` stays uniquely referenced
                 // RFC 3030 §2: exactly `remaining` octets, whatever they contain.
                 let take = min(remaining, buffer.readableBytes)
                 if keep, take > 0, let bytes = buffer.readBytes(length: take) {
