@@ -1,6 +1,7 @@
 // Connections, commands (counted and timed) and login outcomes reach the metrics backend.
 
 import Logging
+import NetworkTestSupport
 import Testing
 @testable import ManageSieveServer
 
