@@ -1,6 +1,7 @@
 // The swift-metrics instruments of one IMAP listener; the executable bootstraps the backend.
 
 import Metrics
+import Synchronization
 
 /// Every instrument carries `listener` = imap|imaps.
 struct IMAPMetrics: Sendable {
@@ -17,6 +18,11 @@ struct IMAPMetrics: Sendable {
     let sortCacheMisses: Counter
     /// The bootstrapped backend unless a test hands in its own (MetricsSystem is process-global).
     let factory: any MetricsFactory
+    /// The per-command counters and timers, each made once and shared by every session of the
+    /// listener (issue 8: making one goes through the factory's registry, a lock and a key string,
+    /// twice per command). Bounded: command names are the fixed set of `IMAPSession.metricName`,
+    /// results ok/no/bad.
+    private let made = MadeCommandInstruments()
 
     init(listener: String, factory: (any MetricsFactory)? = nil) {
         self.listener = listener
@@ -37,11 +43,29 @@ struct IMAPMetrics: Sendable {
 
     /// `command` is the upper-case command name ("UID FETCH" for UID forms).
     func command(_ command: String, result: String, duration: Duration) {
-        let dimensions = [("listener", listener), ("command", command)]
-        Counter(label: "facteur_imap_commands_total", dimensions: dimensions + [("result", result)],
-                factory: factory).increment()
-        Metrics.Timer(label: "facteur_imap_command_duration_seconds", dimensions: dimensions, factory: factory)
-            .record(duration: duration)
+        let (counter, timer) = made.table.withLock { made in
+            let key = CommandResult(command: command, result: result)
+            let counter: Counter
+            if let known = made.counters[key] {
+                counter = known
+            } else {
+                counter = Counter(label: "facteur_imap_commands_total",
+                                  dimensions: [("listener", listener), ("command", command), ("result", result)],
+                                  factory: factory)
+                made.counters[key] = counter
+            }
+            let timer: Metrics.Timer
+            if let known = made.timers[command] {
+                timer = known
+            } else {
+                timer = Metrics.Timer(label: "facteur_imap_command_duration_seconds",
+                                      dimensions: [("listener", listener), ("command", command)], factory: factory)
+                made.timers[command] = timer
+            }
+            return (counter, timer)
+        }
+        counter.increment()
+        timer.record(duration: duration)
     }
 
     /// `result`: success, failure (bad credentials), refused (no TLS), throttled, error (store).
@@ -49,4 +73,19 @@ struct IMAPMetrics: Sendable {
         Counter(label: "facteur_imap_logins_total", dimensions: [("listener", listener), ("result", result)],
                 factory: factory).increment()
     }
+}
+
+/// One `facteur_imap_commands_total` series: the command's name and how it completed.
+private struct CommandResult: Hashable {
+    let command: String
+    let result: String
+}
+
+/// The command instruments an `IMAPMetrics` made, shared by its copies (every session holds one).
+private final class MadeCommandInstruments: Sendable {
+    struct Table {
+        var counters: [CommandResult: Counter] = [:]
+        var timers: [String: Metrics.Timer] = [:]
+    }
+    let table = Mutex(Table())
 }

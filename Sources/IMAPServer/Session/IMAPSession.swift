@@ -254,7 +254,7 @@ struct IMAPSession {
             }
             selectedMailboxGrew = false
             if status.kind == .ok { try await notifyAfterCommand(command.kind, outbound) }
-            result = status.kind.rawValue.lowercased()
+            result = Self.metricResult(status.kind)
             queue(.tagged(tag: command.tag, status))
             consecutiveErrors = status.kind == .bad ? consecutiveErrors + 1 : 0
             dependencies.metrics.command(name, result: result, duration: ContinuousClock.now - start)
@@ -272,6 +272,16 @@ struct IMAPSession {
         case .close:
             dependencies.metrics.command(name, result: result, duration: ContinuousClock.now - start)
             return try await close(outbound)
+        }
+    }
+
+    /// The `result` dimension of a completed command; constant strings, so counting a command
+    /// allocates nothing (issue 8).
+    static func metricResult(_ kind: IMAPStatusResponse.Kind) -> String {
+        switch kind {
+        case .ok: return "ok"
+        case .no: return "no"
+        case .bad: return "bad"
         }
     }
 

@@ -56,19 +56,25 @@ extension SQLiteMailStore {
             SELECT m.prefix, m.content_sha256, b.size, b.data IS NULL AS on_disk FROM messages m
             JOIN blobs b ON b.sha256 = m.content_sha256 WHERE m.id = ?
             """)
-        guard let row = try Row.fetchOne(lookup, arguments: [message.id]) else { return nil }
-        let storedPrefix: Data? = row["prefix"]
+        // A cursor row read by position: `Row.fetchOne` copies the row, and `row["name"]`
+        // lower-cases every column name on each lookup (issue 8: a tenth of this read's time).
+        // The cursor resets the statement when it goes away: it lives until the row is read.
+        let rows = try Row.fetchCursor(lookup, arguments: [message.id])
+        let found = try withExtendedLifetime(rows) { () throws -> (Data?, String, Int64, Bool)? in
+            guard let row = try rows.next() else { return nil }
+            return (row[0], row[1], row[2], row[3])
+        }
+        guard let (storedPrefix, sha256, storedSize, onDisk) = found else { return nil }
+        let contentSize = Int(clamping: storedSize)
         let prefix = [UInt8](storedPrefix ?? Data())
-        let contentSize = Int(clamping: row["size"] as Int64)
         let plan = RangePlan(requested: requested, prefixLength: prefix.count, contentSize: contentSize)
         var head = [UInt8]()
         if !plan.prefixPart.isEmpty { head = Array(prefix[plan.prefixPart]) }
-        let onDisk: Bool = row["on_disk"]
         if !plan.contentPart.isEmpty, !onDisk {
             // substr on a BLOB counts bytes, from 1.
             let slice = try db.cachedStatement(sql: "SELECT substr(data, ?, ?) FROM blobs WHERE sha256 = ?")
             let data = try Data.fetchOne(slice, arguments: [plan.contentPart.lowerBound + 1, plan.contentPart.count,
-                                                            row["content_sha256"] as String]) ?? Data()
+                                                            sha256]) ?? Data()
             guard data.count == plan.contentPart.count else {
                 throw StoreError.backend("inline blob is shorter than recorded")
             }
@@ -76,7 +82,7 @@ extension SQLiteMailStore {
             return RangeRead(bytes: head, fileRange: nil, sha256: "", contentSize: contentSize)
         }
         return RangeRead(bytes: head, fileRange: onDisk && !plan.contentPart.isEmpty ? plan.contentPart : nil,
-                         sha256: row["content_sha256"], contentSize: contentSize)
+                         sha256: sha256, contentSize: contentSize)
     }
 
     /// Adds the part kept in a blob file, read on the file queue, to what the transaction read.
