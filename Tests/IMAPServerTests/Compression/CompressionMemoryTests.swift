@@ -8,7 +8,18 @@ import Testing
 @testable import IMAPServer
 
 @Suite struct CompressionMemoryTests {
+    // The heap figure is the whole process's, and other suites allocate and free in parallel:
+    // the median of five measurements is what one connection costs.
     @Test func aCompressedConnectionCostsUnder100KB() throws {
+        var figures: [Int] = []
+        for _ in 0..<5 { figures.append(try Self.measure()) }
+        let perConnection = figures.sorted()[2]
+        print("zlib state per compressed connection: \(perConnection) octets (\(figures))")
+        #expect(perConnection < 100_000)
+        #expect(perConnection > 40_000)   // the measurement sees the deflate state at all
+    }
+
+    private static func measure() throws -> Int {
         let count = 50
         var keep: [(RawDeflater, RawInflater)] = []
         keep.reserveCapacity(count)
@@ -22,10 +33,8 @@ import Testing
             keep.append((deflater, inflater))
         }
         let perConnection = (czlib_heap_in_use() - before) / count
-        print("zlib state per compressed connection: \(perConnection) octets")
-        #expect(perConnection < 100_000)
-        #expect(perConnection > 40_000)   // the measurement sees the deflate state at all
         withExtendedLifetime(keep) {}
+        return perConnection
     }
 }
 #endif

@@ -1,6 +1,7 @@
 // Per-command counters and timers: counted per command and result, the same series for every
 // session of a listener (IMAPMetrics makes each instrument once and shares it, issue 8).
 
+import NetworkTestSupport
 import Testing
 @testable import IMAPServer
 
