@@ -32,7 +32,9 @@ struct IMAPAutologoutTests {
             let bye = try await client.line()
             let waited = clock.now - quietSince
             #expect(bye.hasPrefix("* BYE"), "\(bye)")
-            #expect(waited >= .milliseconds(2_900) && waited < .seconds(20), "\(waited)")
+            // The server starts its timer before the client reads the last OK: under load the client sees
+            // less than the full 3 s, never nothing.
+            #expect(waited >= .milliseconds(1_500) && waited < .seconds(20), "\(waited)")
             #expect(await client.isClosedByServer())
         }
     }
