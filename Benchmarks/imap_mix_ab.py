@@ -39,6 +39,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cost_of(pid: int, work):
+    """Runs `work()`; returns its result, the server's CPU seconds and its context switches meanwhile."""
+    cpu, switches = cpu_seconds(pid), context_switches(pid)
+    result = work()
+    return result, cpu_seconds(pid) - cpu, context_switches(pid) - switches
+
+
+def print_medians(figures: dict, columns: list[str]):
+    """One line per binary: the median of each column of its per-round tuples."""
+    for binary, values in figures.items():
+        medians = [sorted(v[i] for v in values)[len(values) // 2] for i in range(len(columns))]
+        print(f"{binary}: median " + ", ".join(column.format(m) for column, m in zip(columns, medians)))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binaries", nargs="+")
@@ -67,19 +81,16 @@ def main():
         for round_number in range(args.rounds):
             for binary, server in zip(args.binaries, servers):
                 pid = server.process.pid
-                cpu, switches = cpu_seconds(pid), context_switches(pid)
-                result = imap_mix.run("127.0.0.1", server.ports["imaps" if args.tls else "imap"], pattern, PASSWORD,
-                                      args.clients, args.seconds, tls=args.tls)
+                result, cpu, switches = cost_of(pid, lambda: imap_mix.run(
+                    "127.0.0.1", server.ports["imaps" if args.tls else "imap"], pattern, PASSWORD,
+                    args.clients, args.seconds, tls=args.tls))
                 operations = max(result["operations"], 1)
-                cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / operations
-                per_op = (context_switches(pid) - switches) / operations
+                cpu_ms = cpu * 1000 / operations
+                per_op = switches / operations
                 figures[binary].append((cpu_ms, per_op))
                 print(f"round {round_number} {binary}: {result['ops_per_s']:.0f} ops/s, {cpu_ms:.3f} ms CPU/op, "
                       f"{per_op:.1f} switches/op, {len(result['errors'])} errors", flush=True)
-        for binary, values in figures.items():
-            cpu = sorted(v[0] for v in values)
-            switches = sorted(v[1] for v in values)
-            print(f"{binary}: median {cpu[len(cpu) // 2]:.3f} ms CPU/op, {switches[len(switches) // 2]:.1f} switches/op")
+        print_medians(figures, ["{:.3f} ms CPU/op", "{:.1f} switches/op"])
     finally:
         for server in servers:
             server.stop()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from imap_mix_ab import context_switches, cpu_seconds  # noqa: E402
+from imap_mix_ab import cost_of, print_medians  # noqa: E402
 from servers import DOMAIN, Facteur  # noqa: E402
 
 LOAD_RE = re.compile(r"(\d+) accepted, (\d+) failed in ([\d.]+)s = (\d+) msg/s; DATA-to-250 p50 ([\d.na]+) ms, "
@@ -60,18 +60,14 @@ def main():
         for round_number in range(args.rounds):
             for binary, server in zip(args.binaries, servers):
                 pid = server.process.pid
-                cpu, switches = cpu_seconds(pid), context_switches(pid)
-                accepted, rate, p99 = load(server.ports["smtp"], args)
+                (accepted, rate, p99), cpu, switches = cost_of(pid, lambda: load(server.ports["smtp"], args))
                 accepted = max(accepted, 1)
-                cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / accepted
-                per_message = (context_switches(pid) - switches) / accepted
+                cpu_ms = cpu * 1000 / accepted
+                per_message = switches / accepted
                 figures[binary].append((rate, cpu_ms, per_message))
                 print(f"round {round_number} {binary}: {rate:.0f} msg/s, p99 {p99:.1f} ms, {cpu_ms:.3f} ms CPU/msg, "
                       f"{per_message:.1f} switches/msg", flush=True)
-        for binary, values in figures.items():
-            middle = len(values) // 2
-            rate, cpu, switches = (sorted(v[i] for v in values)[middle] for i in range(3))
-            print(f"{binary}: median {rate:.0f} msg/s, {cpu:.3f} ms CPU/msg, {switches:.1f} switches/msg")
+        print_medians(figures, ["{:.0f} msg/s", "{:.3f} ms CPU/msg", "{:.1f} switches/msg"])
     finally:
         for server in servers:
             server.stop()

@@ -101,6 +101,7 @@ final class IMAPSessionDriver: @unchecked Sendable {
                 }
             case .end:
                 session?.finish()
+                // Also ends the cycle driver → session → its connection → driver.
                 session = nil
                 finished.succeed(())
                 return  // keeps the claim: nothing runs after the end

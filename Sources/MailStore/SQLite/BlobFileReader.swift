@@ -26,30 +26,22 @@ final class BlobFileReader: @unchecked Sendable {
     /// Everything was read (the file is closed then): a consumer can stop without one more call.
     var isAtEnd: Bool { offset >= expectedSize }
 
-    /// The next `count` octets or fewer; nil at the end. A file shorter than recorded is an error,
-    /// never silently short data.
+    /// The next `count` octets or fewer, in an array of their own; nil at the end. A file shorter
+    /// than recorded is an error, never silently short data.
     func next(_ count: Int) throws(StoreError) -> [UInt8]? {
-        guard fd >= 0, offset < expectedSize else {
-            close()
-            return nil
+        do {
+            return try next(count) { wanted, read in
+                // Uninitialised: pread fills it, and zeroing a MiB per chunk first was wasted work.
+                try [UInt8](unsafeUninitializedCapacity: wanted) { buffer, initialized in
+                    try read(UnsafeMutableRawBufferPointer(buffer))
+                    initialized = wanted
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .backend("blob file read: \(error)")
         }
-        let wanted = min(count, expectedSize - offset)
-        let start = offset
-        let descriptor = fd
-        var read = 0
-        // Uninitialised: pread fills it, and zeroing a MiB per chunk first was wasted work.
-        let chunk = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, initialized in
-            let got = pread(descriptor, buffer.baseAddress, wanted, off_t(start))
-            read = got
-            initialized = max(got, 0)
-        }
-        guard read > 0 else {
-            close()
-            throw .backend("blob file is shorter than recorded")
-        }
-        offset += read
-        if offset >= expectedSize { close() }
-        return chunk
     }
 
     /// The next `count` octets or fewer, read by `pread` straight into the memory `fill` makes
@@ -66,18 +58,24 @@ final class BlobFileReader: @unchecked Sendable {
         let start = offset
         let descriptor = fd
         var filled = false
-        let output = try fill(wanted) { destination in
-            guard destination.count >= wanted, let base = destination.baseAddress, !filled else {
-                throw StoreError.backend("chunk buffer too small")
+        let output: Output
+        do {
+            output = try fill(wanted) { destination in
+                guard destination.count >= wanted, let base = destination.baseAddress, !filled else {
+                    throw StoreError.backend("chunk buffer too small")
+                }
+                var done = 0
+                while done < wanted {
+                    let got = pread(descriptor, base + done, wanted - done, off_t(start + done))
+                    if got < 0, errno == EINTR { continue }
+                    guard got > 0 else { throw StoreError.backend("blob file is shorter than recorded") }
+                    done += got
+                }
+                filled = true
             }
-            var done = 0
-            while done < wanted {
-                let got = pread(descriptor, base + done, wanted - done, off_t(start + done))
-                if got < 0, errno == EINTR { continue }
-                guard got > 0 else { throw StoreError.backend("blob file is shorter than recorded") }
-                done += got
-            }
-            filled = true
+        } catch {
+            close()   // a short file stays short: no later call reads on
+            throw error
         }
         guard filled else {
             close()
