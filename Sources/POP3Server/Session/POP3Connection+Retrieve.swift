@@ -2,7 +2,8 @@
 // way. RETR reads the stored bytes chunk by chunk (a 50 MB message is never in memory whole); TOP
 // reads the message once to find where its header and first lines end. A small message is read
 // with the small ones after it in one store trip (POP3ReadAhead) and answered with one write; the
-// answers of the others are offered to the framing handler, which sends them itself.
+// answers of the others are offered to the framing handler, which sends them itself. Over plain
+// POP3 a large message whose content needs no stuffing goes out from its file by sendfile.
 
 import MailStore
 import NIOCore

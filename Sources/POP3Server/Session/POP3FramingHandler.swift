@@ -171,10 +171,11 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// with no read into memory. The `NIOFileHandle` only borrows the descriptor: `file` owns it and
     /// is kept until the write completed or failed.
     private func sendFile(_ file: PlainContentFile, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        // The session never asks over TLS; should it, failing beats writing a file the TLS handler
-        // cannot take (the session then closes the connection).
+        // The session never asks over TLS; should it, the TLS handler cannot take a file, and the
+        // "+OK" is out already: closing is the only honest end (RFC 1939 cannot abort a response).
         if (try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)) != nil {
             promise?.fail(ChannelError.operationUnsupported)
+            context.close(promise: nil)
             return
         }
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
