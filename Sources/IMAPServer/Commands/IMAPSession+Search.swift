@@ -23,6 +23,25 @@ extension IMAPSession {
                                       })
         let plan = try await engine.plan(command.key, highestSequenceNumber: view.count, highestUID: view.highestUID,
                                          savedResult: savedSearch)
+        let matches: [IMAPSearchCandidate]
+        if let flags = plan.flagsOnly {
+            // Issue 8: SEARCH UNSEEN as one narrow read of UIDs; messages the view does not hold
+            // (arrived since the last EXISTS) are left out, as they are below.
+            let found = try await store.uids(mailboxID: mailboxID, flagged: flags.flagged, unflagged: flags.unflagged)
+            matches = found.compactMap { uid in
+                view.sequenceNumber(ofUID: uid).map { IMAPSearchCandidate(sequenceNumber: $0, uid: uid, mailboxID: mailboxID) }
+            }
+        } else {
+            matches = try await evaluate(plan, engine: engine, view: view)
+        }
+        return answer(IMAPSearchResult(matches: matches), command: command, tag: tag, byUID: byUID,
+                      mentionsModSequence: mentionsModSequence)
+    }
+
+    /// Loads the candidates the plan allows, in batches, and tests each.
+    private func evaluate(_ plan: IMAPSearchEngine.Plan, engine: IMAPSearchEngine,
+                          view: SelectedMailbox) async throws -> [IMAPSearchCandidate] {
+        let mailboxID = view.mailbox.id
         let uids = plan.candidateUIDs.map { required in view.uids.filter { required.contains($0) } } ?? view.uids
         var candidates: [IMAPSearchCandidate] = []
         candidates.reserveCapacity(uids.count)
@@ -38,8 +57,12 @@ extension IMAPSession {
                 candidates.append(IMAPSearchCandidate(sequenceNumber: number, message: message))
             }
         }
-        let matches = try await engine.evaluate(plan, candidates: candidates)
-        let result = IMAPSearchResult(matches: matches)
+        return try await engine.evaluate(plan, candidates: candidates)
+    }
+
+    /// The responses for `result`: SAVE, SEARCH or ESEARCH (RFC 9051 §6.4.4, RFC 4731, RFC 5182).
+    private mutating func answer(_ result: IMAPSearchResult, command: IMAPSearchCommand, tag: String, byUID: Bool,
+                                 mentionsModSequence: Bool) -> CommandOutcome {
         var options = command.returnOptions
         if let requested = options, requested.contains(.save) {
             savedSearch = result.savedUIDs(options: requested)

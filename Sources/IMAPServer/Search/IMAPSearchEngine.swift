@@ -59,6 +59,12 @@ public struct IMAPSearchEngine: Sendable {
         /// False when the stored rows alone (flags, UIDs, dates, sizes, MODSEQ) decide the
         /// condition: the candidates may then be loaded without their summaries.
         public var needsSummaries: Bool { condition.cost > 0 }
+
+        /// Flags every match has and lacks, when nothing else decides the key (SEARCH UNSEEN):
+        /// `MailStore.uids(mailboxID:flagged:unflagged:)` then answers it without message rows.
+        public var flagsOnly: (flagged: [String], unflagged: [String])? {
+            candidateUIDs == nil ? condition.flagConjunction : nil
+        }
     }
 
     /// Compiles `key` and asks the full-text index about its BODY/TEXT strings. `*` in sequence
