@@ -95,7 +95,7 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
          renderMessagesLendsWholeMessages, filledChunksAreTheMessage
     case conditionalFlagUpdateSkipsNewerMessages
     case messageQuotaCountsMessages
-    case flagSearchAgreesWithTheIndex
+    case flagSearchAgreesWithTheIndex, summarySearchLendsEachSummary
 
     var testDescription: String { rawValue }
 
@@ -104,6 +104,7 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
         case .conditionalFlagUpdateSkipsNewerMessages: try await behaviour.conditionalFlagUpdateSkipsNewerMessages()
         case .messageQuotaCountsMessages: try await behaviour.messageQuotaCountsMessages()
         case .flagSearchAgreesWithTheIndex: try await behaviour.flagSearchAgreesWithTheIndex()
+        case .summarySearchLendsEachSummary: try await behaviour.summarySearchLendsEachSummary()
         case .domains: try await behaviour.domains()
         case .accounts: try await behaviour.accounts()
         case .aliases: try await behaviour.aliases()

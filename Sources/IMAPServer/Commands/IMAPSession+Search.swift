@@ -31,6 +31,8 @@ extension IMAPSession {
             matches = found.compactMap { uid in
                 view.sequenceNumber(ofUID: uid).map { IMAPSearchCandidate(sequenceNumber: $0, uid: uid, mailboxID: mailboxID) }
             }
+        } else if plan.decidedBySummary {
+            matches = try await searchSummaries(plan, engine: engine, view: view)
         } else {
             matches = try await evaluate(plan, engine: engine, view: view)
         }
@@ -38,11 +40,37 @@ extension IMAPSession {
                       mentionsModSequence: mentionsModSequence)
     }
 
+    /// Issue 8: FROM, TO, SUBJECT, SENT*… tested by the store on each stored summary, in batches;
+    /// only the messages it could not decide that way (no summary, a JSON or damaged one) are
+    /// loaded and tested as below, so the answer is the same.
+    private func searchSummaries(_ plan: IMAPSearchEngine.Plan, engine: IMAPSearchEngine,
+                                 view: SelectedMailbox) async throws -> [IMAPSearchCandidate] {
+        let mailboxID = view.mailbox.id
+        let test = plan.summaryTest
+        var matched: [UInt32] = [], undecided: [UInt32] = []
+        var start = 0
+        while start < view.uids.count {
+            let batch = Array(view.uids[start..<min(start + Self.fetchBatchSize, view.uids.count)])
+            start += batch.count
+            let outcome = try await store.searchSummaries(mailboxID: mailboxID, uids: batch, test)
+            matched.append(contentsOf: outcome.matched)
+            undecided.append(contentsOf: outcome.undecided)
+        }
+        var matches = matched.compactMap { uid in
+            view.sequenceNumber(ofUID: uid).map { IMAPSearchCandidate(sequenceNumber: $0, uid: uid, mailboxID: mailboxID) }
+        }
+        if !undecided.isEmpty {
+            matches.append(contentsOf: try await evaluate(plan, engine: engine, view: view, uids: undecided))
+            matches.sort { $0.sequenceNumber < $1.sequenceNumber }
+        }
+        return matches
+    }
+
     /// Loads the candidates the plan allows, in batches, and tests each.
     private func evaluate(_ plan: IMAPSearchEngine.Plan, engine: IMAPSearchEngine,
-                          view: SelectedMailbox) async throws -> [IMAPSearchCandidate] {
+                          view: SelectedMailbox, uids only: [UInt32]? = nil) async throws -> [IMAPSearchCandidate] {
         let mailboxID = view.mailbox.id
-        let uids = plan.candidateUIDs.map { required in view.uids.filter { required.contains($0) } } ?? view.uids
+        let uids = only ?? plan.candidateUIDs.map { required in view.uids.filter { required.contains($0) } } ?? view.uids
         var candidates: [IMAPSearchCandidate] = []
         candidates.reserveCapacity(uids.count)
         var start = 0

@@ -19,9 +19,9 @@ public struct IMAPSearchCandidate: Sendable, Equatable {
 }
 
 extension IMAPSearchCandidate {
-    /// A match known by its UID alone (SEARCH UNSEEN answered from the store's UIDs): the row's
+    /// A match known by its UID alone (SEARCH UNSEEN or FROM answered by the store): the row's
     /// other fields are empty. Only results read it, and they read the UID and the sequence
-    /// number; its MODSEQ (0) is never reported, since a key on flags alone mentions no MODSEQ.
+    /// number; its MODSEQ (0) is never reported, since such a key mentions no MODSEQ.
     init(sequenceNumber: UInt32, uid: UInt32, mailboxID: MailboxID) {
         self.init(sequenceNumber: sequenceNumber,
                   message: StoredMessage(id: 0, mailboxID: mailboxID, uid: uid, modSeq: 0, flags: [],

@@ -133,3 +133,46 @@ private final class CountingReader: IMAPMessageReader {
         #expect(found == [10])
     }
 }
+
+/// The store-side test of SEARCH FROM/TO/SUBJECT/SENT* (`Plan.summaryTest`) must agree with the
+/// evaluator on every message whose summary it can read, and leave the others undecided.
+@Suite struct SearchSummaryTestTests {
+    static let keys: [IMAPSearchKey] = [
+        .from("alice"), .from("bob"), .to("bob"), .cc("carol"), .bcc("eve"), .subject("café"), .subject("cafe"),
+        .from("andré"), .not(.from("alice")), .or(.from("alice"), .subject("report")),
+        .and([.to("bob"), .not(.subject("hello"))]), .sentOn(.day(2024, 2, 15)), .sentBefore(.day(2024, 2, 1)),
+        .sentSince(.day(2024, 1, 3)), .and([.from("dave"), .sentSince(.day(2024, 1, 1))]),
+    ]
+
+    @Test(arguments: keys)
+    func storeSideTestAgreesWithTheEvaluator(_ key: IMAPSearchKey) async throws {
+        let (candidates, reader) = SearchFixtures.mailbox()
+        let engine = IMAPSearchEngine(reader: reader)
+        let plan = try await engine.plan(key, highestSequenceNumber: 4, highestUID: 40, savedResult: nil)
+        #expect(plan.decidedBySummary)
+        let expected = Set(try await engine.evaluate(plan, candidates: candidates).map(\.message.uid))
+        for candidate in candidates {
+            let verdict = candidate.message.metadata.isEmpty ? nil : plan.summaryTest(candidate.message.metadata)
+            if candidate.message.metadata.isEmpty {
+                #expect(verdict == nil)
+            } else {
+                #expect(verdict == expected.contains(candidate.uid), "UID \(candidate.uid)")
+            }
+        }
+    }
+
+    @Test func otherKeysAreNotDecidedBySummary() async throws {
+        let engine = IMAPSearchEngine(reader: SearchFixtures.mailbox().1)
+        for key: IMAPSearchKey in [.and([.from("alice"), .unseen]), .header(field: "X-Custom", value: "spam"), .body("fox"), .uid(.ranges([]))] {
+            let plan = try await engine.plan(key, highestSequenceNumber: 4, highestUID: 40, savedResult: nil)
+            #expect(!plan.decidedBySummary, "\(key)")
+        }
+    }
+
+    @Test func unreadableSummariesAreUndecided() async throws {
+        let plan = try await IMAPSearchEngine(reader: SearchFixtures.mailbox().1)
+            .plan(.from("alice"), highestSequenceNumber: 4, highestUID: 40, savedResult: nil)
+        #expect(plan.summaryTest(Data("{\"v\":1}".utf8)) == nil)     // a JSON row: decoded the usual way
+        #expect(plan.summaryTest(Data([3, 0, 0])) == nil)            // truncated
+    }
+}
