@@ -169,6 +169,17 @@ public protocol MailStore: Sendable {
     /// mailbox (UIDNEXT, HIGHESTMODSEQ), its UIDs, the first unseen UID and the keywords in use.
     /// Nil when the account has no mailbox of that name.
     func mailboxSelection(accountID: AccountID, name: String) async throws -> MailboxSelection?
+    /// UIDs of the messages that have every flag in `flagged` and none in `unflagged` (names
+    /// compared case-insensitively, RFC 9051 §2.3.2), in UID order: SEARCH UNSEEN answered from
+    /// an index of UIDs instead of every message row (issue 8). Default in MailStore+FlagSearch.swift.
+    func uids(mailboxID: MailboxID, flagged: [String], unflagged: [String]) async throws -> [UInt32]
+    /// For each message among `uids` with a stored summary (`StoredMessage.metadata`), calls
+    /// `test` with the summary's bytes (borrowed, valid during the call only); returns the UIDs it
+    /// accepted and, in `undecided`, those without a summary or for which it answered nil.
+    /// SEARCH FROM over a mailbox tests one field per summary; copying each row out of the
+    /// database cost more than the test (issue 8). Default in MailStore+SummarySearch.swift.
+    func searchSummaries(mailboxID: MailboxID, uids: [UInt32],
+                         _ test: @escaping @Sendable (Data) -> Bool?) async throws -> SummarySearchOutcome
     /// SORT and THREAD keys of the given UIDs (issue 8), in UID order; UIDs with no message are
     /// skipped. Only the key families in `fields` are filled in: SORT (DATE) reads a date per
     /// message, not a summary.

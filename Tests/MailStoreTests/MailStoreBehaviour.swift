@@ -95,6 +95,7 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
          renderMessagesLendsWholeMessages, filledChunksAreTheMessage
     case conditionalFlagUpdateSkipsNewerMessages
     case messageQuotaCountsMessages
+    case flagSearchAgreesWithTheIndex, summarySearchLendsEachSummary
 
     var testDescription: String { rawValue }
 
@@ -102,6 +103,8 @@ enum MailStoreBehaviourCase: String, CaseIterable, Sendable, CustomTestStringCon
         switch self {
         case .conditionalFlagUpdateSkipsNewerMessages: try await behaviour.conditionalFlagUpdateSkipsNewerMessages()
         case .messageQuotaCountsMessages: try await behaviour.messageQuotaCountsMessages()
+        case .flagSearchAgreesWithTheIndex: try await behaviour.flagSearchAgreesWithTheIndex()
+        case .summarySearchLendsEachSummary: try await behaviour.summarySearchLendsEachSummary()
         case .domains: try await behaviour.domains()
         case .accounts: try await behaviour.accounts()
         case .aliases: try await behaviour.aliases()

@@ -23,7 +23,54 @@ extension IMAPSession {
                                       })
         let plan = try await engine.plan(command.key, highestSequenceNumber: view.count, highestUID: view.highestUID,
                                          savedResult: savedSearch)
-        let uids = plan.candidateUIDs.map { required in view.uids.filter { required.contains($0) } } ?? view.uids
+        let matches: [IMAPSearchCandidate]
+        if let flags = plan.flagsOnly {
+            // Issue 8: SEARCH UNSEEN as one narrow read of UIDs; messages the view does not hold
+            // (arrived since the last EXISTS) are left out, as they are below.
+            let found = try await store.uids(mailboxID: mailboxID, flagged: flags.flagged, unflagged: flags.unflagged)
+            matches = found.compactMap { uid in
+                view.sequenceNumber(ofUID: uid).map { IMAPSearchCandidate(sequenceNumber: $0, uid: uid, mailboxID: mailboxID) }
+            }
+        } else if plan.decidedBySummary {
+            matches = try await searchSummaries(plan, engine: engine, view: view)
+        } else {
+            matches = try await evaluate(plan, engine: engine, view: view)
+        }
+        return answer(IMAPSearchResult(matches: matches), command: command, tag: tag, byUID: byUID,
+                      mentionsModSequence: mentionsModSequence)
+    }
+
+    /// Issue 8: FROM, TO, SUBJECT, SENT*… tested by the store on each stored summary, in batches;
+    /// only the messages it could not decide that way (no summary, a JSON or damaged one) are
+    /// loaded and tested as below, so the answer is the same.
+    private func searchSummaries(_ plan: IMAPSearchEngine.Plan, engine: IMAPSearchEngine,
+                                 view: SelectedMailbox) async throws -> [IMAPSearchCandidate] {
+        let mailboxID = view.mailbox.id
+        let test = plan.summaryTest
+        var matched: [UInt32] = [], undecided: [UInt32] = []
+        var start = 0
+        while start < view.uids.count {
+            let batch = Array(view.uids[start..<min(start + Self.fetchBatchSize, view.uids.count)])
+            start += batch.count
+            let outcome = try await store.searchSummaries(mailboxID: mailboxID, uids: batch, test)
+            matched.append(contentsOf: outcome.matched)
+            undecided.append(contentsOf: outcome.undecided)
+        }
+        var matches = matched.compactMap { uid in
+            view.sequenceNumber(ofUID: uid).map { IMAPSearchCandidate(sequenceNumber: $0, uid: uid, mailboxID: mailboxID) }
+        }
+        if !undecided.isEmpty {
+            matches.append(contentsOf: try await evaluate(plan, engine: engine, view: view, uids: undecided))
+            matches.sort { $0.sequenceNumber < $1.sequenceNumber }
+        }
+        return matches
+    }
+
+    /// Loads the candidates the plan allows, in batches, and tests each.
+    private func evaluate(_ plan: IMAPSearchEngine.Plan, engine: IMAPSearchEngine,
+                          view: SelectedMailbox, uids only: [UInt32]? = nil) async throws -> [IMAPSearchCandidate] {
+        let mailboxID = view.mailbox.id
+        let uids = only ?? plan.candidateUIDs.map { required in view.uids.filter { required.contains($0) } } ?? view.uids
         var candidates: [IMAPSearchCandidate] = []
         candidates.reserveCapacity(uids.count)
         var start = 0
@@ -38,8 +85,12 @@ extension IMAPSession {
                 candidates.append(IMAPSearchCandidate(sequenceNumber: number, message: message))
             }
         }
-        let matches = try await engine.evaluate(plan, candidates: candidates)
-        let result = IMAPSearchResult(matches: matches)
+        return try await engine.evaluate(plan, candidates: candidates)
+    }
+
+    /// The responses for `result`: SAVE, SEARCH or ESEARCH (RFC 9051 §6.4.4, RFC 4731, RFC 5182).
+    private mutating func answer(_ result: IMAPSearchResult, command: IMAPSearchCommand, tag: String, byUID: Bool,
+                                 mentionsModSequence: Bool) -> CommandOutcome {
         var options = command.returnOptions
         if let requested = options, requested.contains(.save) {
             savedSearch = result.savedUIDs(options: requested)

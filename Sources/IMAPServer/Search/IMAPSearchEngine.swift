@@ -59,6 +59,19 @@ public struct IMAPSearchEngine: Sendable {
         /// False when the stored rows alone (flags, UIDs, dates, sizes, MODSEQ) decide the
         /// condition: the candidates may then be loaded without their summaries.
         public var needsSummaries: Bool { condition.cost > 0 }
+
+        /// True when each message's stored summary decides the key (SEARCH FROM "x"): the store
+        /// can then test the summaries in place with `summaryTest`.
+        public var decidedBySummary: Bool { candidateUIDs == nil && condition.isDecidedBySummary }
+
+        /// The test for `MailStore.searchSummaries` (see `decidedBySummary`).
+        public var summaryTest: @Sendable (Data) -> Bool? { condition.summaryTest }
+
+        /// Flags every match has and lacks, when nothing else decides the key (SEARCH UNSEEN):
+        /// `MailStore.uids(mailboxID:flagged:unflagged:)` then answers it without message rows.
+        public var flagsOnly: (flagged: [String], unflagged: [String])? {
+            candidateUIDs == nil ? condition.flagConjunction : nil
+        }
     }
 
     /// Compiles `key` and asks the full-text index about its BODY/TEXT strings. `*` in sequence

@@ -44,6 +44,23 @@ indirect enum SearchCondition: Sendable, Equatable {
 
     enum EnvelopeField: Sendable, Equatable { case from, to, cc, bcc, subject }
 
+    /// The flags a message must have and must lack when the condition tests nothing else (SEARCH
+    /// UNSEEN, DELETED, FLAGGED UNSEEN…): the store can then answer with UIDs from an index.
+    var flagConjunction: (flagged: [String], unflagged: [String])? {
+        var flagged: [String] = [], unflagged: [String] = []
+        let tests: [SearchCondition]
+        switch self {
+        case .flag: tests = [self]
+        case .and(let conditions): tests = conditions
+        default: return nil
+        }
+        for test in tests {
+            guard case .flag(let name, let isSet) = test else { return nil }
+            if isSet { flagged.append(name) } else { unflagged.append(name) }
+        }
+        return (flagged, unflagged)
+    }
+
     /// What deciding the condition costs, so AND and OR try the cheaper side first:
     /// 0 the row alone, 1 the stored summary, 2 the header octets, 3 the body octets.
     var cost: Int {

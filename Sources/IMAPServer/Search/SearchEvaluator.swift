@@ -36,10 +36,10 @@ enum SearchEvaluator {
             return uids.contains(message.uid)
         case .sentDay(let test):
             // A message without a parsable Date: header has no sent date, so no SENT* key matches it.
-            guard let sent = try await context.searchText().sentDate else { return false }
+            guard let sent = try await context.sentDate() else { return false }
             return test.accepts(SearchDay.number(sent))
         case .envelope(let field, let pattern):
-            return pattern.occurs(in: text(of: field, in: try await context.searchText()))
+            return try await context.field(field, contains: pattern)
         case .header(let name, let pattern):
             return try await headerMatches(name, pattern, context)
         case .body(let pattern):
@@ -61,25 +61,13 @@ enum SearchEvaluator {
         }
     }
 
-    /// FROM/TO/CC/BCC/SUBJECT: the decoded header text kept in the summary (RFC 2047 words decoded,
-    /// addresses as written, e.g. `"Jane Doe" <jane@example.org>`, every occurrence joined).
-    private static func text(of field: SearchCondition.EnvelopeField, in search: SearchText) -> String {
-        switch field {
-        case .from: return search.from
-        case .to: return search.to
-        case .cc: return search.cc
-        case .bcc: return search.bcc
-        case .subject: return search.subject
-        }
-    }
-
     /// HEADER field string (RFC 9051 §6.4.4): some field of that name whose value contains the
     /// string; the empty string tests presence. Address fields with a non-empty string are answered
     /// from the summary, which holds all their occurrences decoded, without reading the header.
     private static func headerMatches(_ name: String, _ pattern: SearchPattern,
                                       _ context: SearchMessageContext) async throws -> Bool {
         if !pattern.isEmpty, let field = summaryField(name) {
-            return pattern.occurs(in: text(of: field, in: try await context.searchText()))
+            return try await context.field(field, contains: pattern)
         }
         return try await context.header().contains { field in
             field.name.caseInsensitiveCompare(name) == .orderedSame && pattern.occurs(in: field.foldedValue)

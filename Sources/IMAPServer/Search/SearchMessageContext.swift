@@ -16,6 +16,8 @@ final class SearchMessageContext {
     private let reader: any IMAPMessageReader
     private var cachedSummary: MessageSummary?
     private var cachedSearchText: SearchText?
+    /// Where the search text lies in the row's metadata: `.unknown` until a key needs it.
+    private var layout: LayoutState = .unknown
     private var cachedHeader: [Field]?
     private var cachedHeaderText: [UInt8]?
     private var cachedBodyTexts: [[UInt8]]?
@@ -49,6 +51,43 @@ final class SearchMessageContext {
         let search = try await reader.searchText(of: message)
         cachedSearchText = search
         return search
+    }
+
+    private enum LayoutState {
+        case unknown, unavailable
+        case located(StoredSearchTextLayout)
+    }
+
+    /// Whether `pattern` occurs in the decoded header text of `field` (FROM, TO, CC, BCC,
+    /// SUBJECT). Read in place from the stored summary when it can be: one field's octets, no
+    /// String unless they are not ASCII (issue 8); the answer is the one `searchText()` gives.
+    func field(_ field: SearchCondition.EnvelopeField, contains pattern: SearchPattern) async throws -> Bool {
+        if cachedSummary == nil, cachedSearchText == nil, let layout = locatedLayout() {
+            return layout.withBytes(of: field.storedField, in: message.metadata) { pattern.occurs(inUTF8: $0) }
+        }
+        return pattern.occurs(in: field.text(in: try await searchText()))
+    }
+
+    /// The parsed Date: header (SENT*), from the stored summary's layout when it can be.
+    func sentDate() async throws -> MessageDate? {
+        if cachedSummary == nil, cachedSearchText == nil, let layout = locatedLayout() { return layout.sentDate }
+        return try await searchText().sentDate
+    }
+
+    private func locatedLayout() -> StoredSearchTextLayout? {
+        switch layout {
+        case .located(let found):
+            return found
+        case .unavailable:
+            return nil
+        case .unknown:
+            guard let found = reader.searchTextLayout(of: message) else {
+                layout = .unavailable
+                return nil
+            }
+            layout = .located(found)
+            return found
+        }
     }
 
     /// The message header as the client reads it, prefix lines (Return-Path, Delivered-To) included:

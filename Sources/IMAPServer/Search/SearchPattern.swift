@@ -56,4 +56,30 @@ struct SearchPattern: Sendable, Equatable {
     func occurs(in text: String) -> Bool {
         needle.isEmpty || occurs(in: SearchFolding.fold(text))
     }
+
+    /// The same answer as `occurs(in: String(decoding: utf8, as: UTF8.self))`, without building the
+    /// String while the octets are ASCII (issue 8: SEARCH FROM over a mailbox of summaries).
+    /// Folding works scalar by scalar, so the folded text of an ASCII prefix is its lower-cased
+    /// octets whatever follows: a match found there is a match in the whole folded text. At the
+    /// first non-ASCII octet the text is folded as a String, exactly as before.
+    func occurs(inUTF8 utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !needle.isEmpty else { return true }
+        let found: Bool? = needle.withUnsafeBufferPointer { pattern in
+            failure.withUnsafeBufferPointer { failure in
+                var matched = 0
+                for raw in utf8 {
+                    guard raw < 0x80 else { return nil }
+                    let byte = SearchFolding.lowercasedASCII(raw)
+                    while matched > 0 && byte != pattern[matched] { matched = failure[matched - 1] }
+                    if byte == pattern[matched] {
+                        matched += 1
+                        if matched == pattern.count { return true }
+                    }
+                }
+                return false
+            }
+        }
+        if let found { return found }
+        return occurs(in: SearchFolding.fold(String(decoding: utf8, as: UTF8.self)))
+    }
 }

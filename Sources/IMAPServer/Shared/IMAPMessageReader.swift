@@ -23,6 +23,12 @@ public protocol IMAPMessageReader: Sendable {
     /// by default): a SEARCH over a mailbox without decoding each MIME tree and envelope.
     func searchText(of message: StoredMessage) async throws -> SearchText
 
+    /// Where the search text lies in `message.metadata` (`storedSearchTextLayout(of:)` by default),
+    /// nil when it cannot be read in place: SEARCH FROM then tests one field's octets per message
+    /// without building any String (issue 8). A reader whose `searchText(of:)` does not come from
+    /// `message.metadata` returns nil, so SEARCH asks `searchText(of:)` instead.
+    func searchTextLayout(of message: StoredMessage) -> StoredSearchTextLayout?
+
     /// Octets of the message header as delivery measured it, prefix not included
     /// (`decodedHeaderLength(of:)` by default): FETCH BODY[HEADER.FIELDS (...)] needs nothing else.
     func headerLength(of message: StoredMessage) async throws -> Int
@@ -48,6 +54,17 @@ extension IMAPMessageReader {
 
     public func headerLength(of message: StoredMessage) async throws -> Int {
         try await decodedHeaderLength(of: message)
+    }
+
+    public func searchTextLayout(of message: StoredMessage) -> StoredSearchTextLayout? {
+        storedSearchTextLayout(of: message)
+    }
+
+    /// The layout of the stored metadata; nil when it is missing, a JSON row or unreadable (then
+    /// `searchText(of:)` falls back as it always did).
+    public func storedSearchTextLayout(of message: StoredMessage) -> StoredSearchTextLayout? {
+        guard !message.metadata.isEmpty else { return nil }
+        return try? StoredSearchTextLayout.locate(in: message.metadata)
     }
 
     /// Only the search text of the stored metadata; anything unreadable falls back to

@@ -26,6 +26,10 @@ struct PrefetchedMessageReader: IMAPMessageReader {
         try await base.searchText(of: message)
     }
 
+    func searchTextLayout(of message: StoredMessage) -> StoredSearchTextLayout? {
+        base.searchTextLayout(of: message)
+    }
+
     func headerLength(of message: StoredMessage) async throws -> Int {
         if let length = headerLengths[message.id] { return length }
         return try await base.headerLength(of: message)

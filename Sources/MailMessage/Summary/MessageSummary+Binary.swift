@@ -205,21 +205,24 @@ extension SummaryReader {
     mutating func searchText() throws(SummaryDecodingError) -> SearchText {
         let subject = try string(), from = try string(), to = try string(), cc = try string()
         let bcc = try string(), messageID = try string()
-        let sentDate: MessageDate?
+        return SearchText(subject: subject, from: from, to: to, cc: cc, bcc: bcc, messageID: messageID,
+                          sentDate: try sentDate())
+    }
+
+    /// The search text's date (see `date` in the layout above).
+    mutating func sentDate() throws(SummaryDecodingError) -> MessageDate? {
         switch try byte() {
         case 0:
-            sentDate = nil
+            return nil
         case 1:
             let seconds = try int()
-            sentDate = MessageDate(date: Date(timeIntervalSinceReferenceDate: Double(seconds)), timeZoneOffset: try int())
+            return MessageDate(date: Date(timeIntervalSinceReferenceDate: Double(seconds)), timeZoneOffset: try int())
         case 2:
             let bits = try fixed64()
-            sentDate = MessageDate(date: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits)),
-                                   timeZoneOffset: try int())
+            return MessageDate(date: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits)),
+                               timeZoneOffset: try int())
         default:
             throw .malformed("unknown date marker")
         }
-        return SearchText(subject: subject, from: from, to: to, cc: cc, bcc: bcc, messageID: messageID,
-                          sentDate: sentDate)
     }
 }

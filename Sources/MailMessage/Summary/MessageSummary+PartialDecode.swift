@@ -9,11 +9,8 @@ extension MessageSummary {
     /// same checks a whole decode makes, so this throws exactly when `decode` throws.
     /// JSON rows (version 1) are decoded whole.
     public static func decodeSearchText(_ data: Data) throws -> SearchText {
-        guard let first = data.first else { throw SummaryDecodingError.truncated }
-        if first == UInt8(ascii: "{") { return try decode(data).search }
-        return try data.withUnsafeBytes { raw in
-            try raw.withMemoryRebound(to: UInt8.self) { try decodeBinarySearchText($0) }
-        }
+        guard let layout = try StoredSearchTextLayout.locate(in: data) else { return try decode(data).search }
+        return layout.searchText(in: data)
     }
 
     /// Only the header length (octets of the header and its blank line), the second field of the
@@ -28,20 +25,6 @@ extension MessageSummary {
                 return try reader.int()
             }
         }
-    }
-
-    static func decodeBinarySearchText(_ bytes: UnsafeBufferPointer<UInt8>) throws(SummaryDecodingError) -> SearchText {
-        var reader = SummaryReader(bytes)
-        let version = try reader.version()
-        _ = try reader.int()            // headerLength
-        _ = try reader.int()            // totalSize
-        try reader.skipOptionalString() // preview
-        try reader.skipEnvelope()
-        try reader.skipBodyStructure(depth: 0)
-        var search = try reader.searchText()
-        if version >= 3 { search.references = try reader.string() }
-        guard reader.isAtEnd else { throw .malformed("trailing bytes") }
-        return search
     }
 }
 

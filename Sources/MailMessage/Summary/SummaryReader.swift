@@ -101,6 +101,12 @@ struct SummaryReader {
         position += length   // `count()` bounded it by the bytes left
     }
 
+    /// Steps over `length` octets.
+    mutating func skip(_ length: Int) throws(SummaryDecodingError) {
+        guard length >= 0, length <= remaining else { throw .truncated }
+        position += length
+    }
+
     mutating func fixed64() throws(SummaryDecodingError) -> UInt64 {
         guard remaining >= 8 else { throw .truncated }
         var value: UInt64 = 0
