@@ -81,6 +81,11 @@ public protocol MailStore: Sendable {
         _ message: StoredMessage, chunkSize: Int,
         fill: @escaping @Sendable (_ count: Int, _ read: (UnsafeMutableRawBufferPointer) throws -> Void) throws -> Output
     ) async throws -> AsyncThrowingStream<Output, any Error>
+    /// The message's content file, opened, when it can go to a POP3 client as it lies (no line
+    /// starts with ".", it ends with CRLF: `PlainBytes.check`); nil when it is stored inline, not
+    /// plain, not known to be plain yet, or the message is gone. Why: RETR of a large message
+    /// over plain POP3 is then one `sendfile`, no read into memory and no stuffing scan (issue 8).
+    func plainContentFile(_ message: StoredMessage) async throws -> PlainContentFile?
     /// Changes the flags of the given UIDs, bumping MODSEQ; returns the messages as they are now.
     func updateFlags(mailboxID: MailboxID, uids: [UInt32], operation: FlagOperation,
                      flags: [String]) async throws -> [StoredMessage]
@@ -245,6 +250,11 @@ extension MailStore {
             try bytes.withUnsafeBytes { try render(message, UnsafeRawBufferPointer(start: nil, count: 0), $0) }
         }
     }
+}
+
+extension MailStore {
+    /// No backend but SQLite keeps content files: callers stream the message instead.
+    public func plainContentFile(_ message: StoredMessage) async throws -> PlainContentFile? { nil }
 }
 
 extension MailStore {

@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        limitMallocArenas()
+        tuneMalloc()
         bootstrapLogging(defaultLevel: .info)
         let configuration: FacteurConfiguration
         do {
@@ -27,25 +27,24 @@ struct ServeCommand: AsyncParsableCommand {
                                      logger: Logger(label: "facteur")).run()
     }
 
-    /// glibc gives every thread that allocates its own arena, up to 8 per core; sessions hop
-    /// between the concurrency pool's threads, so each arena keeps a share of every connection's
-    /// pages. One arena per core halved the memory of 1,000 idle IMAP connections (40 → 19 KiB
-    /// each, Benchmarks/RESULTS.md) at no measurable cost. MALLOC_ARENA_MAX in the environment wins.
+    /// glibc's malloc keeps its default arenas (one per thread, up to 8 per core): capping them at
+    /// one per core (sessions 4–6) saved ~1.3 KiB per idle IMAP connection but made threads queue
+    /// on the arena locks — under imap-mix ~7 futex calls per operation came from malloc/free,
+    /// and the default arenas cost ~15 % less server CPU per operation (Benchmarks/RESULTS.md,
+    /// session 7). MALLOC_ARENA_MAX in the environment still caps them.
     ///
-    /// Also fixed: the size from which an allocation gets its own mapping (4 MiB) and the free
+    /// Fixed here: the size from which an allocation gets its own mapping (4 MiB) and the free
     /// space at a heap's top that is given back (8 MiB). Left dynamic, glibc raises the first to
     /// the largest block ever freed: after the first login, Argon2's 19 MiB of working memory came
     /// from an arena and stayed resident there when freed, in every arena a hashing thread used
     /// (+19 MiB each). Now it is mapped and unmapped per hash; smaller buffers (FETCH and POP3
     /// pieces of 256 KiB) keep coming from the arenas as before.
-    private func limitMallocArenas() {
+    private func tuneMalloc() {
         #if canImport(Glibc)
-        guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil,
-              let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        // mallopt(3) is not in Swift's Glibc module; M_ARENA_MAX is -8 in <malloc.h>.
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        // mallopt(3) is not in Swift's Glibc module; the constants are from <malloc.h>.
         typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
         let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
-        _ = mallopt(-8, Int32(max(2, ProcessInfo.processInfo.activeProcessorCount)))
         _ = mallopt(-3, 4 << 20)   // M_MMAP_THRESHOLD
         _ = mallopt(-1, 8 << 20)   // M_TRIM_THRESHOLD
         #endif

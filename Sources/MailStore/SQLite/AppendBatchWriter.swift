@@ -182,7 +182,8 @@ struct AppendBatchWriter: Sendable {
             if try !blobFiles.exists(content.sha256) {
                 try blobFiles.write(content.bytes, sha256: content.sha256)
             }
-            try BlobReferences.addReference(db, sha256: content.sha256, size: content.bytes.count, inlineData: nil)
+            try BlobReferences.addReference(db, sha256: content.sha256, size: content.bytes.count, inlineData: nil,
+                                            plainForPOP3: prepared.plainForPOP3)
         }
     }
 

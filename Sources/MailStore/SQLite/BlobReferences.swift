@@ -6,12 +6,16 @@ import GRDB
 enum BlobReferences {
     /// Adds one reference, inserting the row on first use. `inlineData` is nil when the body is
     /// a file (already durable: see BlobFileStore.write).
-    static func addReference(_ db: Database, sha256: String, size: Int, inlineData: Data?) throws {
+    /// `plainForPOP3` is the file's `PlainBytes` flag (nil: unknown); a row stored before
+    /// migration v11 without one gets it here when the same body comes again.
+    static func addReference(_ db: Database, sha256: String, size: Int, inlineData: Data?,
+                             plainForPOP3: Bool? = nil) throws {
         // A cached statement: this runs once per appended message.
         try db.cachedStatement(sql: """
-            INSERT INTO blobs (sha256, size, data, ref_count) VALUES (?, ?, ?, 1)
-            ON CONFLICT (sha256) DO UPDATE SET ref_count = ref_count + 1
-            """).execute(arguments: [sha256, size, inlineData])
+            INSERT INTO blobs (sha256, size, data, ref_count, pop3_plain) VALUES (?, ?, ?, 1, ?)
+            ON CONFLICT (sha256) DO UPDATE SET ref_count = ref_count + 1,
+                pop3_plain = COALESCE(pop3_plain, excluded.pop3_plain)
+            """).execute(arguments: [sha256, size, inlineData, plainForPOP3])
     }
 
     /// One more reference to a body whose row exists; false when there is no such row.

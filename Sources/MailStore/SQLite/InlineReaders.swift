@@ -37,6 +37,13 @@ final class InlineReaders: Sendable {
         var configuration = configuration
         configuration.readonly = true
         configuration.label = "facteur.mailstore.inline"
+        // No memory map here (the pool's readers keep theirs, for large reads): in WAL mode a
+        // reader that sees a commit since its last read drops its cache and unmaps the whole
+        // database file (pagerBeginReadTransaction → sqlite3OsUnfetch), and under imap-mix, where
+        // every other operation commits, that was ~0.2 munmap + mmap pairs per operation, each
+        // unmap a TLB shoot-down and the pages faulted in again. A bounded read touches a few
+        // pages: a pread each is cheaper.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
         var queues: [DatabaseQueue] = []
         for _ in 0..<max(0, count) {
             queues.append(try DatabaseQueue(path: path, configuration: configuration))

@@ -11,6 +11,9 @@ struct PreparedAppend: Sendable {
     let mailboxName: String?
     /// Bodies below the inline limit are written into the `blobs` row by the append transaction.
     let storesInline: Bool
+    /// For a body kept in a file: whether POP3 may send it as it lies (`PlainBytes`), computed
+    /// here, outside the write transaction; nil for an inline body (always read into memory).
+    let plainForPOP3: Bool?
     /// SORT/THREAD keys (issue 8): the caller's, else derived from the summary here, outside the
     /// write transaction; nil without either (the row keeps version 0).
     let sortKeys: MessageSortKeys?
@@ -30,6 +33,7 @@ struct PreparedAppend: Sendable {
             mailboxName = nil
         }
         storesInline = request.content.bytes.count < inlineBodyLimit
+        plainForPOP3 = storesInline ? nil : PlainBytes.check(request.content.bytes)
         sortKeys = request.searchFields.sortKeys ?? (request.metadata.isEmpty ? nil
             : (try? MessageSummary.decode(request.metadata)).map(MessageSortKeys.init(summary:)))
     }

@@ -81,6 +81,9 @@ public final class SQLiteMailStore: MailStore {
     public init(directory: URL, logger: Logger, configuration: Configuration) throws {
         self.logger = logger
         self.configuration = configuration
+        if let code = SQLiteLibrarySettings.applied, code != 0 {
+            logger.debug("SQLite memory statistics stay on", metadata: ["sqlite.code": "\(code)"])
+        }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {

@@ -204,6 +204,12 @@ enum SQLiteSchema {
             try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, 0)",
                            arguments: [SortKeyBackfill.cursorSetting])
         }
+        // Issue 8: whether a blob file needs no POP3 byte-stuffing (`PlainBytes`), so RETR can
+        // `sendfile` it. NULL is "not known": files stored before this migration keep the
+        // stuffing path until the same body is appended again (no scan of every file at open).
+        migrator.registerMigration("v11-pop3-plain-bytes") { db in
+            try db.execute(sql: "ALTER TABLE blobs ADD COLUMN pop3_plain INTEGER")
+        }
         return migrator
     }
 }

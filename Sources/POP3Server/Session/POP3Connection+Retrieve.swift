@@ -2,7 +2,8 @@
 // way. RETR reads the stored bytes chunk by chunk (a 50 MB message is never in memory whole); TOP
 // reads the message once to find where its header and first lines end. A small message is read
 // with the small ones after it in one store trip (POP3ReadAhead) and answered with one write; the
-// answers of the others are offered to the framing handler, which sends them itself.
+// answers of the others are offered to the framing handler, which sends them itself. Over plain
+// POP3 a large message whose content needs no stuffing goes out from its file by sendfile.
 
 import MailStore
 import NIOCore
@@ -18,12 +19,14 @@ extension POP3Connection {
             return
         }
         let store = self.store
-        if let next = readAhead.follower(of: entry, in: maildrop, readSize: Self.storeReadSize) {
+        let sendsFiles = !machine.tlsActive
+        if let next = readAhead.follower(of: entry, in: maildrop, readSize: sendsFiles ? .max : Self.storeReadSize) {
             // Clients download in order: the next message is opened on the store's threads while
             // this one is sent, and awaited before the next command is read (structured: a child task).
             let readSize = max(chunkSize, Self.storeReadSize)
             let allocator = channel.channel.allocator
-            async let opening = try? await Self.openChunks(next, store: store, readSize: readSize, allocator: allocator)
+            async let opening = try? await Self.open(next, store: store, readSize: readSize, allocator: allocator,
+                                                     sendsFiles: sendsFiles)
             try await retrieveNow(entry, bodyLines: nil, outbound)
             readAhead.keepOpened(await opening, uid: next.uid)
             return
@@ -73,13 +76,22 @@ extension POP3Connection {
                     continuation.yield(allocator.buffer(bytes: bytes[..<end]))
                     continuation.finish()
                 }
-            } else if let openedAhead {
-                chunks = openedAhead
             } else {
                 // Large reads (one file-queue hop per MiB, not per 64 KB) keep big RETRs fast; the
                 // memory held per RETR stays bounded at about two reads.
-                chunks = try await Self.openChunks(entry.message, store: store,
-                                                   readSize: max(chunkSize, Self.storeReadSize), allocator: allocator)
+                let opened: POP3OpenedMessage
+                if let openedAhead {
+                    opened = openedAhead
+                } else {
+                    opened = try await Self.open(entry.message, store: store, readSize: max(chunkSize, Self.storeReadSize),
+                                                 allocator: allocator, sendsFiles: !machine.tlsActive)
+                }
+                switch opened {
+                case .plainFile(let file):
+                    return try await sendPlainFile(file, entry, outbound, holdingFinish: holdingFinish)
+                case .chunks(let opened):
+                    chunks = opened
+                }
             }
         } catch StoreError.notFound {
             // An IMAP session expunged it after our snapshot.
@@ -132,6 +144,43 @@ extension POP3Connection {
         if holdingFinish {
             pending.append(.send(tail, then: .more))
             try await outbound.write(contentsOf: pending)
+            return false
+        }
+        try await finishCommand(tail, after: pending, outbound)
+        return true
+    }
+
+    /// A large message ready to send: its content file when it needs no stuffing and the
+    /// connection has no TLS (`sendsFiles`), else its pieces. A failed file lookup falls back to
+    /// the pieces, whose read reports a missing message as it always did.
+    static func open(_ message: StoredMessage, store: any MailStore, readSize: Int, allocator: ByteBufferAllocator,
+                     sendsFiles: Bool) async throws -> POP3OpenedMessage {
+        if sendsFiles, let file = try? await store.plainContentFile(message),
+           file.prefix.count + file.contentSize == message.size {
+            return .plainFile(file)
+        }
+        return .chunks(try await openChunks(message, store: store, readSize: readSize, allocator: allocator))
+    }
+
+    /// RETR of a message whose content needs no stuffing (RFC 1939 §3: no line starts with ".",
+    /// it ends with CRLF): "+OK" and the stuffed prefix, the content file by sendfile, then ".".
+    /// The same octets as the streaming path, without reading the file into memory.
+    private mutating func sendPlainFile(_ file: PlainContentFile, _ entry: POP3Maildrop.Entry, _ outbound: Outbound,
+                                        holdingFinish: Bool) async throws -> Bool {
+        let status = POP3Response.ok("\(entry.message.size) octets")
+        if logger.logLevel <= .trace { logger.trace("S: \(status)") }
+        let allocator = channel.channel.allocator
+        var head = allocator.buffer(capacity: 64 + file.prefix.count + file.prefix.count / 16)
+        status.encode(into: &head)
+        var stuffer = POP3DotStuffer()
+        stuffer.append(file.prefix[...], to: &head)
+        var tail = allocator.buffer(capacity: 8)
+        tail.writeString(".\r\n")   // the content ends with CRLF: no line ending to add
+        metrics.retrievedBytes.increment(by: entry.message.size)
+        metrics.sentFiles.increment()
+        let pending: [POP3OutboundInstruction] = [.send(head, then: .more), .sendFile(file)]
+        if holdingFinish {
+            try await outbound.write(contentsOf: pending + [.send(tail, then: .more)])
             return false
         }
         try await finishCommand(tail, after: pending, outbound)

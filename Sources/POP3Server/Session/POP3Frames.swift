@@ -1,5 +1,6 @@
 // What travels between the event-loop framing handler and the connection's async session task.
 
+import MailStore
 import NIOCore
 
 /// Inbound: one unit the session reacts to. After each the framing handler pauses until the
@@ -31,6 +32,10 @@ enum POP3OutboundInstruction: Sendable {
     }
 
     case send(ByteBuffer, then: Next)
+    /// The whole content file, written as a `FileRegion` (sendfile), then stay paused: a RETR of a
+    /// message that needs no stuffing (`MailStore.plainContentFile`). Only on a connection without
+    /// TLS: the TLS handler takes bytes, not files.
+    case sendFile(PlainContentFile)
     /// Replaces the handler's table of ready RETR answers (POP3PreparedAnswers.swift); writes
     /// nothing. Sent just before a `.command` reply, in the same batch.
     case offer(POP3PreparedAnswers)

@@ -12,6 +12,7 @@
 //   `FramingFlowControl`; this file keeps the POP3 framing.
 // - Not Sendable: confined to the channel's event loop like every ChannelHandler.
 
+import MailStore
 import NIOCore
 import NIOSSL
 import ProtocolListener
@@ -76,6 +77,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .offer(let answers):
             prepared = answers
             promise?.succeed(())
+        case .sendFile(let file):
+            sendFile(file, context: context, promise: promise)
         case .send(let bytes, let next):
             switch next {
             case .more:
@@ -162,6 +165,28 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             metrics.retrievedBytes.increment(by: answer.octets)
         }
         return true
+    }
+
+    /// Writes a content file as a `FileRegion`: the kernel sends it from the page cache (sendfile),
+    /// with no read into memory. The `NIOFileHandle` only borrows the descriptor: `file` owns it and
+    /// is kept until the write completed or failed.
+    private func sendFile(_ file: PlainContentFile, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        // The session never asks over TLS; should it, the TLS handler cannot take a file, and the
+        // "+OK" is out already: closing is the only honest end (RFC 1939 cannot abort a response).
+        if (try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)) != nil {
+            promise?.fail(ChannelError.operationUnsupported)
+            context.close(promise: nil)
+            return
+        }
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
+        let region = FileRegion(fileHandle: handle, readerIndex: 0, endIndex: file.contentSize)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { result in
+            _ = try? handle.takeDescriptorOwnership()   // not closed here: `file` closes it
+            withExtendedLifetime(file) {}
+            promise?.completeWith(result)
+        }
+        context.write(NIOAny(region), promise: written)
     }
 
     // RFC 2595 §4: after "+OK" to STLS the next bytes are a TLS ClientHello. Anything already

@@ -7,6 +7,9 @@ struct POP3Metrics: Sendable {
     let listener: String
     let connections: Counter
     let retrievedBytes: Counter
+    /// RETRs whose content went out by sendfile (no stuffing needed, no TLS): shows whether the
+    /// zero-copy path is taken (messages stored before migration v11 are not).
+    let sentFiles: Counter
     /// The bootstrapped backend unless a test hands in its own (MetricsSystem is process-global).
     let factory: any MetricsFactory
     /// Counter and timer of each keyword, made once: making them per command (label checks and
@@ -20,6 +23,7 @@ struct POP3Metrics: Sendable {
         let dimensions = [("listener", listener)]
         connections = Counter(label: "facteur_pop3_connections_total", dimensions: dimensions, factory: factory)
         retrievedBytes = Counter(label: "facteur_pop3_retrieved_bytes_total", dimensions: dimensions, factory: factory)
+        sentFiles = Counter(label: "facteur_pop3_sent_files_total", dimensions: dimensions, factory: factory)
         let keywords = ["USER", "PASS", "QUIT", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL",
                         "CAPA", "AUTH", "STLS", "UTF8", "unknown"]
         var instruments: [String: (count: Counter, duration: Metrics.Timer)] = [:]

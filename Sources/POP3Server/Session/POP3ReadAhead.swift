@@ -34,7 +34,7 @@ struct POP3ReadAhead {
     /// each RETR then reads its message alone, which reports a missing message as before.
     private(set) var isEnabled = true
     /// The next message opened while the previous one was being sent (see `follower`).
-    private var opened: (uid: UInt32, chunks: AsyncThrowingStream<ByteBuffer, any Error>)?
+    private var opened: (uid: UInt32, message: POP3OpenedMessage)?
 
     init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -113,7 +113,8 @@ struct POP3ReadAhead {
     }
 
     /// The message to open while `entry` is being sent: the next live one, when it is too large
-    /// for a batch but its first store read (`readSize`) holds all of it. Opening it (a database
+    /// for a batch but at most `readSize` (a first store read holds all of it; without TLS the
+    /// caller passes any size, since opening a content file to send as it lies reads nothing). Opening it (a database
     /// read, a file open and read on the store's threads) then overlaps the sending instead of
     /// following the client's RETR.
     func follower(of entry: POP3Maildrop.Entry, in maildrop: POP3Maildrop, readSize: Int) -> StoredMessage? {
@@ -124,15 +125,15 @@ struct POP3ReadAhead {
     }
 
     /// Keeps the opened follower (nil: opening it failed; the RETR will read it itself and report).
-    mutating func keepOpened(_ chunks: AsyncThrowingStream<ByteBuffer, any Error>?, uid: UInt32) {
-        opened = chunks.map { (uid, $0) }
+    mutating func keepOpened(_ message: POP3OpenedMessage?, uid: UInt32) {
+        opened = message.map { (uid, $0) }
     }
 
     /// The opened stream of this message, if it is the one opened ahead; anything else opened is
     /// dropped (closing its file), so at most one is ever held.
-    mutating func takeOpened(uid: UInt32) -> AsyncThrowingStream<ByteBuffer, any Error>? {
+    mutating func takeOpened(uid: UInt32) -> POP3OpenedMessage? {
         defer { opened = nil }
-        return opened?.uid == uid ? opened?.chunks : nil
+        return opened?.uid == uid ? opened?.message : nil
     }
 
     /// The maildrop is in UID order (the store lists INBOX `ORDER BY uid`): a binary search, with
@@ -146,4 +147,11 @@ struct POP3ReadAhead {
         }
         return low < entries.count && entries[low].message.uid == uid ? low : nil
     }
+}
+
+/// A large message opened before its RETR: its content file to send as it lies (sendfile), or
+/// its pieces to stuff and write.
+enum POP3OpenedMessage: Sendable {
+    case plainFile(PlainContentFile)
+    case chunks(AsyncThrowingStream<ByteBuffer, any Error>)
 }

@@ -1,0 +1,56 @@
+// A message's content kept in a blob file that a POP3 RETR may send as it lies (sendfile),
+// issue 8: no line of it starts with "." and it ends with CRLF, so RFC 1939 §3 byte-stuffing
+// would change nothing and the response ends with just "." CRLF after it.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open content file plus the message's prefix, from `MailStore.plainContentFile`. Why a
+/// class: it owns the file descriptor and closes it when the last reference goes, so a caller
+/// that drops it early (a closed connection) leaks nothing. `@unchecked Sendable`: every stored
+/// property is immutable and the descriptor is closed only once, in `deinit`.
+public final class PlainContentFile: @unchecked Sendable {
+    /// The message's own first octets (stored per message, in the database); they may need
+    /// stuffing: only the content is known to be plain.
+    public let prefix: [UInt8]
+    /// Open for reading, positioned nowhere in particular: read it with offsets (pread, sendfile).
+    public let descriptor: Int32
+    /// Octets of content in the file (checked against the file's size when it was opened).
+    public let contentSize: Int
+
+    public init(prefix: [UInt8], descriptor: Int32, contentSize: Int) {
+        self.prefix = prefix
+        self.descriptor = descriptor
+        self.contentSize = contentSize
+    }
+
+    deinit {
+        if descriptor >= 0 { _ = close(descriptor) }
+    }
+}
+
+/// The test behind the stored flag (`blobs.pop3_plain`, migration "v11-pop3-plain-bytes").
+public enum PlainBytes {
+    /// True when no line of `bytes` starts with "." (offset 0 counts as a line start, a bare LF
+    /// ends a line as it does for the stuffer) and `bytes` ends with CRLF. Why memchr on ".":
+    /// dots are rarer than line ends, and a base64 body has none (one call clears it).
+    public static func check(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let count = bytes.count
+        guard count >= 2, let base = bytes.baseAddress,
+              bytes[count - 2] == UInt8(ascii: "\r"), bytes[count - 1] == UInt8(ascii: "\n") else { return false }
+        var searchFrom = 0
+        while searchFrom < count, let found = memchr(base + searchFrom, Int32(UInt8(ascii: ".")), count - searchFrom) {
+            let offset = UnsafeRawPointer(found) - base
+            if offset == 0 || bytes[offset - 1] == UInt8(ascii: "\n") { return false }
+            searchFrom = offset + 1
+        }
+        return true
+    }
+
+    /// The same for an array.
+    public static func check(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { check($0) }
+    }
+}

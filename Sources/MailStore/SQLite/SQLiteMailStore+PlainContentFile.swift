@@ -1,0 +1,48 @@
+// The content file of a message that POP3 can send as it lies (sendfile), issue 8.
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension SQLiteMailStore {
+    public func plainContentFile(_ message: StoredMessage) async throws -> PlainContentFile? {
+        let found = try await boundedRead { db, _ -> PlainContentLookup? in
+            // One small row, read on the caller's thread when an inline reader is free.
+            let statement = try db.cachedStatement(sql: """
+                SELECT m.prefix, m.content_sha256, b.size FROM messages m
+                JOIN blobs b ON b.sha256 = m.content_sha256
+                WHERE m.id = ? AND b.data IS NULL AND b.pop3_plain = 1
+                """)
+            let rows = try Row.fetchCursor(statement, arguments: [message.id])
+            return try withExtendedLifetime(rows) { () throws -> PlainContentLookup in
+                guard let row = try rows.next() else { return .absent }
+                let prefix: Data? = row[0]
+                return .found(prefix: [UInt8](prefix ?? Data()), sha256: row[1], size: Int(clamping: row[2] as Int64))
+            }
+        }
+        guard case .found(let prefix, let sha256, let size) = found else { return nil }
+        let files = blobFiles
+        // File work stays on the store's file queue (DESIGN.md rule 5), as for every blob read.
+        return try await onFileQueue { () throws(StoreError) -> PlainContentFile in
+            let descriptor = open(try files.path(for: sha256), O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw .notFound("message content") }
+            let file = PlainContentFile(prefix: prefix, descriptor: descriptor, contentSize: size)
+            // sendfile of a file shorter than recorded would send short data or stall: refuse it.
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, Int(status.st_size) == size else {
+                throw .backend("blob file size differs from the recorded size")
+            }
+            return file
+        }
+    }
+}
+
+/// What the lookup found: `absent` when the content is inline, not plain, not known to be plain
+/// or the message is gone (the caller then streams, and reports a missing message as before).
+private enum PlainContentLookup: Sendable {
+    case absent
+    case found(prefix: [UInt8], sha256: String, size: Int)
+}
