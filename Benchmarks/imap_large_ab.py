@@ -21,7 +21,10 @@ from imap_mix_ab import cpu_seconds  # noqa: E402
 from servers import DOMAIN, PASSWORD, Facteur  # noqa: E402
 
 
-def fetch_cpu(server: Facteur, user: str, fetches: int) -> tuple[float, float, int]:
+MESSAGE_LIST = "UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE"
+
+
+def fetch_cpu(server: Facteur, user: str, fetches: int, items: str = MESSAGE_LIST) -> tuple[float, float, int]:
     """Server CPU seconds, wall seconds and octets per message-list FETCH, over `fetches` of them in
     a fresh session (the kernel counts CPU in 10 ms ticks: one FETCH is a few ticks)."""
     connection = imap_large_mailbox.IMAPConnection("127.0.0.1", server.ports["imap"])
@@ -30,7 +33,7 @@ def fetch_cpu(server: Facteur, user: str, fetches: int) -> tuple[float, float, i
     pid = server.process.pid
     before_cpu, before_bytes, started = cpu_seconds(pid), connection.received, time.perf_counter()
     for _ in range(fetches):
-        connection.command("UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)")
+        connection.command(f"UID FETCH 1:* ({items})")
     wall = (time.perf_counter() - started) / fetches
     cpu = (cpu_seconds(pid) - before_cpu) / fetches
     octets = (connection.received - before_bytes) // fetches
@@ -44,6 +47,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--fetches", type=int, default=10, help="FETCHes per round, for the CPU tick's sake")
+    parser.add_argument("--items", default=MESSAGE_LIST,
+                        help="FETCH items, e.g. imap-mix's 'BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE "
+                             "MESSAGE-ID)] FLAGS' (per message: a row and a range read)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="imap-large-ab-"))
@@ -55,13 +61,13 @@ def main():
             server.add_user(user)
             server.start()
             imap_large_mailbox.load("127.0.0.1", server.ports["imap"], user, PASSWORD, count=args.messages)
-            fetch_cpu(server, user, 1)  # warm-up: caches, mapped pages
+            fetch_cpu(server, user, 1, args.items)  # warm-up: caches, mapped pages
             servers.append(server)
         figures = {binary: [] for binary in args.binaries}
         sizes = {binary: set() for binary in args.binaries}
         for round_number in range(args.rounds):
             for binary, server in zip(args.binaries, servers):
-                cpu, wall, octets = fetch_cpu(server, user, args.fetches)
+                cpu, wall, octets = fetch_cpu(server, user, args.fetches, args.items)
                 figures[binary].append(cpu)
                 sizes[binary].add(octets)
                 print(f"round {round_number} {binary}: {cpu * 1000:.0f} ms CPU, {wall * 1000:.0f} ms wall, "

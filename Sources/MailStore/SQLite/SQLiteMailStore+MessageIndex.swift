@@ -38,8 +38,8 @@ extension SQLiteMailStore {
         // One read transaction for every chunk: the caller sees one consistent snapshot.
         return try await boundedRead { db, rowLimit in
             if let rowLimit, uids.count > rowLimit { return nil }
-            return try UIDRangeQuery.fetch(db, columns: StoreRows.messageColumns, mailboxID: mailboxID, uids: uids,
-                                           StoreRows.message)
+            return try UIDRangeQuery.fetchColumns(db, columns: StoreRows.messageColumns, mailboxID: mailboxID,
+                                                  uids: uids, StoreRows.message)
         }
     }
 
@@ -47,8 +47,8 @@ extension SQLiteMailStore {
         guard !uids.isEmpty else { return [] }
         return try await boundedRead { db, rowLimit in
             if let rowLimit, uids.count > rowLimit { return nil }
-            return try UIDRangeQuery.fetch(db, columns: StoreRows.messageColumnsWithoutMetadata, mailboxID: mailboxID,
-                                           uids: uids, StoreRows.message)
+            return try UIDRangeQuery.fetchColumns(db, columns: StoreRows.messageColumnsWithoutMetadata,
+                                                  mailboxID: mailboxID, uids: uids, StoreRows.message)
         }
     }
 
@@ -71,12 +71,12 @@ extension SQLiteMailStore {
                 SELECT uid, modseq, system_flags, keywords FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
                 """), arguments: [mailboxID, since], limit: rowLimit) else { return nil }
             var expunged: [ExpungedUID] = []
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            let rows = try ColumnCursor(db.cachedStatement(sql: """
                 SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
                 """), arguments: [mailboxID, since])
             while let row = try rows.next() {
                 if let rowLimit, expunged.count >= rowLimit { return nil }
-                expunged.append(ExpungedUID(uid: StoreRows.uint32(row[0]), modSeq: StoreRows.uint64(row[1])))
+                expunged.append(ExpungedUID(uid: StoreRows.uint32(row.int64(0)), modSeq: StoreRows.uint64(row.int64(1))))
             }
             return ChangesSince(changed: changed, expunged: expunged)
         }
@@ -89,11 +89,11 @@ extension SQLiteMailStore {
     private static func indexEntries(_ statement: Statement, arguments: StatementArguments,
                                      limit: Int? = nil) throws -> [MessageIndexEntry]? {
         var entries: [MessageIndexEntry] = []
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        let rows = try ColumnCursor(statement, arguments: arguments)
         while let row = try rows.next() {
             if let limit, entries.count >= limit { return nil }
-            let flags = MessageFlags(storedSystem: row[2], storedKeywords: row[3])
-            entries.append(MessageIndexEntry(uid: StoreRows.uint32(row[0]), modSeq: StoreRows.uint64(row[1]),
+            let flags = MessageFlags(storedSystem: row.int64(2), storedKeywords: row.string(3))
+            entries.append(MessageIndexEntry(uid: StoreRows.uint32(row.int64(0)), modSeq: StoreRows.uint64(row.int64(1)),
                                              flags: flags.names))
         }
         return entries

@@ -59,15 +59,15 @@ extension SQLiteMailStore {
 
     public func messages(mailboxID: MailboxID) async throws -> [StoredMessage] {
         try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? ORDER BY uid"),
-                             arguments: [mailboxID]).map(StoreRows.message)
+            try ColumnCursor.all(db.cachedStatement(sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? ORDER BY uid"),
+                                 arguments: [mailboxID], StoreRows.message)
         }
     }
 
     public func message(mailboxID: MailboxID, uid: UInt32) async throws -> StoredMessage? {
         try await read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?"),
-                             arguments: [mailboxID, uid]).map(StoreRows.message)
+            try ColumnCursor.first(db.cachedStatement(sql: "SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?"),
+                                   arguments: [mailboxID, uid], StoreRows.message)
         }
     }
 
@@ -174,15 +174,18 @@ extension SQLiteMailStore {
             var outcome = ConditionalFlagUpdate(updated: [], modified: [])
             var changes: [MailboxChange] = []
             for uid in targets {
-                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                // Decoded from the statement (no copied `Row`, no lookups by name): one per STORE.
+                guard let (found, storedModSeq, current) = try ColumnCursor.first(db.cachedStatement(sql: """
                     SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?
-                    """), arguments: [mailboxID, uid]) else { continue }
-                var message = StoreRows.message(row)
-                if let limit, (row["modseq"] as Int64) > limit {
+                    """), arguments: [mailboxID, uid], { row in
+                        (StoreRows.message(row), row.int64(3),
+                         MessageFlags(storedSystem: row.int64(4), storedKeywords: row.string(5)))
+                    }) else { continue }
+                var message = found
+                if let limit, storedModSeq > limit {
                     outcome.modified.append(message)
                     continue
                 }
-                let current = MessageFlags(storedSystem: row["system_flags"], storedKeywords: row["keywords"])
                 let next = try current.applying(operation, change)
                 if !next.sameFlags(as: current) {
                     modSeq += 1
