@@ -89,7 +89,8 @@ def main():
                 per_op = switches / operations
                 figures[binary].append((cpu_ms, per_op))
                 print(f"round {round_number} {binary}: {result['ops_per_s']:.0f} ops/s, {cpu_ms:.3f} ms CPU/op, "
-                      f"{per_op:.1f} switches/op, {len(result['errors'])} errors", flush=True)
+                      f"{per_op:.1f} switches/op, client {result['client_cpu_ms_per_op']:.3f} ms CPU/op, "
+                      f"{len(result['errors'])} errors", flush=True)
         print_medians(figures, ["{:.3f} ms CPU/op", "{:.1f} switches/op"])
     finally:
         for server in servers:
