@@ -29,6 +29,9 @@ let package = Package(
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2",
                        providers: [.apt(["libargon2-dev"])]),
         .target(name: "CCrypt", path: "Sources/CCrypt", linkerSettings: [.linkedLibrary("crypt")]),
+        // libsodium (Debian libsodium-dev): its Argon2 is the fast path of password verification.
+        .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+                       providers: [.apt(["libsodium-dev"])]),
         // zlib (Debian zlib1g-dev) for IMAP COMPRESS=DEFLATE (RFC 4978).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
@@ -41,7 +44,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Auth", dependencies: [
-            "MailStore", "CArgon2", "CCrypt",
+            "MailStore", "CArgon2", "CCrypt", "CSodium",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The accept loop shared by the line-protocol servers (SMTP/LMTP, POP3, IMAP, ManageSieve).

@@ -1,7 +1,6 @@
-// Hashes new passwords with Argon2id and verifies stored hashes: Argon2 through libargon2, and the
-// crypt(3) schemes of older servers through libcrypt, so accounts migrate on their next login
-// (DESIGN.md rule 4).
-import CArgon2
+// Hashes new passwords with Argon2id and verifies stored hashes: Argon2 through libsodium where it
+// takes the string (fast), libargon2 otherwise, and the crypt(3) schemes of older servers through
+// libcrypt, so accounts migrate on their next login (DESIGN.md rule 4).
 import CCrypt
 
 /// Hashes and verifies passwords. A value type: copy it freely across tasks.
@@ -58,30 +57,28 @@ public struct PasswordHasher: Sendable {
 
     // MARK: Hashing
 
-    /// An Argon2id PHC string for `password` with a fresh random salt.
+    /// An Argon2id PHC string for `password` with a fresh random salt: made by libsodium when it
+    /// can write the configured cost (p=1, 16-byte salt, 32-byte hash), else by libargon2. Both
+    /// write the same standard string, which either library and the `argon2` CLI verify.
     public func hash(_ password: String) throws -> String {
+        guard password.utf8.count <= configuration.maximumPasswordBytes else { throw HashingError.passwordTooLong }
+        if let hash = SodiumArgon2.hashArgon2id(password, configuration: configuration) {
+            return hash
+        }
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<configuration.saltLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return try hash(password, salt: salt)
     }
 
-    /// The hash with a chosen salt: for tests that compare with the reference `argon2` CLI.
+    /// The hash with a chosen salt, always through libargon2 (libsodium draws its own salt): for
+    /// tests that compare with the reference `argon2` CLI.
     func hash(_ password: String, salt: [UInt8]) throws -> String {
-        let passwordBytes = Array(password.utf8)
-        guard passwordBytes.count <= configuration.maximumPasswordBytes else { throw HashingError.passwordTooLong }
-        let encodedLength = argon2_encodedlen(configuration.iterations, configuration.memoryKiB,
-                                              configuration.parallelism, UInt32(salt.count),
-                                              UInt32(configuration.hashLength), Argon2_id)
-        var encoded = [CChar](repeating: 0, count: encodedLength)
-        let status = argon2id_hash_encoded(configuration.iterations, configuration.memoryKiB,
-                                           configuration.parallelism, passwordBytes, passwordBytes.count,
-                                           salt, salt.count, configuration.hashLength,
-                                           &encoded, encoded.count)
-        guard status == ARGON2_OK.rawValue else {
-            throw HashingError.argon2(code: status, message: String(cString: argon2_error_message(status)))
-        }
-        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard password.utf8.count <= configuration.maximumPasswordBytes else { throw HashingError.passwordTooLong }
+        return try LibArgon2.hashArgon2id(password, salt: salt, configuration: configuration)
     }
+
+    /// True when `hash(_:)` goes through libsodium with this configuration.
+    var hashesThroughSodium: Bool { SodiumArgon2.canHash(configuration) }
 
     /// `hash(_:)` run on the hashing pool.
     public func hash(_ password: String) async throws -> String {
@@ -115,25 +112,27 @@ public struct PasswordHasher: Sendable {
     public func needsRehash(_ hash: String) -> Bool {
         guard case .argon2(let parameters) = PasswordHashScheme(hash) else { return true }
         return parameters.variant != .argon2id
-            || parameters.version != Int(ARGON2_VERSION_13.rawValue)
+            || parameters.version != LibArgon2.currentVersion
             || parameters.memoryKiB != Int(configuration.memoryKiB)
             || parameters.iterations != Int(configuration.iterations)
             || parameters.parallelism != Int(configuration.parallelism)
     }
 
     private func verifyArgon2(_ password: String, against hash: String, parameters: Argon2Parameters) -> Bool {
+        // A C string stops at NUL: both libraries would read a shorter string than was stored.
         guard parameters.memoryKiB <= configuration.maximumVerifyMemoryKiB,
               parameters.iterations <= configuration.maximumVerifyIterations,
-              parameters.parallelism <= configuration.maximumVerifyParallelism else { return false }
-        let type: argon2_type
-        switch parameters.variant {
-        case .argon2i: type = Argon2_i
-        case .argon2d: type = Argon2_d
-        case .argon2id: type = Argon2_id
+              parameters.parallelism <= configuration.maximumVerifyParallelism,
+              !hash.utf8.contains(0) else { return false }
+        // libsodium only knows v=19 (it refuses v=16 strings); what else it does not take it says.
+        if parameters.version == LibArgon2.currentVersion {
+            switch SodiumArgon2.verify(password, against: hash, variant: parameters.variant) {
+            case .match: return true
+            case .mismatch: return false
+            case .refused: break
+            }
         }
-        let passwordBytes = Array(password.utf8)
-        // argon2_verify recomputes the hash and compares in constant time itself.
-        return argon2_verify(hash, passwordBytes, passwordBytes.count, type) == ARGON2_OK.rawValue
+        return LibArgon2.verify(password, against: hash, variant: parameters.variant)
     }
 
     private func verifyCrypt(_ password: String, against hash: String,
