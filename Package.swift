@@ -130,7 +130,7 @@ let package = Package(
         ], path: "Tests/NetworkTestSupport"),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"]),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "NetworkTestSupport"]),
         .testTarget(name: "ProtocolListenerTests", dependencies: [
             "ProtocolListener", "NetworkTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -178,7 +178,7 @@ let package = Package(
             "HTTPServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "FacteurServerTests", dependencies: ["FacteurServer"]),
+        .testTarget(name: "FacteurServerTests", dependencies: ["FacteurServer", "NetworkTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FacteurServer"]),
     ],
     swiftLanguageModes: [.v6]

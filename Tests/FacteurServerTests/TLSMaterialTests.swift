@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import NIOTLS
+import NetworkTestSupport
 import SwiftASN1
 import Testing
 import X509
@@ -266,16 +267,8 @@ private enum OpenSSLTool {
     struct Failed: Error {}
 
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failed() }
-        return String(decoding: data, as: UTF8.self)
+        let result = try ChildProcess.run("/usr/bin/openssl", arguments)
+        guard result.succeeded else { throw Failed() }
+        return result.text
     }
 }
