@@ -28,9 +28,7 @@ extension IMAPSession {
             // Issue 8: SEARCH UNSEEN as one narrow read of UIDs; messages the view does not hold
             // (arrived since the last EXISTS) are left out, as they are below.
             let found = try await store.uids(mailboxID: mailboxID, flagged: flags.flagged, unflagged: flags.unflagged)
-            matches = found.compactMap { uid in
-                view.sequenceNumber(ofUID: uid).map { IMAPSearchCandidate(sequenceNumber: $0, uid: uid, mailboxID: mailboxID) }
-            }
+            matches = Self.matches(uids: found, in: view)
         } else if plan.decidedBySummary {
             matches = try await searchSummaries(plan, engine: engine, view: view)
         } else {
@@ -56,14 +54,19 @@ extension IMAPSession {
             matched.append(contentsOf: outcome.matched)
             undecided.append(contentsOf: outcome.undecided)
         }
-        var matches = matched.compactMap { uid in
-            view.sequenceNumber(ofUID: uid).map { IMAPSearchCandidate(sequenceNumber: $0, uid: uid, mailboxID: mailboxID) }
-        }
+        var matches = Self.matches(uids: matched, in: view)
         if !undecided.isEmpty {
             matches.append(contentsOf: try await evaluate(plan, engine: engine, view: view, uids: undecided))
             matches.sort { $0.sequenceNumber < $1.sequenceNumber }
         }
         return matches
+    }
+
+    /// Matches the store knew by UID alone; messages the view does not hold are left out.
+    private static func matches(uids: [UInt32], in view: SelectedMailbox) -> [IMAPSearchCandidate] {
+        uids.compactMap { uid in
+            view.sequenceNumber(ofUID: uid).map { IMAPSearchCandidate(sequenceNumber: $0, uid: uid, mailboxID: view.mailbox.id) }
+        }
     }
 
     /// Loads the candidates the plan allows, in batches, and tests each.

@@ -35,21 +35,7 @@ struct SearchPattern: Sendable, Equatable {
     func occurs(in haystack: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }
         guard haystack.count >= needle.count else { return false }
-        return needle.withUnsafeBufferPointer { pattern in
-            failure.withUnsafeBufferPointer { failure in
-                haystack.withUnsafeBufferPointer { text in
-                    var matched = 0
-                    for byte in text {
-                        while matched > 0 && byte != pattern[matched] { matched = failure[matched - 1] }
-                        if byte == pattern[matched] {
-                            matched += 1
-                            if matched == pattern.count { return true }
-                        }
-                    }
-                    return false
-                }
-            }
-        }
+        return haystack.withUnsafeBufferPointer { scan($0) { $0 } } ?? false
     }
 
     /// Folds `text` and looks for the needle in it.
@@ -64,12 +50,20 @@ struct SearchPattern: Sendable, Equatable {
     /// first non-ASCII octet the text is folded as a String, exactly as before.
     func occurs(inUTF8 utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !needle.isEmpty else { return true }
-        let found: Bool? = needle.withUnsafeBufferPointer { pattern in
+        let found = scan(utf8) { raw in raw < 0x80 ? SearchFolding.lowercasedASCII(raw) : nil }
+        if let found { return found }
+        return occurs(in: SearchFolding.fold(String(decoding: utf8, as: UTF8.self)))
+    }
+
+    /// Knuth–Morris–Pratt over `text`, each octet folded by `fold` first; nil as soon as `fold`
+    /// gives up on an octet (the caller then folds the text another way).
+    @inline(__always)
+    private func scan(_ text: UnsafeBufferPointer<UInt8>, _ fold: (UInt8) -> UInt8?) -> Bool? {
+        needle.withUnsafeBufferPointer { pattern in
             failure.withUnsafeBufferPointer { failure in
                 var matched = 0
-                for raw in utf8 {
-                    guard raw < 0x80 else { return nil }
-                    let byte = SearchFolding.lowercasedASCII(raw)
+                for raw in text {
+                    guard let byte = fold(raw) else { return nil }
                     while matched > 0 && byte != pattern[matched] { matched = failure[matched - 1] }
                     if byte == pattern[matched] {
                         matched += 1
@@ -79,7 +73,5 @@ struct SearchPattern: Sendable, Equatable {
                 return false
             }
         }
-        if let found { return found }
-        return occurs(in: SearchFolding.fold(String(decoding: utf8, as: UTF8.self)))
     }
 }

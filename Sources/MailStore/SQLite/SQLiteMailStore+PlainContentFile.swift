@@ -16,12 +16,11 @@ extension SQLiteMailStore {
                 JOIN blobs b ON b.sha256 = m.content_sha256
                 WHERE m.id = ? AND b.data IS NULL AND b.pop3_plain = 1
                 """)
-            let rows = try Row.fetchCursor(statement, arguments: [message.id])
-            return try withExtendedLifetime(rows) { () throws -> PlainContentLookup in
-                guard let row = try rows.next() else { return .absent }
-                let prefix: Data? = row[0]
-                return .found(prefix: [UInt8](prefix ?? Data()), sha256: row[1], size: Int(clamping: row[2] as Int64))
-            }
+            return try ColumnCursor.first(statement, arguments: [message.id]) { row in
+                var prefix = [UInt8]()
+                row.appendBlob(0, to: &prefix)
+                return .found(prefix: prefix, sha256: row.string(1), size: Int(clamping: row.int64(2)))
+            } ?? .absent
         }
         guard case .found(let prefix, let sha256, let size) = found else { return nil }
         let files = blobFiles

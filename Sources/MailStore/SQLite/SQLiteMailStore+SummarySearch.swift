@@ -12,16 +12,17 @@ extension SQLiteMailStore {
             // Inline, a range wider than the bound goes to the pool (the caller asks in batches).
             if let rowLimit, Int(highest - lowest) >= rowLimit * Self.summarySearchRangePerInlineRow { return nil }
             var outcome = SummarySearchOutcome()
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            let rows = try ColumnCursor(db.cachedStatement(sql: """
                 SELECT uid, metadata FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid
                 """), arguments: [mailboxID, Int64(lowest), Int64(highest)])
             while let row = try rows.next() {
-                let uid = StoreRows.uint32(row[0])
+                let uid = StoreRows.uint32(row.int64(0))
                 guard wanted.contains(uid) else { continue }
-                // Borrowed from SQLite's row: no Data copy per message.
-                let verdict = try row.withUnsafeData(atIndex: 1) { data -> Bool? in
-                    guard let data, !data.isEmpty else { return nil }
-                    return test(data)
+                // Lent from SQLite's row: no copy per message.
+                let verdict = row.withBlob(1) { bytes -> Bool? in
+                    guard let bytes, let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+                    return test(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
+                                     deallocator: .none))
                 }
                 switch verdict {
                 case .some(true): outcome.matched.append(uid)
