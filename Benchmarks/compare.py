@@ -159,11 +159,13 @@ def scenario_lmtp(facteur: Facteur, dovecot: Dovecot | None, skip: dict, args) -
     ]
 
 
-def pop3_download(port: int, label: str, cpu: CPUAccount | None = None) -> dict:
+def pop3_download(port: int, label: str, cpu: CPUAccount | None = None, pin: int | None = None) -> dict:
+    """One download by pop3_download.py; `pin` runs the client on that one CPU."""
     before = cpu.usage() if cpu else None
     output = subprocess.run([sys.executable, str(HERE / "pop3_download.py"), "--port", str(port), "--user", POP_USER,
                              "--password", PASSWORD, "--runs", "1", "--label", label, "--json"],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300,
+                            preexec_fn=(lambda: os.sched_setaffinity(0, {pin})) if pin is not None else None)
     if not output.stdout.strip():
         raise RuntimeError(f"pop3_download.py failed: {output.stderr.strip()[-800:]}")
     run = json.loads(output.stdout)["runs"][0]
@@ -177,20 +179,72 @@ def pop3_download(port: int, label: str, cpu: CPUAccount | None = None) -> dict:
     return run
 
 
+class NullPOP3:
+    """Benchmarks/pop3_null_server.py in its own process: the floor of pop3-download (what the same
+    client takes against a server that costs almost nothing), on the same corpus."""
+
+    def __init__(self, corpus: Path, count: int, pin: int | None = None):
+        self.pin = pin
+        pinning = ["--cpu", str(pin)] if pin is not None else []
+        self.process = subprocess.Popen([sys.executable, str(HERE / "pop3_null_server.py"), str(corpus),
+                                         "--count", str(count)] + pinning, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        match = re.match(r"listening pop3-null 127\.0\.0\.1:(\d+)", line)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"pop3_null_server.py did not start: {line!r}")
+        self.port = int(match.group(1))
+        self.cpu = CPUAccount("pop3-null")
+        self.cpu.add_tree(self.process.pid)
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait(timeout=10)
+        if getattr(self, "cpu", None) is not None:
+            self.cpu.close()
+
+
+def phase_ms(runs: list[dict], key: str):
+    return statistics.median(run["phases"][key] for run in runs) * 1000
+
+
 def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus: Path, count: int, args) -> list[Row]:
     log(f"pop3-download: {count}-message mailbox, USER/PASS, LIST, RETR each (no DELE); 1 warm-up then "
-        f"{args.pop3_runs} runs alternating")
-    # The warm-up lets each server build its caches (Dovecot indexes the Maildir on first login).
-    pop3_download(facteur.ports["pop3"], "facteur pop3 warm-up")
-    if dovecot is not None:
-        pop3_download(dovecot.pop3_port, "dovecot pop3 warm-up")
-    ours, theirs = [], []
-    for run in range(args.pop3_runs):
-        ours.append(pop3_download(facteur.ports["pop3"], f"facteur pop3 #{run + 1}", facteur.cpu))
+        f"{args.pop3_runs} runs alternating, with the null server (the floor) as a third")
+    # The null server twice: placed by the scheduler like the servers, and pinned with the client
+    # to one CPU (no cross-CPU wake-ups: the floor).
+    null = NullPOP3(corpus, count)
+    floor_cpu = max(os.sched_getaffinity(0))
+    pinned = None
+    try:
+        pinned = NullPOP3(corpus, count, pin=floor_cpu)
+        # The warm-up lets each server build its caches (Dovecot indexes the Maildir on first login).
+        pop3_download(facteur.ports["pop3"], "facteur pop3 warm-up")
         if dovecot is not None:
-            theirs.append(pop3_download(dovecot.pop3_port, f"dovecot pop3 #{run + 1}", dovecot.cpu))
+            pop3_download(dovecot.pop3_port, "dovecot pop3 warm-up")
+        pop3_download(null.port, "null pop3 warm-up")
+        pop3_download(pinned.port, "null pop3 pinned warm-up", pin=floor_cpu)
+        ours, theirs, unpinned, floor = [], [], [], []
+        for run in range(args.pop3_runs):
+            ours.append(pop3_download(facteur.ports["pop3"], f"facteur pop3 #{run + 1}", facteur.cpu))
+            if dovecot is not None:
+                theirs.append(pop3_download(dovecot.pop3_port, f"dovecot pop3 #{run + 1}", dovecot.cpu))
+            unpinned.append(pop3_download(null.port, f"null pop3 #{run + 1}", null.cpu))
+            floor.append(pop3_download(pinned.port, f"null pop3, client and server on CPU {floor_cpu}, #{run + 1}",
+                                       pinned.cpu, pin=floor_cpu))
+    finally:
+        null.stop()
+        if pinned is not None:
+            pinned.stop()
     peer = skip.get("dovecot")
     megabytes = ours[0]["bytes"] / 1e6
+    null_cpu = cpu_median(floor)
+    null_cpu_text = f"{null_cpu:.3f} s" if isinstance(null_cpu, float) else null_cpu
+    phases = ours[0]["phases"]
+
+    def null_phases(key: str) -> str:
+        return f"null server {phase_ms(unpinned, key):.0f} ms, pinned with the client {phase_ms(floor, key):.0f} ms"
+
     return [
         Row(f"pop3-download {count} msgs / {megabytes:.0f} MB, median s", median_of(ours, "seconds"),
             peer or median_of(theirs, "seconds"), "s", False),
@@ -200,6 +254,24 @@ def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus:
             peer or median_of(theirs, "small_retr_median_ms"), "ms", False),
         Row("pop3-download server CPU per download (median)", cpu_median(ours),
             peer or cpu_median(theirs), "s", False),
+        Row("pop3-download phase: login (USER + PASS, Argon2id)", phase_ms(ours, "login_s"),
+            peer or phase_ms(theirs, "login_s"), "ms", False),
+        Row(f"pop3-download phase: {phases['small_retr_count']} RETRs < 16 KB, total",
+            phase_ms(ours, "small_retr_s"), peer or phase_ms(theirs, "small_retr_s"), "ms", False,
+            null_phases("small_retr_s")),
+        Row(f"pop3-download phase: {phases['large_retr_count']} RETRs >= 16 KB, total",
+            phase_ms(ours, "large_retr_s"), peer or phase_ms(theirs, "large_retr_s"), "ms", False,
+            null_phases("large_retr_s")),
+        # Facteur's column holds the null server in these two: the ratio is what a server costing
+        # (almost) nothing reaches against Dovecot here.
+        Row("pop3-download null server (Benchmarks/pop3_null_server.py) in Facteur's column, median s",
+            median_of(unpinned, "seconds"), peer or median_of(theirs, "seconds"), "s", False,
+            "the same client against a responder sending prepared answers by sendfile, no password check, "
+            "placed by the scheduler as the servers are"),
+        Row(f"pop3-download floor: null server and client pinned to CPU {floor_cpu}, in Facteur's column, median s",
+            median_of(floor, "seconds"), peer or median_of(theirs, "seconds"), "s", False,
+            f"no cross-CPU wake-ups (its CPU per download {null_cpu_text}): the best ratio any server reaches "
+            f"on this machine"),
     ]
 
 
@@ -462,6 +534,13 @@ SEARCH UNSEEN, SEARCH FROM, APPEND of a 3 KB message, UID STORE \Deleted + EXPUN
 short IDLE; ops/s over all clients and p99 per command, plain IMAP then IMAPS (implicit TLS),
 Facteur and Dovecot alternating. One asyncio client process drives both servers identically (it
 shares the 2 cores with the server under test). `--only a,b` runs a subset of the scenarios.
+pop3-download also times a null server (Benchmarks/pop3_null_server.py: a Python responder that
+accepts any login and sends each RETR's prepared, dot-stuffed answer with one sendfile) with the same
+client, in alternation: the client shares the 2 cores and a wake-up across CPUs costs tens of
+microseconds on a VM. Once placed by the scheduler like the servers, once with server and client
+pinned to one CPU (no cross-CPU wake-ups): that row is the floor, and its ratio to Dovecot the best
+any server could reach here. The phase rows split each download into login, small RETRs (< 16 KB)
+and large RETRs (sums of the round trips), with the null server's figures in the notes.
 imap-mix and pop3-download also report the server's CPU time per operation (per download): the
 CPU of the server's whole process tree, counted by a cgroup of its own (Benchmarks/cpu_usage.py;
 Dovecot's per-connection processes included). On a busy machine ops/s and latencies move with

@@ -4,7 +4,8 @@ the way a desktop client downloads a mailbox, and reports seconds and MB/s.
 
 Raw sockets and one command at a time (no pipelining), so the client costs little and is the same
 for every server. Each message's received size (after undoing dot-stuffing) is checked against
-its LIST size, so a server that cuts a message short does not look fast.
+its LIST size, so a server that cuts a message short does not look fast. Each run's JSON also
+splits the time into phases (login, LIST, small RETRs, large RETRs) to show where it goes.
 
     python3 Benchmarks/pop3_download.py --port 1110 --user alice@example.test --password secret --runs 3
 """
@@ -128,20 +129,22 @@ def download(host: str, port: int, user: str, password: str, timeout: float = 12
     greeting = conn.line()
     if not greeting.startswith(b"+OK"):
         raise RuntimeError(f"greeting {greeting!r}")
+    login_start = time.monotonic()
     conn.command(f"USER {user}")
     conn.command(f"PASS {password}")
+    list_start = time.monotonic()
     listing = conn.multiline("LIST")
     sizes = {}
     for entry in listing.split(b"\r\n"):
         if entry:
             number, size = entry.split()[:2]
             sizes[int(number)] = int(size)
-    received, mismatches, small_retr = 0, 0, []
+    list_end = time.monotonic()
+    received, mismatches, small_retr, large_retr = 0, 0, [], []
     for number, size in sizes.items():
         retr_start = time.monotonic()
         octets, unstuffed = conn.retrieve_counts(f"RETR {number}")
-        if size < SMALL:
-            small_retr.append(time.monotonic() - retr_start)
+        (small_retr if size < SMALL else large_retr).append(time.monotonic() - retr_start)
         received += octets
         if unstuffed != size:
             mismatches += 1
@@ -150,7 +153,12 @@ def download(host: str, port: int, user: str, password: str, timeout: float = 12
     return {"seconds": elapsed, "client_cpu_s": time.process_time() - client_cpu_start, "messages": len(sizes), "bytes": received,
             "list_bytes": sum(sizes.values()), "size_mismatches": mismatches,
             # Per-command cost, apart from bandwidth: the round trip of a small RETR.
-            "small_retr_median_ms": statistics.median(small_retr) * 1000 if small_retr else 0.0}
+            "small_retr_median_ms": statistics.median(small_retr) * 1000 if small_retr else 0.0,
+            # Where the time goes: USER+PASS, LIST, and the sums of the small and the large RETRs
+            # (the rest of `seconds` is connecting, the greeting and QUIT).
+            "phases": {"login_s": list_start - login_start, "list_s": list_end - list_start,
+                       "small_retr_s": sum(small_retr), "small_retr_count": len(small_retr),
+                       "large_retr_s": sum(large_retr), "large_retr_count": len(large_retr)}}
 
 
 def main():
@@ -175,6 +183,11 @@ def main():
               f"{args.runs} runs {median:.2f}s = {result['mb_per_second']:.1f} MB/s (runs: {times}; "
               f"size mismatches: {sum(r['size_mismatches'] for r in runs)}; "
               f"small RETR median {statistics.median(r['small_retr_median_ms'] for r in runs):.2f} ms)")
+        for r in runs:
+            p = r["phases"]
+            print(f"  phases: login {p['login_s'] * 1000:.1f} ms, LIST {p['list_s'] * 1000:.1f} ms, "
+                  f"{p['small_retr_count']} small RETRs {p['small_retr_s'] * 1000:.0f} ms, "
+                  f"{p['large_retr_count']} large RETRs {p['large_retr_s'] * 1000:.0f} ms")
     return 0 if all(r["size_mismatches"] == 0 for r in runs) else 1
 
 
