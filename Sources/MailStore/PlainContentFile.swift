@@ -1,6 +1,7 @@
-// A message's content kept in a blob file that a POP3 RETR may send as it lies (sendfile),
-// issue 8: no line of it starts with "." and it ends with CRLF, so RFC 1939 §3 byte-stuffing
-// would change nothing and the response ends with just "." CRLF after it.
+// A message's content kept in a blob file that a POP3 RETR may send from the file (sendfile),
+// issue 8: it ends with CRLF, so the response ends with just "." CRLF after it, and either no
+// line of it starts with "." (RFC 1939 §3 byte-stuffing changes nothing) or the offsets of those
+// lines are known (`DotLineOffsets`), so the extra dots go between file segments.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,11 +20,16 @@ public final class PlainContentFile: @unchecked Sendable {
     public let descriptor: Int32
     /// Octets of content in the file (checked against the file's size when it was opened).
     public let contentSize: Int
+    /// Ascending offsets in the content of the dots that start a line (`DotLineOffsets`): each
+    /// gets one more "." on the wire (RFC 1939 §3), so the file goes out in segments split there.
+    /// Empty for a plain content. Offset 0 starts a line only when the prefix ends one.
+    public let dotLineOffsets: [Int]
 
-    public init(prefix: [UInt8], descriptor: Int32, contentSize: Int) {
+    public init(prefix: [UInt8], descriptor: Int32, contentSize: Int, dotLineOffsets: [Int] = []) {
         self.prefix = prefix
         self.descriptor = descriptor
         self.contentSize = contentSize
+        self.dotLineOffsets = dotLineOffsets
     }
 
     deinit {

@@ -1,5 +1,6 @@
-// The POP3 "plain bytes" flag of blob files (migration v11-pop3-plain-bytes) and
-// `plainContentFile`, which hands POP3 a content file to send as it lies (issue 8).
+// The POP3 "plain bytes" flag of blob files (migration v11-pop3-plain-bytes), their dot-line
+// offsets (v13-pop3-dot-offsets) and `plainContentFile`, which hands POP3 a content file to send
+// by sendfile (issue 8).
 import Foundation
 import GRDB
 import Testing
@@ -15,6 +16,35 @@ import Glibc
     ])
     func plainBytesCheck(text: String, plain: Bool) {
         #expect(PlainBytes.check(Array(text.utf8)) == plain, "\(text.debugDescription)")
+    }
+
+    @Test(arguments: [
+        ("a\r\n", [Int]?.some([])), (".a\r\n", [0]), ("a\r\n.b\r\n..\r\n", [3, 7]), ("a\n.b\r\n", [2]),
+        ("a. b\r\nc.\r\n", []), ("x\r\n.\r\n", [3]), (".a\r\nb", nil), ("abc\n", nil), ("", nil),
+    ])
+    func dotLineOffsetsFindEveryLineStartingWithADot(text: String, offsets: [Int]?) {
+        #expect(DotLineOffsets.find(in: Array(text.utf8)) == offsets, "\(text.debugDescription)")
+        // The same verdict as the plain flag when there are none.
+        #expect((DotLineOffsets.find(in: Array(text.utf8)) == []) == PlainBytes.check(Array(text.utf8)))
+    }
+
+    @Test func dotLineOffsetsAreBounded() {
+        let lines = Array(repeating: Array(".x\r\n".utf8), count: 5).flatMap { $0 }
+        #expect(DotLineOffsets.find(in: lines, limit: 5) == [0, 4, 8, 12, 16])
+        #expect(DotLineOffsets.find(in: lines, limit: 4) == nil)
+    }
+
+    @Test func dotLineOffsetsRoundTripAndRefuseDamagedColumns() {
+        let offsets = [0, 7, 70_000, 5_000_000]
+        let encoded = [UInt8](DotLineOffsets.encode(offsets))
+        #expect(encoded.count == 32)
+        #expect(DotLineOffsets.decode(encoded, contentSize: 5_000_001) == offsets)
+        #expect(DotLineOffsets.decode([], contentSize: 10) == [])
+        #expect(DotLineOffsets.decode(encoded, contentSize: 5_000_000) == nil)        // past the end
+        #expect(DotLineOffsets.decode(Array(encoded.dropLast()), contentSize: 5_000_001) == nil)   // torn
+        #expect(DotLineOffsets.decode([UInt8](DotLineOffsets.encode([7, 7])), contentSize: 10) == nil)  // not ascending
+        let tooMany = [UInt8](DotLineOffsets.encode(Array(0...DotLineOffsets.limit)))
+        #expect(DotLineOffsets.decode(tooMany, contentSize: 1000) == nil)
     }
 
     /// Base64-like lines without dots, `count` octets ending with CRLF.
@@ -45,11 +75,14 @@ import Glibc
             dotted[100_000] = UInt8(ascii: ".")   // after an LF: a line starting with "."
             var unterminated = Self.lines(200_000)
             unterminated[199_999] = UInt8(ascii: "x")
-            let cases: [(content: [UInt8], plain: Bool)] = [
-                (Self.lines(200_000), true), (dotted, false), (unterminated, false),
-                (Self.lines(1000), false),   // inline in the database: never a file
+            var manyDots = Self.lines(200_000)
+            for line in 0...DotLineOffsets.limit { manyDots[line * 78] = UInt8(ascii: ".") }
+            let cases: [(content: [UInt8], plain: Bool, dots: [Int])] = [
+                (Self.lines(200_000), true, []), (dotted, true, [100_000]), (unterminated, false, []),
+                (manyDots, false, []),       // more dot lines than recorded: stuffed as before
+                (Self.lines(1000), false, []),   // inline in the database: never a file
             ]
-            for (content, plain) in cases {
+            for (content, plain, dots) in cases {
                 let appended = try await behaviour.appendOne(account, MessageContent(bytes: content), prefix: prefix)
                 let stored = try #require(await store.message(mailboxID: appended.mailboxID, uid: appended.uid))
                 let file = try await store.plainContentFile(stored)
@@ -57,6 +90,7 @@ import Glibc
                 if let file {
                     #expect(file.prefix == prefix)
                     #expect(file.contentSize == content.count)
+                    #expect(file.dotLineOffsets == dots)
                     #expect(Self.contents(file) == content)
                 }
             }
@@ -76,6 +110,29 @@ import Glibc
             #expect(try await store.plainContentFile(stored) == nil)
             _ = try await behaviour.appendOne(account, content)
             #expect(try await store.plainContentFile(stored) != nil)
+        }
+    }
+
+    /// Dot offsets stored before migration v13 are missing: the file is handed out once the same
+    /// body is appended again; a damaged column hands out nothing (the message is stuffed).
+    @Test func dotOffsetsComeLazilyAndAreChecked() async throws {
+        try await SQLiteMailStoreFixture.run { fixture, behaviour in
+            let store = fixture.sqliteStore
+            let account = try await behaviour.makeAccount("alice@example.test")
+            var bytes = Self.lines(150_000)
+            bytes[78] = UInt8(ascii: ".")
+            let content = MessageContent(bytes: bytes)
+            let first = try await behaviour.appendOne(account, content)
+            let stored = try #require(await store.message(mailboxID: first.mailboxID, uid: first.uid))
+            #expect(try await store.plainContentFile(stored)?.dotLineOffsets == [78])
+            try await store.pool.write { db in try db.execute(sql: "UPDATE blobs SET pop3_dot_offsets = NULL") }
+            #expect(try await store.plainContentFile(stored) == nil)
+            _ = try await behaviour.appendOne(account, content)
+            #expect(try await store.plainContentFile(stored)?.dotLineOffsets == [78])
+            try await store.pool.write { db in
+                try db.execute(sql: "UPDATE blobs SET pop3_dot_offsets = ?", arguments: [DotLineOffsets.encode([200_000])])
+            }
+            #expect(try await store.plainContentFile(stored) == nil)
         }
     }
 

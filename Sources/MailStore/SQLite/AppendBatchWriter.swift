@@ -183,7 +183,8 @@ struct AppendBatchWriter: Sendable {
                 try blobFiles.write(content.bytes, sha256: content.sha256)
             }
             try BlobReferences.addReference(db, sha256: content.sha256, size: content.bytes.count, inlineData: nil,
-                                            plainForPOP3: prepared.plainForPOP3)
+                                            plainForPOP3: prepared.plainForPOP3,
+                                            pop3DotOffsets: prepared.pop3DotOffsets)
         }
     }
 

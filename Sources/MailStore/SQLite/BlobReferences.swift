@@ -8,14 +8,17 @@ enum BlobReferences {
     /// a file (already durable: see BlobFileStore.write).
     /// `plainForPOP3` is the file's `PlainBytes` flag (nil: unknown); a row stored before
     /// migration v11 without one gets it here when the same body comes again.
+    /// `pop3DotOffsets` is the file's `DotLineOffsets` column (nil: none or unknown); likewise
+    /// recorded late for a row stored before migration v13.
     static func addReference(_ db: Database, sha256: String, size: Int, inlineData: Data?,
-                             plainForPOP3: Bool? = nil) throws {
+                             plainForPOP3: Bool? = nil, pop3DotOffsets: Data? = nil) throws {
         // A cached statement: this runs once per appended message.
         try db.cachedStatement(sql: """
-            INSERT INTO blobs (sha256, size, data, ref_count, pop3_plain) VALUES (?, ?, ?, 1, ?)
+            INSERT INTO blobs (sha256, size, data, ref_count, pop3_plain, pop3_dot_offsets) VALUES (?, ?, ?, 1, ?, ?)
             ON CONFLICT (sha256) DO UPDATE SET ref_count = ref_count + 1,
-                pop3_plain = COALESCE(pop3_plain, excluded.pop3_plain)
-            """).execute(arguments: [sha256, size, inlineData, plainForPOP3])
+                pop3_plain = COALESCE(pop3_plain, excluded.pop3_plain),
+                pop3_dot_offsets = COALESCE(pop3_dot_offsets, excluded.pop3_dot_offsets)
+            """).execute(arguments: [sha256, size, inlineData, plainForPOP3, pop3DotOffsets])
     }
 
     /// One more reference to a body whose row exists; false when there is no such row.

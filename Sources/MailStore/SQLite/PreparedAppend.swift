@@ -14,6 +14,9 @@ struct PreparedAppend: Sendable {
     /// For a body kept in a file: whether POP3 may send it as it lies (`PlainBytes`), computed
     /// here, outside the write transaction; nil for an inline body (always read into memory).
     let plainForPOP3: Bool?
+    /// For a body kept in a file that has lines starting with ".": their offsets in the column's
+    /// form (`DotLineOffsets`), when it ends with CRLF and has few enough; nil otherwise.
+    let pop3DotOffsets: Data?
     /// SORT/THREAD keys (issue 8): the caller's, else derived from the summary here, outside the
     /// write transaction; nil without either (the row keeps version 0).
     let sortKeys: MessageSortKeys?
@@ -33,7 +36,15 @@ struct PreparedAppend: Sendable {
             mailboxName = nil
         }
         storesInline = request.content.bytes.count < inlineBodyLimit
-        plainForPOP3 = storesInline ? nil : PlainBytes.check(request.content.bytes)
+        if storesInline {
+            plainForPOP3 = nil
+            pop3DotOffsets = nil
+        } else {
+            // One scan answers both: no offsets is `PlainBytes.check`'s plain content.
+            let offsets = DotLineOffsets.find(in: request.content.bytes)
+            plainForPOP3 = offsets?.isEmpty ?? false
+            pop3DotOffsets = offsets.flatMap { $0.isEmpty ? nil : DotLineOffsets.encode($0) }
+        }
         sortKeys = request.searchFields.sortKeys ?? (request.metadata.isEmpty ? nil
             : (try? MessageSummary.decode(request.metadata)).map(MessageSortKeys.init(summary:)))
     }

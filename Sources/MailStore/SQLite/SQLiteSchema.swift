@@ -210,6 +210,12 @@ enum SQLiteSchema {
         migrator.registerMigration("v11-pop3-plain-bytes") { db in
             try db.execute(sql: "ALTER TABLE blobs ADD COLUMN pop3_plain INTEGER")
         }
+        // Issue 8: for a blob file with lines starting with ".", their offsets (`DotLineOffsets`),
+        // so RETR sends it by sendfile in segments with the extra dots between. NULL is "none or
+        // not known": files stored before keep the stuffing path until appended again.
+        migrator.registerMigration("v13-pop3-dot-offsets") { db in
+            try db.execute(sql: "ALTER TABLE blobs ADD COLUMN pop3_dot_offsets BLOB")
+        }
         return migrator
     }
 }

@@ -20,6 +20,10 @@ public struct POP3DotStuffer: Sendable {
 
     public init() {}
 
+    /// Whether the next octet starts a line: what decides if a dot at a file's offset 0 is
+    /// stuffed after a prefix (`POP3Connection.sendPlainFile`).
+    public var isAtLineStart: Bool { atLineStart }
+
     /// Appends `bytes` to `buffer`, doubling every "." that starts a line.
     public mutating func append(_ bytes: ArraySlice<UInt8>, to buffer: inout ByteBuffer) {
         bytes.withUnsafeBytes { append($0, to: &buffer) }

@@ -3,7 +3,8 @@
 // reads the message once to find where its header and first lines end. A small message is read
 // with the small ones after it in one store trip (POP3ReadAhead) and answered with one write; the
 // answers of the others are offered to the framing handler, which sends them itself. Over plain
-// POP3 a large message whose content needs no stuffing goes out from its file by sendfile.
+// POP3 a large message whose content needs no stuffing, or whose dot lines were recorded at
+// append, goes out from its file by sendfile (in segments, the extra dots between).
 
 import MailStore
 import NIOCore
@@ -162,8 +163,9 @@ extension POP3Connection {
         return .chunks(try await openChunks(message, store: store, readSize: readSize, allocator: allocator))
     }
 
-    /// RETR of a message whose content needs no stuffing (RFC 1939 §3: no line starts with ".",
-    /// it ends with CRLF): "+OK" and the stuffed prefix, the content file by sendfile, then ".".
+    /// RETR of a message whose content ends with CRLF and needs no stuffing (RFC 1939 §3: no line
+    /// starts with ".") or whose dot lines are known: "+OK" and the stuffed prefix, the content
+    /// file by sendfile (split at those lines, one more "." before each), then ".".
     /// The same octets as the streaming path, without reading the file into memory.
     private mutating func sendPlainFile(_ file: PlainContentFile, _ entry: POP3Maildrop.Entry, _ outbound: Outbound,
                                         holdingFinish: Bool) async throws -> Bool {
@@ -174,11 +176,14 @@ extension POP3Connection {
         status.encode(into: &head)
         var stuffer = POP3DotStuffer()
         stuffer.append(file.prefix[...], to: &head)
+        // A dot at the content's first octet starts a line only if the prefix ended one.
+        var dots = file.dotLineOffsets
+        if dots.first == 0 && !stuffer.isAtLineStart { dots.removeFirst() }
         var tail = allocator.buffer(capacity: 8)
         tail.writeString(".\r\n")   // the content ends with CRLF: no line ending to add
         metrics.retrievedBytes.increment(by: entry.message.size)
         metrics.sentFiles.increment()
-        let pending: [POP3OutboundInstruction] = [.send(head, then: .more), .sendFile(file)]
+        let pending: [POP3OutboundInstruction] = [.send(head, then: .more), .sendFile(file, dotsAt: dots)]
         if holdingFinish {
             try await outbound.write(contentsOf: pending + [.send(tail, then: .more)])
             return false

@@ -32,10 +32,11 @@ enum POP3OutboundInstruction: Sendable {
     }
 
     case send(ByteBuffer, then: Next)
-    /// The whole content file, written as a `FileRegion` (sendfile), then stay paused: a RETR of a
-    /// message that needs no stuffing (`MailStore.plainContentFile`). Only on a connection without
-    /// TLS: the TLS handler takes bytes, not files.
-    case sendFile(PlainContentFile)
+    /// The whole content file, written as `FileRegion`s (sendfile) split at `dotsAt` (ascending
+    /// content offsets) with one "." written before each, then stay paused: a RETR of a message
+    /// whose stuffing is known (`MailStore.plainContentFile`). Only on a connection without TLS:
+    /// the TLS handler takes bytes, not files.
+    case sendFile(PlainContentFile, dotsAt: [Int])
     /// Replaces the handler's table of ready RETR answers (POP3PreparedAnswers.swift); writes
     /// nothing. Sent just before a `.command` reply, in the same batch.
     case offer(POP3PreparedAnswers)

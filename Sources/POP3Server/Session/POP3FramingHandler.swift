@@ -42,6 +42,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var framer = LineFramer()
     private var lineLimit: Int
     private let flow = FramingFlowControl<POP3InboundFrame>()
+    /// The extra "." written before a file's line that starts with one (RFC 1939 §3).
+    private static let stuffedDot = ByteBuffer(string: ".")
     /// Set by `POP3LoggedInEvent`: the autologout timer replaces the pre-login one.
     private var loggedIn = false
     /// RETR answers the session rendered ahead; valid until the next line goes to the session.
@@ -77,8 +79,8 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .offer(let answers):
             prepared = answers
             promise?.succeed(())
-        case .sendFile(let file):
-            sendFile(file, context: context, promise: promise)
+        case .sendFile(let file, let dots):
+            sendFile(file, dotsAt: dots, context: context, promise: promise)
         case .send(let bytes, let next):
             switch next {
             case .more:
@@ -167,10 +169,13 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return true
     }
 
-    /// Writes a content file as a `FileRegion`: the kernel sends it from the page cache (sendfile),
-    /// with no read into memory. The `NIOFileHandle` only borrows the descriptor: `file` owns it and
-    /// is kept until the write completed or failed.
-    private func sendFile(_ file: PlainContentFile, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    /// Writes a content file as `FileRegion`s: the kernel sends it from the page cache (sendfile),
+    /// with no read into memory. RFC 1939 §3: a line starting with "." gets one more, written
+    /// between the segments before and after that dot. The `NIOFileHandle` only borrows the
+    /// descriptor: `file` owns it and is kept until the last write completed or failed (NIO
+    /// completes writes in order, and fails the queued ones when one fails).
+    private func sendFile(_ file: PlainContentFile, dotsAt dots: [Int], context: ChannelHandlerContext,
+                          promise: EventLoopPromise<Void>?) {
         // The session never asks over TLS; should it, the TLS handler cannot take a file, and the
         // "+OK" is out already: closing is the only honest end (RFC 1939 cannot abort a response).
         if (try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)) != nil {
@@ -179,14 +184,22 @@ final class POP3FramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
-        let region = FileRegion(fileHandle: handle, readerIndex: 0, endIndex: file.contentSize)
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenComplete { result in
             _ = try? handle.takeDescriptorOwnership()   // not closed here: `file` closes it
             withExtendedLifetime(file) {}
             promise?.completeWith(result)
         }
-        context.write(NIOAny(region), promise: written)
+        var segmentStart = 0
+        for dot in dots where dot >= segmentStart && dot < file.contentSize {
+            if dot > segmentStart {
+                context.write(NIOAny(FileRegion(fileHandle: handle, readerIndex: segmentStart, endIndex: dot)), promise: nil)
+            }
+            context.write(wrapOutboundOut(Self.stuffedDot), promise: nil)
+            segmentStart = dot   // the file's own "." opens the next segment
+        }
+        context.write(NIOAny(FileRegion(fileHandle: handle, readerIndex: segmentStart, endIndex: file.contentSize)),
+                      promise: written)
     }
 
     // RFC 2595 §4: after "+OK" to STLS the next bytes are a TLS ClientHello. Anything already

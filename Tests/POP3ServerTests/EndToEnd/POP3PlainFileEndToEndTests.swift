@@ -1,5 +1,6 @@
-// RETR by sendfile (issue 8): contents that need no stuffing go out as a FileRegion over plain
-// POP3, with the very octets the streaming path sends; everything else is streamed as before.
+// RETR by sendfile (issue 8): contents that need no stuffing, or whose dot lines were recorded,
+// go out as FileRegions over plain POP3, with the very octets the streaming path sends;
+// everything else is streamed as before.
 
 import Foundation
 import GRDB
@@ -59,7 +60,7 @@ struct POP3PlainFileEndToEndTests {
         defer { fixture.tearDown() }
         var dotted = Self.plain(400_000)
         dotted[200_000 - 1] = UInt8(ascii: "\n")
-        dotted[200_000] = UInt8(ascii: ".")      // after an LF: stuffed, so streamed
+        dotted[200_000] = UInt8(ascii: ".")      // after an LF: stuffed between two file segments
         var unterminated = Self.plain(300_000)
         unterminated[299_999] = UInt8(ascii: "x")   // no final CRLF: streamed, CRLF added
         var messages: [[UInt8]] = []
@@ -79,7 +80,54 @@ struct POP3PlainFileEndToEndTests {
             #expect(try await POP3StuffingEndToEndTests.response(client) == Self.expectedWire(messages[0]))
             #expect(try await client.command("QUIT").hasPrefix("+OK"))
         }
-        #expect(Self.sentFiles(metrics) == 4)   // messages 1, 2, 6 and 1 again
+        #expect(Self.sentFiles(metrics) == 5)   // messages 1, 2, 3, 6 and 1 again
+    }
+
+    /// Contents whose lines start with "." (migration v13 records where) go out by file in
+    /// segments with the extra dots between: the same octets as the streaming path, wherever the
+    /// dots are (first octet, after a bare LF, a lone "." line, runs of dots, the last line).
+    @Test(arguments: [
+        (Array("Delivered-To: alice@example.test\r\n".utf8), [0, 77, 78, 150_000, 150_001, 299_997]),
+        (Array("X-Prefix: no line end".utf8), [0, 90_000]),   // offset 0 does not start a line here
+        ([UInt8](), [0, 156]),
+    ])
+    func dottedContentsGoOutAsFileSegments(prefix: [UInt8], dots: [Int]) async throws {
+        let fixture = try await POP3Fixture.make()
+        defer { fixture.tearDown() }
+        var content = Self.plain(300_000)
+        for dot in dots {
+            content[dot] = UInt8(ascii: ".")
+            if dot > 0 && content[dot - 1] != UInt8(ascii: "\n") && content[dot - 1] != UInt8(ascii: ".") {
+                content[dot - 1] = UInt8(ascii: "\n")   // a bare LF ends the line before
+            }
+        }
+        let results = try await fixture.store.append([AppendRequest(accountID: fixture.account.id, prefix: prefix,
+                                                                    content: MessageContent(bytes: content))])
+        _ = try #require(results.first).get()
+        let message = prefix + content
+        let metrics = try await Self.withServer(fixture, fixture.configuration()) { port in
+            let client = try await fixture.login(port: port)
+            try await client.send("RETR 1\r\n")
+            #expect(try await POP3StuffingEndToEndTests.response(client) == Self.expectedWire(message))
+            #expect(try await client.command("QUIT").hasPrefix("+OK"))
+        }
+        #expect(Self.sentFiles(metrics) == 1)
+    }
+
+    /// More dot lines than `DotLineOffsets.limit`: nothing recorded, streamed and stuffed.
+    @Test func contentsWithManyDotLinesAreStreamed() async throws {
+        let fixture = try await POP3Fixture.make()
+        defer { fixture.tearDown() }
+        var content = Self.plain(300_000)
+        for line in 0...DotLineOffsets.limit { content[line * 78] = UInt8(ascii: ".") }
+        let message = try await Self.append(content, to: fixture)
+        let metrics = try await Self.withServer(fixture, fixture.configuration()) { port in
+            let client = try await fixture.login(port: port)
+            try await client.send("RETR 1\r\n")
+            #expect(try await POP3StuffingEndToEndTests.response(client) == Self.expectedWire(message))
+            #expect(try await client.command("QUIT").hasPrefix("+OK"))
+        }
+        #expect(Self.sentFiles(metrics) == 0)
     }
 
     /// Contents stored before migration v11 carry no flag: streamed and stuffed as before.
