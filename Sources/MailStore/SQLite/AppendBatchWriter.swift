@@ -40,16 +40,17 @@ struct AppendBatchWriter: Sendable {
     /// One outcome per request, in order: the inner result is the request's own (stored, or
     /// refused like over quota); an outer failure means the transaction itself failed and nothing
     /// of the batch was stored.
-    func commit(_ requests: [PreparedAppend]) async -> [AppendOutcome] {
-        do {
-            let results = try await SQLiteMailStore.performWrite(pool: pool, broadcaster: broadcaster, blobFiles: blobFiles) { db in
-                try storeBatch(db, requests)
-            }
+    /// Runs on the writer (`db` is its connection), called by the store's WriterCommitQueue.
+    func commit(_ db: Database, _ requests: [PreparedAppend]) -> [AppendOutcome] {
+        let written = SQLiteMailStore.performWrite(db: db, broadcaster: broadcaster, blobFiles: blobFiles) { db in
+            try storeBatch(db, requests)
+        }
+        switch written {
+        case .success(let results):
             statistics.record(transactionOf: requests.count)
             fullTextIndexer.noteAppended()
             return results.map { .success($0) }
-        } catch {
-            let failure = StoreError(mapping: error)
+        case .failure(let failure):
             return requests.map { _ in .failure(failure) }
         }
     }

@@ -63,9 +63,9 @@ public final class SQLiteMailStore: MailStore {
     let broadcaster: ChangeBroadcaster
     /// Blocking file reads and writes of bodies run here, off the callers' executors.
     let fileQueue = DispatchQueue(label: "facteur.mailstore.files", attributes: .concurrent)
-    let appendQueue: GroupCommitQueue<PreparedAppend, AppendOutcome>
+    let appendQueue: WriterCommitQueue<Database, PreparedAppend, AppendOutcome>
     /// Every other write goes through this one: concurrent writes share a commit.
-    let writeQueue: GroupCommitQueue<BatchedWrite, Result<any Sendable, StoreError>>
+    let writeQueue: WriterCommitQueue<Database, BatchedWrite, Result<any Sendable, StoreError>>
     /// How well group commit batches: transactions and requests written so far.
     public let appendStatistics = AppendStatistics()
     /// SELECT's last snapshot per mailbox, checked against the mailbox row on every use.
@@ -128,12 +128,18 @@ public final class SQLiteMailStore: MailStore {
         let writer = AppendBatchWriter(pool: pool, blobFiles: blobFiles, broadcaster: broadcaster,
                                        inlineBodyLimit: configuration.inlineBodyLimit, statistics: appendStatistics,
                                        fullTextIndexer: indexer)
-        appendQueue = GroupCommitQueue(maxBatchRequests: configuration.maxBatchRequests) { requests in
-            await writer.commit(requests)
+        // Both queues are drained by the writer itself (WriterCommitQueue), one batch per turn on
+        // GRDB's writer queue, so appends and other writes alternate fairly.
+        let pool = pool
+        let onWriter: @Sendable (@escaping @Sendable (Database) -> Void) -> Void = { work in
+            pool.asyncWriteWithoutTransaction { db in work(db) }
         }
-        let committer = WriteBatchCommitter(pool: pool, broadcaster: broadcaster, blobFiles: blobFiles)
-        writeQueue = GroupCommitQueue(maxBatchRequests: configuration.maxBatchRequests) { writes in
-            await committer.commit(writes)
+        appendQueue = WriterCommitQueue(maxBatchRequests: configuration.maxBatchRequests, schedule: onWriter) { db, requests in
+            writer.commit(db, requests)
+        }
+        let committer = WriteBatchCommitter(broadcaster: broadcaster, blobFiles: blobFiles)
+        writeQueue = WriterCommitQueue(maxBatchRequests: configuration.maxBatchRequests, schedule: onWriter) { db, writes in
+            committer.commit(db, writes)
         }
         // Issue 8: earlier messages get their index rows and sort keys after open, in bounded
         // background batches (SEARCH reads unindexed rows, SORT derives missing keys meanwhile).
@@ -222,31 +228,23 @@ public final class SQLiteMailStore: MailStore {
         }
     }
 
-    static func performWrite<T: Sendable>(pool: DatabasePool, broadcaster: ChangeBroadcaster,
-                                          blobFiles: BlobFileStore,
-                                          _ body: @escaping @Sendable (Database) throws -> WriteResult<T>) async throws -> T {
-        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
-            pool.asyncWriteWithoutTransaction { db in
-                var outcome: WriteResult<T>?
-                do {
-                    try db.inTransaction(.immediate) {
-                        outcome = try body(db)
-                        return .commit
-                    }
-                } catch {
-                    continuation.resume(returning: .failure(StoreError(mapping: error)))
-                    return
-                }
-                guard let outcome else {
-                    continuation.resume(returning: .failure(.backend("write produced no result")))
-                    return
-                }
-                broadcaster.publish(outcome.changes)
-                removeReleasedFiles(outcome.releasedFiles, db: db, blobFiles: blobFiles)
-                continuation.resume(returning: .success(outcome.value))
+    /// On the writer: runs `body` in one IMMEDIATE transaction, then publishes its changes and
+    /// removes the blob files it released.
+    static func performWrite<T: Sendable>(db: Database, broadcaster: ChangeBroadcaster, blobFiles: BlobFileStore,
+                                          _ body: (Database) throws -> WriteResult<T>) -> Result<T, StoreError> {
+        var outcome: WriteResult<T>?
+        do {
+            try db.inTransaction(.immediate) {
+                outcome = try body(db)
+                return .commit
             }
+        } catch {
+            return .failure(StoreError(mapping: error))
         }
-        return try result.get()
+        guard let outcome else { return .failure(.backend("write produced no result")) }
+        broadcaster.publish(outcome.changes)
+        removeReleasedFiles(outcome.releasedFiles, db: db, blobFiles: blobFiles)
+        return .success(outcome.value)
     }
 
     /// Unlinks files of blobs that lost their last reference, holding the write lock so no writer

@@ -20,17 +20,13 @@ struct BatchedWrite: Sendable {
 /// Commits batches of `BatchedWrite`s; holds nothing that refers back to the store, so the
 /// group-commit queue can own it.
 struct WriteBatchCommitter: Sendable {
-    let pool: DatabasePool
     let broadcaster: ChangeBroadcaster
     let blobFiles: BlobFileStore
 
-    /// One result per write, in order.
-    func commit(_ writes: [BatchedWrite]) async -> [Result<any Sendable, StoreError>] {
-        await withCheckedContinuation { continuation in
-            pool.asyncWriteWithoutTransaction { db in
-                continuation.resume(returning: Self.run(writes, db: db, broadcaster: broadcaster, blobFiles: blobFiles))
-            }
-        }
+    /// One result per write, in order. Runs on the writer (`db` is its connection), called by
+    /// the store's WriterCommitQueue.
+    func commit(_ db: Database, _ writes: [BatchedWrite]) -> [Result<any Sendable, StoreError>] {
+        Self.run(writes, db: db, broadcaster: broadcaster, blobFiles: blobFiles)
     }
 
     private static func run(_ writes: [BatchedWrite], db: Database, broadcaster: ChangeBroadcaster,
