@@ -20,15 +20,18 @@ public struct FoldedSearchFields: Sendable, Equatable {
     /// a hostile header cannot make every SEARCH of its mailbox scan megabytes.
     public static let maximumEncodedSize = 64 * 1024
 
-    /// Offsets of each field's folded octets from the stored value's first byte, by `Field`.
-    private let ranges: [Range<Int>]
-
-    private init(ranges: [Range<Int>]) {
-        self.ranges = ranges
-    }
+    /// Offsets of each field's folded octets from the stored value's first byte; stored
+    /// properties, not an array, so locating a row allocates nothing (once per message per SEARCH).
+    private let subject, from, to, cc, bcc: Range<Int>
 
     public func range(of field: Field) -> Range<Int> {
-        ranges[field.rawValue]
+        switch field {
+        case .subject: return subject
+        case .from: return from
+        case .to: return to
+        case .cc: return cc
+        case .bcc: return bcc
+        }
     }
 
     /// The stored value for `search`; nil when it would exceed `maximumEncodedSize`.
@@ -56,25 +59,27 @@ public struct FoldedSearchFields: Sendable, Equatable {
     public static func locate(in bytes: UnsafeRawBufferPointer) -> FoldedSearchFields? {
         guard bytes.count >= 1 + Field.allCases.count, bytes[0] == format else { return nil }
         var position = 1
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(Field.allCases.count)
-        for _ in Field.allCases {
-            var length = 0
-            var shift = 0
-            while true {
-                guard position < bytes.count, shift <= 28 else { return nil }
-                let byte = bytes[position]
-                position += 1
-                length |= Int(byte & 0x7f) << shift
-                if byte & 0x80 == 0 { break }
-                shift += 7
-            }
-            guard length <= bytes.count - position else { return nil }
-            ranges.append(position..<(position + length))
-            position += length
+        guard let subject = nextField(in: bytes, at: &position), let from = nextField(in: bytes, at: &position),
+              let to = nextField(in: bytes, at: &position), let cc = nextField(in: bytes, at: &position),
+              let bcc = nextField(in: bytes, at: &position), position == bytes.count else { return nil }
+        return FoldedSearchFields(subject: subject, from: from, to: to, cc: cc, bcc: bcc)
+    }
+
+    /// The field whose length starts at `position`, checked against the value's size.
+    private static func nextField(in bytes: UnsafeRawBufferPointer, at position: inout Int) -> Range<Int>? {
+        var length = 0
+        var shift = 0
+        while true {
+            guard position < bytes.count, shift <= 28 else { return nil }
+            let byte = bytes[position]
+            position += 1
+            length |= Int(byte & 0x7f) << shift
+            if byte & 0x80 == 0 { break }
+            shift += 7
         }
-        guard position == bytes.count else { return nil }
-        return FoldedSearchFields(ranges: ranges)
+        guard length <= bytes.count - position else { return nil }
+        defer { position += length }
+        return position..<(position + length)
     }
 
     /// The folded octets of `field` in `bytes`, the value this layout was located in (clamped to
