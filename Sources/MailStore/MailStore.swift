@@ -180,6 +180,13 @@ public protocol MailStore: Sendable {
     /// database cost more than the test (issue 8). Default in MailStore+SummarySearch.swift.
     func searchSummaries(mailboxID: MailboxID, uids: [UInt32],
                          _ test: @escaping @Sendable (Data) -> Bool?) async throws -> SummarySearchOutcome
+    /// `searchSummaries` for keys the folded header text decides (FROM, TO, CC, BCC, SUBJECT and
+    /// AND/OR/NOT of them): each message's `FoldedSearchFields`, stored at delivery, goes to
+    /// `search.folded`, a message without them has its summary tested by `search.summary`; the
+    /// outcome is the same as `searchSummaries` with that summary test (issue 8: SEARCH FROM
+    /// without locating and folding a field of each summary). Default in MailStore+FoldedFieldSearch.swift.
+    func searchFoldedFields(mailboxID: MailboxID, uids: [UInt32],
+                            _ search: FoldedFieldSearch) async throws -> SummarySearchOutcome
     /// SORT and THREAD keys of the given UIDs (issue 8), in UID order; UIDs with no message are
     /// skipped. Only the key families in `fields` are filled in: SORT (DATE) reads a date per
     /// message, not a summary.

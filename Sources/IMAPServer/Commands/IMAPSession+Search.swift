@@ -44,13 +44,20 @@ extension IMAPSession {
     private func searchSummaries(_ plan: IMAPSearchEngine.Plan, engine: IMAPSearchEngine,
                                  view: SelectedMailbox) async throws -> [IMAPSearchCandidate] {
         let mailboxID = view.mailbox.id
+        // FROM/TO/SUBJECT alone: the folded text stored at delivery, the summary only for
+        // messages without it; SENT* among the keys: the summaries.
+        let folded = plan.decidedByFoldedFields ? plan.foldedFieldSearch : nil
         let test = plan.summaryTest
         var matched: [UInt32] = [], undecided: [UInt32] = []
         var start = 0
         while start < view.uids.count {
             let batch = Array(view.uids[start..<min(start + Self.fetchBatchSize, view.uids.count)])
             start += batch.count
-            let outcome = try await store.searchSummaries(mailboxID: mailboxID, uids: batch, test)
+            let outcome = if let folded {
+                try await store.searchFoldedFields(mailboxID: mailboxID, uids: batch, folded)
+            } else {
+                try await store.searchSummaries(mailboxID: mailboxID, uids: batch, test)
+            }
             matched.append(contentsOf: outcome.matched)
             undecided.append(contentsOf: outcome.undecided)
         }

@@ -22,7 +22,9 @@ enum IMAPFetchDataItemName {
     func write(into buffer: inout ByteBuffer) {
         switch self {
         case .bodySection(let section, let origin):
-            buffer.writeString("BODY[\(section)]")
+            buffer.writeStaticString("BODY[")
+            section.write(into: &buffer)
+            buffer.writeInteger(UInt8(ascii: "]"))
             if let origin { buffer.writeString("<\(origin)>") }
         case .binary(let part, let origin):
             buffer.writeString("BINARY[\(part.map(String.init).joined(separator: "."))]")

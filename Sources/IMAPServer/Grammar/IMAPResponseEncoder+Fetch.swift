@@ -40,7 +40,9 @@ extension IMAPResponseEncoder {
             buffer.writeString("BODYSTRUCTURE ")
             writeBody(structure, extensible: true, depth: 0, into: &buffer)
         case .bodySection(let section, let origin, let data):
-            buffer.writeString("BODY[\(section)]")
+            buffer.writeStaticString("BODY[")
+            section.write(into: &buffer)
+            buffer.writeInteger(UInt8(ascii: "]"))
             if let origin { buffer.writeString("<\(origin)>") }
             buffer.writeString(" ")
             writeNStringData(data, into: &buffer)

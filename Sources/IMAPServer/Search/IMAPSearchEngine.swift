@@ -67,6 +67,15 @@ public struct IMAPSearchEngine: Sendable {
         /// The test for `MailStore.searchSummaries` (see `decidedBySummary`).
         public var summaryTest: @Sendable (Data) -> Bool? { condition.summaryTest }
 
+        /// True when the folded header text stored at delivery decides the key (SEARCH FROM "x",
+        /// not SENT*): the store can then test it with `foldedFieldSearch`.
+        public var decidedByFoldedFields: Bool { decidedBySummary && condition.isDecidedByFoldedFields }
+
+        /// The tests for `MailStore.searchFoldedFields` (see `decidedByFoldedFields`).
+        public var foldedFieldSearch: FoldedFieldSearch {
+            FoldedFieldSearch(folded: condition.foldedFieldTest, summary: condition.summaryTest)
+        }
+
         /// Flags every match has and lacks, when nothing else decides the key (SEARCH UNSEEN):
         /// `MailStore.uids(mailboxID:flagged:unflagged:)` then answers it without message rows.
         public var flagsOnly: (flagged: [String], unflagged: [String])? {

@@ -25,4 +25,15 @@ extension SearchCondition.EnvelopeField {
         case .subject: return .subject
         }
     }
+
+    /// The same text's place in the stored folded fields.
+    var foldedField: FoldedSearchFields.Field {
+        switch self {
+        case .from: return .from
+        case .to: return .to
+        case .cc: return .cc
+        case .bcc: return .bcc
+        case .subject: return .subject
+        }
+    }
 }

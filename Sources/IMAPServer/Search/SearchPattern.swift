@@ -38,6 +38,14 @@ struct SearchPattern: Sendable, Equatable {
         return haystack.withUnsafeBufferPointer { scan($0) { $0 } } ?? false
     }
 
+    /// Whether the needle occurs in octets already folded by `SearchFolding.fold` (the stored
+    /// `FoldedSearchFields`): the same answer as `occurs(in:)` on the text they were folded from.
+    func occurs(inFolded folded: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard folded.count >= needle.count else { return false }
+        return scan(folded) { $0 } ?? false
+    }
+
     /// Folds `text` and looks for the needle in it.
     func occurs(in text: String) -> Bool {
         needle.isEmpty || occurs(in: SearchFolding.fold(text))

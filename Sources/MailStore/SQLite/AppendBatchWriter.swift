@@ -91,8 +91,8 @@ struct AppendBatchWriter: Sendable {
                 // A savepoint per request: an SQL failure undoes this request only.
                 try db.inSavepoint {
                     try addContentReference(db, prepared, knownStored: storedBodies.contains(prepared.request.content.sha256))
-                    try insertMessage(db, prepared, mailboxID: mailboxID, uid: uid, modSeq: modSeq, saveDate: saveDate)
-                    messageID = db.lastInsertedRowID
+                    messageID = try insertMessage(db, prepared, mailboxID: mailboxID, uid: uid, modSeq: modSeq,
+                                                  saveDate: saveDate)
                     return .commit
                 }
                 storedBodies.insert(prepared.request.content.sha256)
@@ -190,7 +190,7 @@ struct AppendBatchWriter: Sendable {
     }
 
     private func insertMessage(_ db: Database, _ prepared: PreparedAppend, mailboxID: MailboxID, uid: Int64,
-                               modSeq: Int64, saveDate: Double) throws {
+                               modSeq: Int64, saveDate: Double) throws -> Int64 {
         let request = prepared.request
         let fields = request.searchFields
         let columns: [(any DatabaseValueConvertible)?] = [
@@ -212,5 +212,10 @@ struct AppendBatchWriter: Sendable {
                 message_id_header, sent_date, delivery_envelope, fulltext, \(SortKeyColumns.copied))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(SortKeyColumns.placeholders))
             """).execute(arguments: StatementArguments(columns + SortKeyColumns.values(prepared.sortKeys)))
+        let messageID = db.lastInsertedRowID
+        if let folded = prepared.foldedSearch {
+            try FoldedSearchTable.insert(db, messageID: messageID, folded: folded)
+        }
+        return messageID
     }
 }

@@ -105,7 +105,9 @@ struct MessageTransfer {
                 SELECT ?, ?, ?, ?, \(Self.copiedColumns) FROM messages WHERE id = ?
                 """).execute(arguments: [destinationID, uid, modSeq, saveDate, original])
             // The copy is searchable like its original: its index row is the original's, copied.
-            try FullTextIndex.copy(db, from: original, to: db.lastInsertedRowID)
+            let copy = db.lastInsertedRowID
+            try FullTextIndex.copy(db, from: original, to: copy)
+            try FoldedSearchTable.copy(db, from: original, to: copy)
         }
     }
 

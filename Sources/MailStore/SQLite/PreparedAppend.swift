@@ -20,6 +20,10 @@ struct PreparedAppend: Sendable {
     /// SORT/THREAD keys (issue 8): the caller's, else derived from the summary here, outside the
     /// write transaction; nil without either (the row keeps version 0).
     let sortKeys: MessageSortKeys?
+    /// SEARCH FROM/TO/CC/BCC/SUBJECT text folded from the summary (issue 8, FoldedSearchTable),
+    /// here, outside the write transaction; nil without a readable binary summary (SEARCH then
+    /// reads the summary, or the message, as it always did).
+    let foldedSearch: Data?
 
     var size: Int { request.prefix.count + request.content.bytes.count }
 
@@ -47,5 +51,6 @@ struct PreparedAppend: Sendable {
         }
         sortKeys = request.searchFields.sortKeys ?? (request.metadata.isEmpty ? nil
             : (try? MessageSummary.decode(request.metadata)).map(MessageSortKeys.init(summary:)))
+        foldedSearch = FoldedSearchFields.encoded(summary: request.metadata)
     }
 }

@@ -210,6 +210,12 @@ enum SQLiteSchema {
         migrator.registerMigration("v11-pop3-plain-bytes") { db in
             try db.execute(sql: "ALTER TABLE blobs ADD COLUMN pop3_plain INTEGER")
         }
+        // Issue 8: the folded SEARCH header text of each message in a table of its own
+        // (FoldedSearchTable), so SEARCH FROM neither reads message rows nor folds per search. Rows
+        // stored before it have none and keep being searched through their summaries.
+        migrator.registerMigration("v12-search-fields") { db in
+            try db.execute(sql: FoldedSearchTable.migrationSQL)
+        }
         // Issue 8: for a blob file with lines starting with ".", their offsets (`DotLineOffsets`),
         // so RETR sends it by sendfile in segments with the extra dots between. NULL is "none or
         // not known": files stored before keep the stuffing path until appended again.

@@ -10,6 +10,8 @@ import Testing
         (["Nope"], true, "\r\n"),
         (["received", "SUBJECT"], false, "FROM: x@y\r\nX-A: 1\r\n\r\n"),
         (["X-A:"], true, "\r\n"),
+        (["from", "FROM", "x-A"], true, "FROM: x@y\r\nX-A: 1\r\n\r\n"),     // duplicates, either case
+        (["Fröm", "Subjec"], true, "\r\n"),                                  // no near misses
     ])
     func filtersByName(names: [String], keeps: Bool, expected: String) {
         let output = IMAPHeaderFieldFilter(names: names, keepsMatches: keeps).filter(Array(Self.header.utf8))
