@@ -232,6 +232,11 @@ public protocol MailStore: Sendable {
     /// destination, then MOVE's expunges in the source), in commit order, for as long as the stream
     /// is consumed.
     func changes() -> AsyncStream<MailboxChange>
+    /// The same changes handed to `observer` on the committing thread, before the writer that made
+    /// them is answered: whoever is told of a commit (an IMAP client's tagged OK) can rely on the
+    /// observer having seen it. `observer` must be quick and never block or suspend. Nil when the
+    /// backend has no such feed (use `changes()`).
+    func observeChanges(_ observer: @escaping @Sendable ([MailboxChange]) -> Void) -> ChangeObservation?
     /// Throws when the database does not answer.
     func checkHealth() async throws
 }
@@ -248,6 +253,11 @@ public struct MessageRangeRequest: Sendable {
 }
 
 extension MailStore {
+    /// No synchronous feed by default: observers use `changes()`.
+    public func observeChanges(_ observer: @escaping @Sendable ([MailboxChange]) -> Void) -> ChangeObservation? {
+        nil
+    }
+
     /// One read per message: correct for any backend; SQLite answers the batch in one trip.
     public func messageBytes(_ requests: [MessageRangeRequest]) async throws -> [[UInt8]] {
         var results: [[UInt8]] = []

@@ -6,8 +6,9 @@ import Synchronization
 
 /// The session's side of the channel (what `NIOAsyncChannelOutboundWriter` was before the
 /// session stopped holding a task per connection). Instructions are written and flushed in the
-/// order `write` is called: a session writes from one task at a time, and writes from outside the
-/// event loop are queued on it first in, first out. Back-pressure: `write` suspends while the
+/// order `write` is called: a session writes from one task at a time; on the event loop (where its
+/// task runs) a write goes straight into the pipeline, and writes from outside it (a command run
+/// off the loop) are queued on it first in, first out, ahead of the session's return to it. Back-pressure: `write` suspends while the
 /// channel is over its high water mark (a client that does not read a large FETCH), and throws
 /// once the channel has closed, so a session stops producing output nobody will read.
 final class IMAPOutboundWriter: Sendable {

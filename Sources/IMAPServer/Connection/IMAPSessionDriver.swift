@@ -7,6 +7,11 @@
 // memory (issue 8: at most ~14 KB per idle IMAP connection, Dovecot's figure with hibernation,
 // without a hibernation process). Here an idle connection is its channel, its handlers and the
 // session's state; a task exists only from a frame's arrival until the frames queued are handled.
+//
+// Those tasks prefer the channel's event loop (EventLoopTaskExecutor): a command runs on the thread
+// that read its frame and writes its answer straight into the pipeline, with no thread hand-off
+// unless it awaits a store thread. Commands whose work grows with the mailbox leave the loop for
+// their duration (`IMAPSession.leavesEventLoop`), so other connections of the loop keep moving.
 
 import NIOCore
 import Synchronization
@@ -37,11 +42,14 @@ final class IMAPSessionDriver: @unchecked Sendable {
     private let outbound: IMAPOutboundWriter
     private let channel: any Channel
     private let finished: EventLoopPromise<Void>
+    /// Where the session's tasks run: the channel's event loop.
+    private let executor: EventLoopTaskExecutor
 
     init(channel: any Channel, outbound: IMAPOutboundWriter) {
         self.channel = channel
         self.outbound = outbound
         self.finished = channel.eventLoop.makePromise()
+        self.executor = EventLoopTaskExecutor(channel.eventLoop)
     }
 
     /// Greets the client, handles what arrived meanwhile, then returns once the session has
@@ -59,7 +67,7 @@ final class IMAPSessionDriver: @unchecked Sendable {
     @inline(never)
     private func install(_ makeSession: () -> IMAPSession) {
         session = makeSession()
-        Task { await self.start() }
+        Task(executorPreference: executor) { await self.start() }
     }
 
     private func start() async {
@@ -79,7 +87,7 @@ final class IMAPSessionDriver: @unchecked Sendable {
             state.running = true
             return true
         }
-        if start { Task { await self.drain() } }
+        if start { Task(executorPreference: executor) { await self.drain() } }
     }
 
     /// Handles queued items until none is left; then gives up the `running` claim.

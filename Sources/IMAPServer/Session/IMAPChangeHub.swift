@@ -36,7 +36,20 @@ public final class IMAPChangeHub: Sendable {
     }
 
     /// Consumes the change feed until cancelled or the store closes.
+    ///
+    /// Synchronously where the store can (`observeChanges`): a generation is bumped before the
+    /// writer's session even hears that its write committed, so a client told OK by one session
+    /// and asking another (NOOP) always gets the update. Through the async stream a busy machine
+    /// could answer that NOOP before this task had run, once sessions stopped sharing the
+    /// cooperative pool with it (issue 8: they run on their event loops); it also cost a thread
+    /// wake-up per commit.
     public func run() async {
+        if let observation = store.observeChanges({ [weak self] changes in
+            for change in changes { self?.publish(change) }
+        }) {
+            await observation.ended()
+            return
+        }
         for await change in store.changes() {
             publish(change)
         }

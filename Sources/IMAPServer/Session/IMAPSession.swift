@@ -5,7 +5,9 @@
 // Implementation notes:
 // - One command at a time: the framing handler pauses after every frame, so pipelined commands
 //   are answered strictly in order and the session needs no lock.
-// - Crosses into async once per command (or literal chunk), never per byte.
+// - Crosses into async once per command (or literal chunk), never per byte. The session's task
+//   runs on its channel's event loop; long commands leave it while they run
+//   (IMAPSession+EventLoop.swift).
 // - Session updates (RFC 9051 §7): after each command in the selected state the session compares
 //   the change hub's generation for its mailbox with the one it last saw, and only then asks the
 //   store what changed; not even then when the announced changes are all its own writes
@@ -94,7 +96,8 @@ struct IMAPSession {
     var pending: ByteBuffer
 
     static let flushThreshold = 65_536
-    /// FETCH writes its responses in pieces of this size: one hop to the event loop per piece.
+    /// FETCH writes its responses in pieces of this size (a write, or for a FETCH run off the
+    /// event loop one hop to it, per piece).
     static let fetchFlushThreshold = 256 * 1024
 
     var configuration: IMAPServer.Configuration { dependencies.configuration }
@@ -240,7 +243,15 @@ struct IMAPSession {
         let name = Self.metricName(command.kind)
         let outcome: CommandOutcome
         do {
-            outcome = try await run(command, outbound)
+            if Self.leavesEventLoop(command.kind, selected: selected, saved: savedSearch) {
+                // Long work (IMAPSession+EventLoop.swift): the other connections of this event
+                // loop keep being served meanwhile; the session is back on the loop afterwards.
+                outcome = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                    try await run(command, outbound)
+                }
+            } else {
+                outcome = try await run(command, outbound)
+            }
         } catch let error as StoreError {
             outcome = .done(storeFailure(error, command: name))
         }

@@ -53,6 +53,32 @@ extension SelectedMailbox {
         }
     }
 
+    /// At least as many messages as `resolve` would pick (ranges that overlap count twice), found
+    /// without building the list: O(ranges · log n), for deciding whether a command is long before
+    /// running it (`IMAPSession.leavesEventLoop`).
+    func coveredCount(_ set: IMAPSequenceSet, byUID: Bool, saved: [UInt32]?) -> Int {
+        switch set {
+        case .lastCommand:
+            return saved?.count ?? 0
+        case .ranges(let ranges):
+            var total = 0
+            for range in ranges {
+                let limit = byUID ? highestUID : count
+                let first = value(of: range.first, last: limit), last = value(of: range.last, last: limit)
+                let low = min(first, last), high = max(first, last)
+                if byUID {
+                    let start = insertionIndex(of: low)
+                    let end = high == .max ? uids.count : insertionIndex(of: high + 1)
+                    total += max(0, end - start)
+                } else {
+                    // Numbers beyond the mailbox make the command a BAD: clamp, it will not run long.
+                    total += low > count ? 0 : Int(min(high, count)) - Int(max(low, 1)) + 1
+                }
+            }
+            return total
+        }
+    }
+
     private func value(of bound: IMAPSequenceSet.Bound, last: UInt32) -> UInt32 {
         switch bound {
         case .number(let number): return number

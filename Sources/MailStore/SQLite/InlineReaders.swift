@@ -6,8 +6,10 @@
 // takes tens of microseconds, less than those hops.
 //
 // Implementation notes (why this is safe):
-// - Only callers on Swift's cooperative pool use it (the store's async methods); SwiftNIO's event
-//   loops are other threads, and no code here runs on one (DESIGN.md rule 5 still holds).
+// - Callers are the store's async methods, on the calling task's thread: Swift's cooperative pool,
+//   or an IMAP session's event loop (its task prefers the loop, issue 8). A read here is as short
+//   as the hand-off it saves, so it is protocol-sized work even there (DESIGN.md rule 5); the
+//   session takes commands over many messages off the loop (IMAPSession+EventLoop.swift).
 // - It never waits for a connection: with none free it answers nil and the caller takes the pool.
 // - Each connection is read-only, in WAL mode, so a read never waits for the writer; it runs in
 //   one deferred transaction, a consistent snapshot, exactly like a pool read.

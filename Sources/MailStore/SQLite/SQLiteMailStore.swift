@@ -163,6 +163,10 @@ public final class SQLiteMailStore: MailStore {
         broadcaster.subscribe()
     }
 
+    public func observeChanges(_ observer: @escaping @Sendable ([MailboxChange]) -> Void) -> ChangeObservation? {
+        broadcaster.observe(observer)
+    }
+
     public func checkHealth() async throws {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }

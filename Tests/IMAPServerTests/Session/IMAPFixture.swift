@@ -6,8 +6,10 @@ import Foundation
 import IMAPServer
 import Logging
 import MailStore
+import Metrics
 import NetworkTestSupport
 import NIOCore
+import NIOPosix
 import NIOSSL
 
 extension IMAPServer: RunnableTestServer {}
@@ -59,14 +61,18 @@ final class IMAPFixture {
     }
 
     /// Runs `body` against a running server, then shuts it down and waits for `run()` to return.
-    /// `metrics`: a factory whose counters the test reads (nil: the process-wide default).
+    /// `metrics`: a factory whose counters the test reads (nil: the process-wide default);
+    /// `metricsFactory`: any other one. `eventLoopGroup`: where connections run (NIO's singleton).
     func withServer(_ configuration: IMAPServer.Configuration? = nil, metrics: CountingMetricsFactory? = nil,
+                    metricsFactory: (any MetricsFactory)? = nil, eventLoopGroup: (any EventLoopGroup)? = nil,
                     _ body: (IMAPServer, Int) async throws -> Void) async throws {
         var logger = Logger(label: "test.imap")
         logger.logLevel = .critical
         let hub = IMAPChangeHub(store: store)
         let server = IMAPServer(configuration: configuration ?? self.configuration(), store: store,
-                                authenticator: authenticator, changeHub: hub, logger: logger, metricsFactory: metrics)
+                                authenticator: authenticator, changeHub: hub, logger: logger,
+                                eventLoopGroup: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton,
+                                metricsFactory: metricsFactory ?? metrics)
         try await MailServerTestFixture.withServer(server, alongside: { await hub.run() }, body)
     }
 
