@@ -135,6 +135,9 @@ async def run_async(args) -> dict:
             "seconds": sent_seconds,
             "p50_ms": percentile(latencies, 0.5) * 1000, "p99_ms": percentile(latencies, 0.99) * 1000,
             "max_ms": max(latencies) * 1000 if latencies else float("nan"),
+            # Announced before the sender read its 250: the server pushes EXISTS at the commit
+            # that precedes the 250, and the IDLE client may simply be scheduled first.
+            "exists_first": sum(1 for latency in latencies if latency == 0.0),
             "mean_ms": statistics.mean(latencies) * 1000 if latencies else float("nan")}
 
 
