@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """smtp-accept: N connections deliver M messages of a given size to U users over SMTP or LMTP
-and report messages/s and the p50/p99 of DATA-to-final-reply (the time from the end of the
+and report messages/s and the p50/p99 (then p90 and max) of DATA-to-final-reply (the time from the end of the
 message data to the server's 250, which is when the message is durably stored).
 
 Bounded in count and time, loopback only. Works against any SMTP/LMTP server, so the same run can
@@ -101,7 +101,8 @@ async def main():
     accepted = len(latencies) - len(failures)
     print(f"{args.label}: {accepted} accepted, {len(failures)} failed in {elapsed:.2f}s = "
           f"{accepted / elapsed:.0f} msg/s; DATA-to-250 p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
-          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, mean {statistics.mean(latencies or [0]) * 1000:.1f} ms")
+          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, mean {statistics.mean(latencies or [0]) * 1000:.1f} ms "
+          f"(p90 {percentile(latencies, 0.9) * 1000:.1f} ms, max {max(latencies or [float('nan')]) * 1000:.1f} ms)")
 
 
 if __name__ == "__main__":
