@@ -51,6 +51,10 @@ public final class SQLiteMailStore: MailStore {
         /// issue 8): one per core, as many as Swift's cooperative pool has threads. 0 sends every
         /// read through the pool's own threads.
         public var inlineReaderCount: Int = ProcessInfo.processInfo.activeProcessorCount
+        /// WAL length in frames (pages) past which a checkpoint runs on its own connection and
+        /// thread, off the commit path (WALCheckpointer, issue 8); 0 leaves SQLite's automatic
+        /// checkpoint inside the commit that passes 1,000 frames.
+        public var walCheckpointFrames: Int = Int(WALCheckpointer.defaultThresholdFrames)
         public init() {}
     }
 
@@ -73,6 +77,8 @@ public final class SQLiteMailStore: MailStore {
     let fullTextIndexer: FullTextIndexer
     let sortKeyBackfill: SortKeyBackfill
     let inlineReaders: InlineReaders
+    /// nil when `walCheckpointFrames` is 0.
+    let checkpointer: WALCheckpointer?
 
     public convenience init(directory: URL, logger: Logger) throws {
         try self.init(directory: directory, logger: logger, configuration: Configuration())
@@ -111,6 +117,14 @@ public final class SQLiteMailStore: MailStore {
             // Opened after the migration: the schema they read is the final one.
             inlineReaders = try InlineReaders(path: pool.path, count: configuration.inlineReaderCount,
                                               configuration: config)
+            if configuration.walCheckpointFrames > 0 {
+                let frames = Int32(clamping: configuration.walCheckpointFrames)
+                let checkpointer = try WALCheckpointer(path: pool.path, configuration: config, thresholdFrames: frames)
+                try pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
+                self.checkpointer = checkpointer
+            } else {
+                checkpointer = nil
+            }
         } catch {
             throw StoreError(mapping: error)
         }
@@ -154,6 +168,10 @@ public final class SQLiteMailStore: MailStore {
         fullTextIndexer.close()
         broadcaster.finishAll()
         inlineReaders.close()
+        if let checkpointer {
+            try? pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
+            checkpointer.close()
+        }
         do { try pool.close() } catch { throw StoreError(mapping: error) }
     }
 
