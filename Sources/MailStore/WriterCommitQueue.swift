@@ -48,6 +48,9 @@ final class WriterCommitQueue<Context, Request: Sendable, Outcome: Sendable>: Se
         self.commit = commit
     }
 
+    /// Requests wait that no batch has taken yet (the full-text indexer gives the writer up).
+    var hasWaitingRequests: Bool { state.withLock { !$0.pending.isEmpty } }
+
     /// Returns once a commit holding `requests` has finished (successfully or not).
     func submit(_ requests: [Request]) async -> [Outcome] {
         guard !requests.isEmpty else { return [] }

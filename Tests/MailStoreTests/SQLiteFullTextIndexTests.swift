@@ -286,3 +286,30 @@ import Testing
         }
     }
 }
+
+extension SQLiteFullTextIndexTests {
+    /// Issue 8: a large background batch gives the writer up after the message in hand when a
+    /// write waits; what it did not reach stays pending for the next batch.
+    @Test func aBatchStopsEarlyWhenWritesWaitAndLeavesTheRestPending() async throws {
+        var configuration = SQLiteMailStore.Configuration()
+        configuration.fullTextQuietPeriod = 3_600
+        configuration.fullTextMaximumDelay = 3_600
+        configuration.backgroundWorkDelay = 3_600
+        try await SQLiteMailStoreFixture.run(configuration) { fixture, behaviour in
+            let account = try await behaviour.makeAccount("alice@example.test")
+            for number in 0..<5 {
+                let prepared = MessagePreparer.prepare(Array("Subject: \(number)\r\n\r\nbody \(number)\r\n".utf8))
+                _ = try await fixture.store.append([AppendRequest(accountID: account.id, content: prepared.content,
+                                                                  metadata: prepared.metadata)]).first?.get()
+            }
+            let store = fixture.sqliteStore
+            let yielded = try FullTextBackfill.indexBatch(pool: store.pool, blobFiles: store.blobFiles, limit: 200,
+                                                          writersWaiting: { true })
+            #expect(yielded == .init(looked: 1, stoppedForWriters: true, mayHaveMore: true))
+            let rest = try FullTextBackfill.indexBatch(pool: store.pool, blobFiles: store.blobFiles, limit: 200,
+                                                       writersWaiting: { false })
+            #expect(rest == .init(looked: 4, mayHaveMore: false))
+            #expect(try await rowCount(fixture) == 5)
+        }
+    }
+}

@@ -18,24 +18,39 @@ enum FullTextBackfill {
         var done = 0
         while done < budget {
             let limit = min(batchSize, budget - done)
-            let looked = try indexBatch(pool: pool, blobFiles: blobFiles, limit: limit)
-            done += looked
-            if looked < limit { break }
+            let batch = try indexBatch(pool: pool, blobFiles: blobFiles, limit: limit)
+            done += batch.looked
+            if !batch.mayHaveMore { break }
         }
         return done
     }
 
-    /// Indexes at most `limit` pending messages in one write transaction; returns how many it
-    /// looked at (fewer than `limit`: none was left). The text is built before the transaction,
-    /// so the writer is held only for the FTS5 inserts. Safe beside another process doing the
-    /// same: a row is indexed only if it is still pending under the write lock.
     /// Rows with equal content and stored summary share their body text.
     private struct SharedKey: Hashable {
         var sha256: String
         var metadata: Data
     }
 
-    static func indexBatch(pool: DatabasePool, blobFiles: BlobFileStore, limit: Int) throws -> Int {
+    /// What one batch did: rows it looked at (indexed, or left to the matcher as too large),
+    /// whether it stopped early because writes waited, and whether pending rows may remain.
+    struct BatchProgress: Equatable {
+        var looked: Int
+        var stoppedForWriters = false
+        var mayHaveMore: Bool
+    }
+
+    /// Indexes at most `limit` pending messages in one write transaction. The text is built
+    /// before the transaction, so the writer is held only for the FTS5 inserts. Safe beside
+    /// another process doing the same: a row is indexed only if it is still pending under the
+    /// write lock.
+    ///
+    /// `writersWaiting` is asked before each message after the first: when it answers true the
+    /// batch commits what it has and returns, so a delivery queued behind it on the writer waits
+    /// for one message's index rows, not for 200 of them (issue 8: a 200-message batch held the
+    /// writer 100-200 ms on a busy machine, and the 20 deliveries that arrived meanwhile were
+    /// lmtp-accept's p99). The rest stay pending for the next batch.
+    static func indexBatch(pool: DatabasePool, blobFiles: BlobFileStore, limit: Int,
+                           writersWaiting: @Sendable () -> Bool = { false }) throws -> BatchProgress {
         // `fulltext != 1` lets SQLite use the partial index messages_not_fulltext, so finding the
         // few pending rows does not walk the whole table. Every row read leaves state 0 below
         // (indexed or too large), so repeated batches end.
@@ -46,7 +61,7 @@ enum FullTextBackfill {
                 WHERE m.fulltext != 1 AND m.fulltext = 0 LIMIT ?
                 """), arguments: [max(1, limit)])
         }
-        guard !rows.isEmpty else { return 0 }
+        guard !rows.isEmpty else { return BatchProgress(looked: 0, mayHaveMore: false) }
         // One delivery to several accounts is several rows with one body and one summary: the
         // summary is decoded and the body text folded once per batch (issue 8); each row still
         // gets its own header (its prefix differs).
@@ -71,9 +86,12 @@ enum FullTextBackfill {
             if known == nil, let document { shared[key] = (summary, document.body) }
             return (row["id"], document)
         }
-        try pool.writeWithoutTransaction { db in
+        let looked = try pool.writeWithoutTransaction { db -> Int in
+            var looked = 0
             try db.inTransaction(.immediate) {
                 for (id, document) in documents {
+                    if looked > 0, writersWaiting() { break }
+                    looked += 1
                     let state = document == nil ? FullTextIndex.State.tooLarge : FullTextIndex.State.indexed
                     try db.cachedStatement(sql: "UPDATE messages SET fulltext = ? WHERE id = ? AND fulltext = 0")
                         .execute(arguments: [state, id])
@@ -83,7 +101,9 @@ enum FullTextBackfill {
                 }
                 return .commit
             }
+            return looked
         }
-        return rows.count
+        let stopped = looked < rows.count
+        return BatchProgress(looked: looked, stoppedForWriters: stopped, mayHaveMore: rows.count == limit || stopped)
     }
 }

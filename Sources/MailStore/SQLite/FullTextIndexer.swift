@@ -68,6 +68,8 @@ final class FullTextIndexer: Sendable {
     private let logger: Logger
     private let queue = DispatchQueue(label: "facteur.mailstore.fulltext")
     private let state = Mutex(State())
+    /// Whether writes wait for the writer (set once by the store, which owns their queues).
+    private let writersWaitingProbe = Mutex<@Sendable () -> Bool>({ false })
 
     init(pool: DatabasePool, blobFiles: BlobFileStore, timing: Timing, logger: Logger) {
         self.pool = pool
@@ -75,6 +77,13 @@ final class FullTextIndexer: Sendable {
         self.timing = timing
         self.logger = logger
     }
+
+    /// Tells the indexer how to see that writes wait for the writer: idle batches then stop early.
+    func yield(to writersWaiting: @escaping @Sendable () -> Bool) {
+        writersWaitingProbe.withLock { $0 = writersWaiting }
+    }
+
+    private var writersWaiting: @Sendable () -> Bool { writersWaitingProbe.withLock { $0 } }
 
     /// Called after a commit that stored messages: schedules a run unless one is scheduled.
     func noteAppended() {
@@ -177,18 +186,25 @@ final class FullTextIndexer: Sendable {
             switch mode {
             case .idle:
                 while true {
-                    let count = try FullTextBackfill.indexBatch(pool: pool, blobFiles: blobFiles, limit: timing.idleBatchSize)
-                    looked += count
-                    if count < timing.idleBatchSize {
+                    // Large batches, but each gives the writer up as soon as a write waits: the
+                    // next batch queues behind it.
+                    let batch = try FullTextBackfill.indexBatch(pool: pool, blobFiles: blobFiles,
+                                                                limit: timing.idleBatchSize,
+                                                                writersWaiting: writersWaiting)
+                    looked += batch.looked
+                    if !batch.mayHaveMore {
                         drained = true
                         break
                     }
-                    // A delivery arrived: leave the writer to it and continue paced.
-                    if state.withLock({ $0.closed || $0.lastAppend > started }) { break }
+                    // A delivery arrived or a write waits: leave the writer to it and continue paced
+                    // (building the next 200 documents only to index one of them is wasted work).
+                    if batch.stoppedForWriters || state.withLock({ $0.closed || $0.lastAppend > started }) { break }
                 }
             case .busy:
-                looked = try FullTextBackfill.indexBatch(pool: pool, blobFiles: blobFiles, limit: timing.busyBatchSize)
-                drained = looked < timing.busyBatchSize
+                // Small and paced already; not cut short, so indexing keeps up under constant writes.
+                let batch = try FullTextBackfill.indexBatch(pool: pool, blobFiles: blobFiles, limit: timing.busyBatchSize)
+                looked = batch.looked
+                drained = !batch.mayHaveMore
             }
         } catch {
             // Pending rows stay searchable by reading; retried after a while.

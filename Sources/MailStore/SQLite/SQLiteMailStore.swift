@@ -157,6 +157,8 @@ public final class SQLiteMailStore: MailStore {
         }
         // Issue 8: earlier messages get their index rows and sort keys after open, in bounded
         // background batches (SEARCH reads unindexed rows, SORT derives missing keys meanwhile).
+        // A delivery or a STORE waiting for the writer ends an idle full-text batch early.
+        indexer.yield { [appendQueue, writeQueue] in appendQueue.hasWaitingRequests || writeQueue.hasWaitingRequests }
         indexer.noteBacklog(after: configuration.backgroundWorkDelay)
         backfill.start(after: configuration.backgroundWorkDelay)
         logger.debug("mail store opened", metadata: ["store.path": "\(directory.path)"])
