@@ -15,6 +15,7 @@ tail better or worse.
 """
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,7 @@ def main():
     finally:
         for server in servers:
             server.stop()
+        shutil.rmtree(work, ignore_errors=True)  # a few hundred MB per binary after 4 rounds
 
 
 if __name__ == "__main__":
