@@ -91,6 +91,10 @@ def main():
                 print(f"round {round_number} {binary}: {result['ops_per_s']:.0f} ops/s, {cpu_ms:.3f} ms CPU/op, "
                       f"{per_op:.1f} switches/op, client {result['client_cpu_ms_per_op']:.3f} ms CPU/op, "
                       f"{len(result['errors'])} errors", flush=True)
+                # Per command: the writes (STORE, APPEND, EXPUNGE) wait for the writer and its fsync.
+                print("    p50/p99 ms: " + ", ".join(
+                    f"{name} {figures_of['p50_ms']:.1f}/{figures_of['p99_ms']:.1f}"
+                    for name, figures_of in result["commands"].items() if figures_of["count"]), flush=True)
         print_medians(figures, ["{:.3f} ms CPU/op", "{:.1f} switches/op"])
     finally:
         for server in servers:
