@@ -120,7 +120,7 @@ public final class SQLiteMailStore: MailStore {
             if configuration.walCheckpointFrames > 0 {
                 let frames = Int32(clamping: configuration.walCheckpointFrames)
                 let checkpointer = try WALCheckpointer(path: pool.path, configuration: config, thresholdFrames: frames)
-                try pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
+                pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
                 self.checkpointer = checkpointer
             } else {
                 checkpointer = nil
@@ -171,7 +171,7 @@ public final class SQLiteMailStore: MailStore {
         broadcaster.finishAll()
         inlineReaders.close()
         if let checkpointer {
-            try? pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
+            pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
             checkpointer.close()
         }
         do { try pool.close() } catch { throw StoreError(mapping: error) }
