@@ -11,6 +11,7 @@ what tells an old binary from a new one. No peer is started.
 """
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -99,6 +100,7 @@ def main():
     finally:
         for server in servers:
             server.stop()
+        shutil.rmtree(work, ignore_errors=True)  # the servers' data directories: hundreds of MB
 
 
 if __name__ == "__main__":
