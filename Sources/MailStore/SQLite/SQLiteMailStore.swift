@@ -72,6 +72,7 @@ public final class SQLiteMailStore: MailStore {
     let selectionCache = SelectionCache()
     let fullTextIndexer: FullTextIndexer
     let sortKeyBackfill: SortKeyBackfill
+    let deliveryDataBackfill: DeliveryDataBackfill
     let inlineReaders: InlineReaders
 
     public convenience init(directory: URL, logger: Logger) throws {
@@ -125,6 +126,8 @@ public final class SQLiteMailStore: MailStore {
         fullTextIndexer = indexer
         let backfill = SortKeyBackfill(pool: pool, logger: logger)
         sortKeyBackfill = backfill
+        let deliveryBackfill = DeliveryDataBackfill(pool: pool, blobFiles: blobFiles, logger: logger)
+        deliveryDataBackfill = deliveryBackfill
         let writer = AppendBatchWriter(pool: pool, blobFiles: blobFiles, broadcaster: broadcaster,
                                        inlineBodyLimit: configuration.inlineBodyLimit, statistics: appendStatistics,
                                        fullTextIndexer: indexer)
@@ -141,16 +144,19 @@ public final class SQLiteMailStore: MailStore {
         writeQueue = WriterCommitQueue(maxBatchRequests: configuration.maxBatchRequests, schedule: onWriter) { db, writes in
             committer.commit(db, writes)
         }
-        // Issue 8: earlier messages get their index rows and sort keys after open, in bounded
-        // background batches (SEARCH reads unindexed rows, SORT derives missing keys meanwhile).
+        // Issue 8: earlier messages get their index rows, sort keys, folded search fields and
+        // POP3 file data after open, in bounded background batches (SEARCH reads unindexed rows
+        // and folds summaries, SORT derives missing keys, RETR stuffs files meanwhile).
         indexer.noteBacklog(after: configuration.backgroundWorkDelay)
         backfill.start(after: configuration.backgroundWorkDelay)
+        deliveryBackfill.start(after: configuration.backgroundWorkDelay)
         logger.debug("mail store opened", metadata: ["store.path": "\(directory.path)"])
     }
 
     /// Closes the database; later calls fail. Ends every change stream.
     public func close() throws {
         sortKeyBackfill.close()
+        deliveryDataBackfill.close()
         fullTextIndexer.close()
         broadcaster.finishAll()
         inlineReaders.close()

@@ -222,6 +222,13 @@ enum SQLiteSchema {
         migrator.registerMigration("v13-pop3-dot-offsets") { db in
             try db.execute(sql: "ALTER TABLE blobs ADD COLUMN pop3_dot_offsets BLOB")
         }
+        // Issue 8 (session 9): messages and files stored before v11-v13 get that data in the
+        // background after open (DeliveryDataBackfill, from the cursor set here); instant at open
+        // whatever the store's size. A new store's pass finds nothing and removes the cursor.
+        migrator.registerMigration("v14-delivery-data-backfill") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, 0)",
+                           arguments: [DeliveryDataBackfill.cursorSetting])
+        }
         return migrator
     }
 }
