@@ -151,13 +151,13 @@ import Testing
             try await makeUpgraded(fixture.sqliteStore, Self.upgradedFrom[0].blobsUpdate)
             let logger = Logger(label: "test.deliverydata")
             let pool = fixture.sqliteStore.pool
-            let first = DeliveryDataBackfill(pool: pool, blobFiles: fixture.sqliteStore.blobFiles, logger: logger, batchSize: 3)
+            let first = DeliveryDataBackfill.driver(pool: pool, blobFiles: fixture.sqliteStore.blobFiles, logger: logger, batchSize: 3)
             // Alice's plain message, bob's copy of it (its file scanned once), alice's dotted one.
             #expect(try first.runBatch() == BackfillBatch(looked: 3, stored: 3 + 2))
             first.close()
             let ids = try await fixture.sqliteStore.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM messages ORDER BY id") }
             #expect(try await cursor(fixture.sqliteStore) == ids[2])
-            let second = DeliveryDataBackfill(pool: pool, blobFiles: fixture.sqliteStore.blobFiles, logger: logger, batchSize: 3)
+            let second = DeliveryDataBackfill.driver(pool: pool, blobFiles: fixture.sqliteStore.blobFiles, logger: logger, batchSize: 3)
             #expect(try second.runToCompletion() == 5 + 2)
             #expect(try await stored(fixture.sqliteStore) == fresh)
             #expect(try second.runBatch() == nil)
@@ -170,7 +170,7 @@ import Testing
         try await SQLiteMailStoreFixture.run(SQLiteBackgroundWorkTests.heldOff) { fixture, behaviour in
             _ = try await load(fixture, behaviour)
             try await makeUpgraded(fixture.sqliteStore, Self.upgradedFrom[0].blobsUpdate)
-            let backfill = DeliveryDataBackfill(pool: fixture.sqliteStore.pool, blobFiles: fixture.sqliteStore.blobFiles,
+            let backfill = DeliveryDataBackfill.driver(pool: fixture.sqliteStore.pool, blobFiles: fixture.sqliteStore.blobFiles,
                                                 logger: Logger(label: "test.deliverydata"), batchBytes: 1)
             // The plain file, then bob's message (same file: nothing to scan); the dotted file waits.
             #expect(try backfill.runBatch() == BackfillBatch(looked: 2, stored: 2 + 1))

@@ -72,8 +72,8 @@ final class BackfillDriver: Sendable {
         }
     }
 
-    /// One batch on the queue, in turn with the background's.
-    func runOneBatch() throws -> BackfillBatch? {
+    /// One batch now, on the queue, in turn with the background's (tests).
+    func runBatch() throws -> BackfillBatch? {
         try queue.sync { try batch() }
     }
 

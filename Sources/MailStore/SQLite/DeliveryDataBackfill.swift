@@ -30,38 +30,24 @@ import GRDB
 import Logging
 import MailMessage
 
-final class DeliveryDataBackfill: Sendable {
+/// A namespace: the pass is a BackfillDriver running DeliveryDataBatches; `runToCompletion`
+/// returns how many values were stored (search rows plus files).
+enum DeliveryDataBackfill {
     /// The settings key holding the last message id done; absent: nothing to do.
     static let cursorSetting = "delivery_data_backfill_cursor"
 
-    private let driver: BackfillDriver
-
     /// `batchBytes`: file octets scanned per batch at most (a larger file is a batch of its own).
-    init(pool: DatabasePool, blobFiles: BlobFileStore, logger: Logger, batchSize: Int = 200,
-         batchBytes: Int = 32 << 20, minimumPause: TimeInterval = 0.005) {
-        // The driver's closure holds the batches, not `self`, so no reference cycle keeps either.
+    static func driver(pool: DatabasePool, blobFiles: BlobFileStore, logger: Logger, batchSize: Int = 200,
+                       batchBytes: Int = 32 << 20, minimumPause: TimeInterval = 0.005) -> BackfillDriver {
         let batches = DeliveryDataBatches(pool: pool, blobFiles: blobFiles, logger: logger,
                                           batchSize: max(1, batchSize), batchBytes: max(1, batchBytes))
-        driver = BackfillDriver(label: "facteur.mailstore.deliverydata", logger: logger,
+        return BackfillDriver(label: "facteur.mailstore.deliverydata", logger: logger,
                                 wording: .init(started: "storing search fields and POP3 file data of earlier messages in the background",
                                                inProgress: "search-field and POP3 backfill in progress",
                                                finished: "search fields and POP3 file data stored for earlier messages",
                                                failed: "background search-field and POP3 backfill failed; the next start resumes it"),
                                 minimumPause: minimumPause, batch: batches.run)
     }
-
-    /// Starts the background work `delay` from now; it stops by itself once done.
-    func start(after delay: TimeInterval) { driver.start(after: delay) }
-
-    /// Runs every remaining batch now, on the caller's thread (tests, maintenance); returns how
-    /// many values were stored (search rows plus files).
-    func runToCompletion() throws -> Int { try driver.runToCompletion() }
-
-    /// Stops the background work after the batch in progress; the cursor keeps the rest.
-    func close() { driver.close() }
-
-    /// One batch now (tests).
-    func runBatch() throws -> BackfillBatch? { try driver.runOneBatch() }
 }
 
 private struct DeliveryDataBatches: Sendable {

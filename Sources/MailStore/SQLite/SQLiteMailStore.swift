@@ -71,8 +71,8 @@ public final class SQLiteMailStore: MailStore {
     /// SELECT's last snapshot per mailbox, checked against the mailbox row on every use.
     let selectionCache = SelectionCache()
     let fullTextIndexer: FullTextIndexer
-    let sortKeyBackfill: SortKeyBackfill
-    let deliveryDataBackfill: DeliveryDataBackfill
+    let sortKeyBackfill: BackfillDriver
+    let deliveryDataBackfill: BackfillDriver
     let inlineReaders: InlineReaders
 
     public convenience init(directory: URL, logger: Logger) throws {
@@ -124,9 +124,9 @@ public final class SQLiteMailStore: MailStore {
                                                     maximumDelay: configuration.fullTextMaximumDelay),
                                       logger: logger)
         fullTextIndexer = indexer
-        let backfill = SortKeyBackfill(pool: pool, logger: logger)
+        let backfill = SortKeyBackfill.driver(pool: pool, logger: logger)
         sortKeyBackfill = backfill
-        let deliveryBackfill = DeliveryDataBackfill(pool: pool, blobFiles: blobFiles, logger: logger)
+        let deliveryBackfill = DeliveryDataBackfill.driver(pool: pool, blobFiles: blobFiles, logger: logger)
         deliveryDataBackfill = deliveryBackfill
         let writer = AppendBatchWriter(pool: pool, blobFiles: blobFiles, broadcaster: broadcaster,
                                        inlineBodyLimit: configuration.inlineBodyLimit, statistics: appendStatistics,

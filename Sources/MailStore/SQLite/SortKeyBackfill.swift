@@ -15,36 +15,21 @@ import Foundation
 import GRDB
 import Logging
 
-final class SortKeyBackfill: Sendable {
+/// A namespace: the pass is a BackfillDriver running SortKeyBatches.
+enum SortKeyBackfill {
     /// The settings key holding the last message id done; absent: nothing to do.
     static let cursorSetting = "sort_keys_backfill_cursor"
 
-    private let driver: BackfillDriver
-
-    init(pool: DatabasePool, logger: Logger, batchSize: Int = 200, minimumPause: TimeInterval = 0.005) {
-        // The driver's closure holds the batches, not `self`, so no reference cycle keeps either.
+    static func driver(pool: DatabasePool, logger: Logger, batchSize: Int = 200,
+                       minimumPause: TimeInterval = 0.005) -> BackfillDriver {
         let batches = SortKeyBatches(pool: pool, batchSize: max(1, batchSize))
-        driver = BackfillDriver(label: "facteur.mailstore.sortkeys", logger: logger,
+        return BackfillDriver(label: "facteur.mailstore.sortkeys", logger: logger,
                                 wording: .init(started: "storing sort keys of earlier messages in the background",
                                                inProgress: "sort-key backfill in progress",
                                                finished: "sort keys stored for earlier messages",
                                                failed: "background sort-key backfill failed; the next start resumes it"),
                                 minimumPause: minimumPause, batch: batches.run)
     }
-
-    /// Starts the background work `delay` from now; it stops by itself once done.
-    func start(after delay: TimeInterval) { driver.start(after: delay) }
-
-    /// Runs every remaining batch now, on the caller's thread (tests, maintenance); returns how
-    /// many rows got keys.
-    func runToCompletion() throws -> Int { try driver.runToCompletion() }
-
-    /// Stops the background work after the batch in progress; the cursor keeps the rest for the
-    /// next open.
-    func close() { driver.close() }
-
-    /// One batch now (tests).
-    func runBatch() throws -> BackfillBatch? { try driver.runOneBatch() }
 }
 
 private struct SortKeyBatches: Sendable {
