@@ -109,7 +109,7 @@ import Testing
         try await SQLiteMailStoreFixture.run(Self.heldOff) { fixture, behaviour in
             _ = try await loadAsBeforeTheUpgrade(fixture, behaviour)
             let logger = Logger(label: "test.sortkeys")
-            let first = SortKeyBackfill(pool: fixture.sqliteStore.pool, logger: logger, batchSize: 3)
+            let first = SortKeyBackfill.driver(pool: fixture.sqliteStore.pool, logger: logger, batchSize: 3)
             let batch = try #require(try first.runBatch())
             #expect(batch.looked == 3 && batch.stored == 3)
             let cursor = try await fixture.sqliteStore.read { db in
@@ -121,7 +121,7 @@ import Testing
             #expect(cursor == firstThree.last)
             #expect(try await pendingCounts(fixture.sqliteStore).first == 1)
             first.close()
-            let second = SortKeyBackfill(pool: fixture.sqliteStore.pool, logger: logger, batchSize: 3)
+            let second = SortKeyBackfill.driver(pool: fixture.sqliteStore.pool, logger: logger, batchSize: 3)
             #expect(try second.runToCompletion() == 1)
             #expect(try await pendingCounts(fixture.sqliteStore).first == 0)
             #expect(try second.runBatch() == nil)

@@ -44,7 +44,7 @@ import Testing
             try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, 0)",
                            arguments: [SortKeyBackfill.cursorSetting])
         }
-        let backfill = SortKeyBackfill(pool: fixture.sqliteStore.pool, logger: Logger(label: "test.sortkeys"),
+        let backfill = SortKeyBackfill.driver(pool: fixture.sqliteStore.pool, logger: Logger(label: "test.sortkeys"),
                                        batchSize: batchSize)
         defer { backfill.close() }
         return try backfill.runToCompletion()

@@ -44,13 +44,18 @@ struct PreparedAppend: Sendable {
             plainForPOP3 = nil
             pop3DotOffsets = nil
         } else {
-            // One scan answers both: no offsets is `PlainBytes.check`'s plain content.
-            let offsets = DotLineOffsets.find(in: request.content.bytes)
-            plainForPOP3 = offsets?.isEmpty ?? false
-            pop3DotOffsets = offsets.flatMap { $0.isEmpty ? nil : DotLineOffsets.encode($0) }
+            (plainForPOP3, pop3DotOffsets) = request.content.bytes.withUnsafeBytes(Self.pop3Columns)
         }
         sortKeys = request.searchFields.sortKeys ?? (request.metadata.isEmpty ? nil
             : (try? MessageSummary.decode(request.metadata)).map(MessageSortKeys.init(summary:)))
         foldedSearch = FoldedSearchFields.encoded(summary: request.metadata)
+    }
+
+    /// `blobs.pop3_plain` and `blobs.pop3_dot_offsets` of a content kept in a file; also what
+    /// DeliveryDataBackfill stores for files written before those columns. One scan answers both:
+    /// no offsets is `PlainBytes.check`'s plain content.
+    static func pop3Columns(_ content: UnsafeRawBufferPointer) -> (plain: Bool, dotOffsets: Data?) {
+        let offsets = DotLineOffsets.find(in: content)
+        return (offsets?.isEmpty ?? false, offsets.flatMap { $0.isEmpty ? nil : DotLineOffsets.encode($0) })
     }
 }

@@ -75,7 +75,8 @@ public final class SQLiteMailStore: MailStore {
     /// SELECT's last snapshot per mailbox, checked against the mailbox row on every use.
     let selectionCache = SelectionCache()
     let fullTextIndexer: FullTextIndexer
-    let sortKeyBackfill: SortKeyBackfill
+    let sortKeyBackfill: BackfillDriver
+    let deliveryDataBackfill: BackfillDriver
     let inlineReaders: InlineReaders
     /// nil when `walCheckpointFrames` is 0.
     let checkpointer: WALCheckpointer?
@@ -137,8 +138,10 @@ public final class SQLiteMailStore: MailStore {
                                                     maximumDelay: configuration.fullTextMaximumDelay),
                                       logger: logger)
         fullTextIndexer = indexer
-        let backfill = SortKeyBackfill(pool: pool, logger: logger)
+        let backfill = SortKeyBackfill.driver(pool: pool, logger: logger)
         sortKeyBackfill = backfill
+        let deliveryBackfill = DeliveryDataBackfill.driver(pool: pool, blobFiles: blobFiles, logger: logger)
+        deliveryDataBackfill = deliveryBackfill
         let writer = AppendBatchWriter(pool: pool, blobFiles: blobFiles, broadcaster: broadcaster,
                                        inlineBodyLimit: configuration.inlineBodyLimit, statistics: appendStatistics,
                                        fullTextIndexer: indexer)
@@ -155,18 +158,21 @@ public final class SQLiteMailStore: MailStore {
         writeQueue = WriterCommitQueue(maxBatchRequests: configuration.maxBatchRequests, schedule: onWriter) { db, writes in
             committer.commit(db, writes)
         }
-        // Issue 8: earlier messages get their index rows and sort keys after open, in bounded
-        // background batches (SEARCH reads unindexed rows, SORT derives missing keys meanwhile).
+        // Issue 8: earlier messages get their index rows, sort keys, folded search fields and
+        // POP3 file data after open, in bounded background batches (SEARCH reads unindexed rows
+        // and folds summaries, SORT derives missing keys, RETR stuffs files meanwhile).
         // A delivery or a STORE waiting for the writer ends an idle full-text batch early.
         indexer.yield { [appendQueue, writeQueue] in appendQueue.hasWaitingRequests || writeQueue.hasWaitingRequests }
         indexer.noteBacklog(after: configuration.backgroundWorkDelay)
         backfill.start(after: configuration.backgroundWorkDelay)
+        deliveryBackfill.start(after: configuration.backgroundWorkDelay)
         logger.debug("mail store opened", metadata: ["store.path": "\(directory.path)"])
     }
 
     /// Closes the database; later calls fail. Ends every change stream.
     public func close() throws {
         sortKeyBackfill.close()
+        deliveryDataBackfill.close()
         fullTextIndexer.close()
         broadcaster.finishAll()
         inlineReaders.close()

@@ -206,21 +206,31 @@ enum SQLiteSchema {
         }
         // Issue 8: whether a blob file needs no POP3 byte-stuffing (`PlainBytes`), so RETR can
         // `sendfile` it. NULL is "not known": files stored before this migration keep the
-        // stuffing path until the same body is appended again (no scan of every file at open).
+        // stuffing path until the same body is appended again or, since v14, DeliveryDataBackfill
+        // scans them in the background (no scan of every file at open).
         migrator.registerMigration("v11-pop3-plain-bytes") { db in
             try db.execute(sql: "ALTER TABLE blobs ADD COLUMN pop3_plain INTEGER")
         }
         // Issue 8: the folded SEARCH header text of each message in a table of its own
         // (FoldedSearchTable), so SEARCH FROM neither reads message rows nor folds per search. Rows
-        // stored before it have none and keep being searched through their summaries.
+        // stored before it have none and are searched through their summaries until v14's
+        // DeliveryDataBackfill stores theirs.
         migrator.registerMigration("v12-search-fields") { db in
             try db.execute(sql: FoldedSearchTable.migrationSQL)
         }
         // Issue 8: for a blob file with lines starting with ".", their offsets (`DotLineOffsets`),
         // so RETR sends it by sendfile in segments with the extra dots between. NULL is "none or
-        // not known": files stored before keep the stuffing path until appended again.
+        // not known": files stored before keep the stuffing path until appended again or
+        // scanned by v14's DeliveryDataBackfill.
         migrator.registerMigration("v13-pop3-dot-offsets") { db in
             try db.execute(sql: "ALTER TABLE blobs ADD COLUMN pop3_dot_offsets BLOB")
+        }
+        // Issue 8 (session 9): messages and files stored before v11-v13 get that data in the
+        // background after open (DeliveryDataBackfill, from the cursor set here); instant at open
+        // whatever the store's size. A new store's pass finds nothing and removes the cursor.
+        migrator.registerMigration("v14-delivery-data-backfill") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, 0)",
+                           arguments: [DeliveryDataBackfill.cursorSetting])
         }
         return migrator
     }
