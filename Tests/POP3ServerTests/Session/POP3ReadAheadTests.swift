@@ -131,10 +131,10 @@ import Testing
     @Test(arguments: [
         // sizes, deleted numbers, expected successor batch UIDs, expected successor to open
         ([10, 10, 10, 10, 10, 10, 10], [Int](), [UInt32]([14, 15, 16]), UInt32?.none),  // the next batch
-        ([10, 10, 10, 10, 2000], [], [], 14),               // a large one next: opened instead
+        ([10, 10, 10, 10, 10, 2000], [], [], 15),           // a large one next: opened instead
         ([10, 10, 10, 10, 10, 10], [5], [15], nil),         // deleted messages are skipped
         ([10, 10, 10, 10], [], [], nil),                    // nothing after the held batch
-    ] as [([Int], [Int], [UInt32], UInt32?)])
+    ])
     func successorFollowsTheHeldBatch(sizes: [Int], deleted: [Int], batch: [UInt32], toOpen: UInt32?) {
         var maildrop = POP3SessionStateMachineTests.maildrop(sizes: sizes)
         var readAhead = POP3ReadAhead(configuration: Self.small)
