@@ -35,9 +35,6 @@ extension POP3Connection {
         let batch = readAhead.batch(after: entry, in: maildrop)
         guard !batch.isEmpty else {
             try await retrieveNow(entry, bodyLines: nil, outbound)
-            // A small message was answered from the batch now held (or it was streamed alone:
-            // the read-ahead is off then, and nothing follows).
-            if readAhead.holdsBatches(for: entry) { await prepareSuccessor(in: maildrop, sendsFiles: sendsFiles) }
             return
         }
         // A large message followed by small ones: their batch is read and rendered by a child
@@ -48,31 +45,6 @@ extension POP3Connection {
         let finished = try await retrieveNow(entry, bodyLines: nil, outbound, holdingFinish: true)
         if let answers = await prefetched { readAhead.keepAll(batch, answers: answers) }
         if !finished { try await finishCommand(channel.channel.allocator.buffer(capacity: 0), outbound) }
-        await prepareSuccessor(in: maildrop, sendsFiles: sendsFiles)
-    }
-
-    /// Called once the answers held were offered to the framing handler, before the next command
-    /// is read: reads the batch after them, or opens the large message after them, while the
-    /// handler answers the client's next RETRs by itself (POP3ReadAhead.swift). A RETR that
-    /// reaches the session meanwhile waits in the handler's buffer. A failed read is dropped:
-    /// that RETR then reads for itself.
-    private mutating func prepareSuccessor(in maildrop: POP3Maildrop, sendsFiles: Bool) async {
-        // Only what the handler holds now is worth following: nothing is offered while tracing.
-        guard logger.logLevel > .trace else { return }
-        let allocator = channel.channel.allocator
-        let batch = readAhead.successorBatch(in: maildrop)
-        if !batch.isEmpty {
-            if let answers = await Self.readAndRender(batch, store: store, allocator: allocator) {
-                readAhead.keepAll(batch, answers: answers)
-            }
-            return
-        }
-        let readSize = max(chunkSize, Self.storeReadSize)
-        if let next = readAhead.successorToOpen(in: maildrop, readSize: sendsFiles ? .max : Self.storeReadSize) {
-            let opened = try? await Self.open(next, store: store, readSize: readSize, allocator: allocator,
-                                              sendsFiles: sendsFiles)
-            readAhead.keepOpened(opened, uid: next.uid)
-        }
     }
 
     /// A batch read in one store trip and rendered; nil when the read failed (each RETR then

@@ -7,13 +7,8 @@
 // write; Dovecot answers it from a Maildir file with none. One SQLite read transaction fetches
 // dozens of small messages (stored inline in the database) as cheaply as one.
 //
-// While the framing handler answers a batch, the session reads the batch after it (or opens the
-// large message after it), so the next store trip overlaps the client's receiving instead of
-// standing between two of its RETRs.
-//
-// The memory held is bounded by `Configuration.byteBudget` per batch: the session holds one batch
-// and the framing handler the one it answers, so at most two budgets per session. A batch
-// replaces the previous one, so a client that jumps around costs at most two budgets of wasted reads.
+// The memory held is bounded by `Configuration.byteBudget` per session; a batch replaces the
+// previous one, so a client that jumps around costs at most one budget of wasted reads.
 
 import MailStore
 import NIOCore
@@ -94,37 +89,6 @@ struct POP3ReadAhead {
               let start = Self.index(of: entry.message.uid, in: maildrop.entries),
               let next = maildrop.entries[(start + 1)...].first(where: { !$0.deleted }) else { return [] }
         return plan(for: next, in: maildrop)
-    }
-
-    /// The batch after the one held, to read while the framing handler answers the held one's
-    /// RETRs: what RETR of the first live message after the held ones would read. Empty when
-    /// nothing is held, when that message is large (see `successorToOpen`) or there is none.
-    /// The client keeps receiving meanwhile, so reading and rendering the next batch (about a
-    /// millisecond per budget) no longer stands between two of its RETRs.
-    func successorBatch(in maildrop: POP3Maildrop) -> [StoredMessage] {
-        guard let next = successor(in: maildrop) else { return [] }
-        return plan(for: next, in: maildrop)
-    }
-
-    /// The large message right after the ones held, to open while the held ones are answered
-    /// (the same rule as `follower`); nil otherwise.
-    func successorToOpen(in maildrop: POP3Maildrop, readSize: Int) -> StoredMessage? {
-        guard let next = successor(in: maildrop) else { return nil }
-        let size = next.message.size
-        return size >= configuration.messageSizeLimit && size <= readSize ? next.message : nil
-    }
-
-    /// Whether `entry` is answered from batches: small, with the read-ahead on.
-    func holdsBatches(for entry: POP3Maildrop.Entry) -> Bool {
-        isEnabled && entry.message.size < configuration.messageSizeLimit
-    }
-
-    /// The first live entry after the last message held.
-    private func successor(in maildrop: POP3Maildrop) -> POP3Maildrop.Entry? {
-        guard isEnabled, let last = cached.keys.max(), let index = Self.index(of: last, in: maildrop.entries) else {
-            return nil
-        }
-        return maildrop.entries[(index + 1)...].first(where: { !$0.deleted })
     }
 
     /// Keeps a batch read ahead of its first RETR (`batch(after:)`), all of it; replaces

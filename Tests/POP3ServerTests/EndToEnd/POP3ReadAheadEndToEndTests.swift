@@ -126,35 +126,4 @@ struct POP3ReadAheadEndToEndTests {
             #expect(try await client.command("QUIT").hasPrefix("+OK"))
         }
     }
-
-    /// More small messages than one batch holds (128), then a large one: while the framing
-    /// handler answers a batch, the session reads the next one, and opens the large message
-    /// after the last batch.
-    @Test func successiveBatchesAndTheLargeMessageAfterThem() async throws {
-        let fixture = try await POP3Fixture.make()
-        defer { fixture.tearDown() }
-        let smallCount = 300
-        func message(_ number: Int) -> [UInt8] {
-            if number > smallCount { return Self.message(11) }   // ~300 KB, dotted lines
-            return Array("Subject: small \(number)\r\n\r\n.dot line \(number)\r\n".utf8)
-        }
-        for number in 1...(smallCount + 1) { try await fixture.append(message(number)) }
-        try await fixture.withServer(fixture.configuration()) { _, port in
-            let client = try await fixture.login(port: port)
-            for number in 1...(smallCount + 1) {
-                if number == 150 {
-                    // 200 is in a batch read ahead by now: deleted, it is neither offered nor sent.
-                    #expect(try await client.command("DELE 200") == "+OK message 200 deleted")
-                }
-                if number == 200 {
-                    #expect(try await client.command("RETR 200") == "-ERR message 200 already deleted")
-                    continue
-                }
-                let retr = try await client.multiline("RETR \(number)")
-                #expect(retr.status == "+OK \(message(number).count) octets", "RETR \(number)")
-                #expect(retr.body == message(number), "RETR \(number)")
-            }
-            #expect(try await client.command("QUIT").hasPrefix("+OK"))
-        }
-    }
 }

@@ -128,34 +128,6 @@ import Testing
         #expect(readAhead.follower(of: maildrop.entries[retr - 1], in: maildrop, readSize: 4000)?.uid == expected)
     }
 
-    @Test(arguments: [
-        // sizes, deleted numbers, expected successor batch UIDs, expected successor to open
-        ([10, 10, 10, 10, 10, 10, 10], [Int](), [UInt32]([14, 15, 16]), UInt32?.none),  // the next batch
-        ([10, 10, 10, 10, 10, 2000], [], [], 15),           // a large one next: opened instead
-        ([10, 10, 10, 10, 10, 10], [5], [15], nil),         // deleted messages are skipped
-        ([10, 10, 10, 10], [], [], nil),                    // nothing after the held batch
-    ])
-    func successorFollowsTheHeldBatch(sizes: [Int], deleted: [Int], batch: [UInt32], toOpen: UInt32?) {
-        var maildrop = POP3SessionStateMachineTests.maildrop(sizes: sizes)
-        var readAhead = POP3ReadAhead(configuration: Self.small)
-        // RETR 1 reads 1-4 (the count limit) and holds 2-4.
-        readAhead.keep(readAhead.plan(for: maildrop.entries[0], in: maildrop), answers: Self.answers([1, 2, 3, 4]))
-        for gone in deleted { maildrop.markDeleted(gone) }
-        #expect(readAhead.successorBatch(in: maildrop).map(\.uid) == batch)
-        #expect(readAhead.successorToOpen(in: maildrop, readSize: 4000)?.uid == toOpen)
-    }
-
-    @Test func noSuccessorWithoutAHeldBatchOrWhenDisabled() {
-        let maildrop = POP3SessionStateMachineTests.maildrop(sizes: [10, 10, 10, 10, 10, 10])
-        var readAhead = POP3ReadAhead(configuration: Self.small)
-        #expect(readAhead.successorBatch(in: maildrop).isEmpty)
-        readAhead.keep(readAhead.plan(for: maildrop.entries[0], in: maildrop), answers: Self.answers([1, 2, 3, 4]))
-        #expect(readAhead.holdsBatches(for: maildrop.entries[0]))
-        readAhead.disable()
-        #expect(readAhead.successorBatch(in: maildrop).isEmpty)
-        #expect(!readAhead.holdsBatches(for: maildrop.entries[0]))
-    }
-
     @Test func openedStreamIsHandedOverOnlyForItsMessage() async throws {
         var readAhead = POP3ReadAhead(configuration: Self.small)
         let stream = AsyncThrowingStream<ByteBuffer, any Error> { $0.yield(ByteBuffer(bytes: [7])); $0.finish() }
