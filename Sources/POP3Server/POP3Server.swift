@@ -121,11 +121,14 @@ public final class POP3Server: Sendable {
             maxErrors: configuration.maxErrors, maxAuthFailures: configuration.maxAuthFailures,
             saslMechanisms: SASLServer.Mechanism.allCases.map(\.rawValue)),
             tlsActive: implicitTLS)
-        var session = POP3Connection(channel: connection, store: dependencies.store,
-                                     authenticator: dependencies.authenticator, locks: dependencies.locks,
-                                     machine: machine, connectionID: connectionID, logger: logger,
-                                     metrics: dependencies.metrics, chunkSize: configuration.retrieveChunkSize,
-                                     throttle: dependencies.throttle, remoteAddress: remoteAddress)
-        await session.run()
+        // The session runs on its channel's event loop (POP3Connection+EventLoop.swift).
+        await withTaskExecutorPreference(EventLoopTaskExecutor(connection.channel.eventLoop)) {
+            var session = POP3Connection(channel: connection, store: dependencies.store,
+                                         authenticator: dependencies.authenticator, locks: dependencies.locks,
+                                         machine: machine, connectionID: connectionID, logger: logger,
+                                         metrics: dependencies.metrics, chunkSize: configuration.retrieveChunkSize,
+                                         throttle: dependencies.throttle, remoteAddress: remoteAddress)
+            await session.run()
+        }
     }
 }

@@ -14,6 +14,7 @@
 // their duration (`IMAPSession.leavesEventLoop`), so other connections of the loop keep moving.
 
 import NIOCore
+import ProtocolListener
 import Synchronization
 
 /// Hands the framing handler's frames to the session, one task per burst of work.

@@ -1,10 +1,12 @@
 // One connection's session task: reads frames from the framing handler, asks the state machine,
 // talks to the authenticator, the lock registry and the store, writes the responses. Runs as a
-// child task of the server's discarding task group.
+// child task of the server's discarding task group, preferring the channel's event loop.
 //
 // Implementation notes:
 // - Crosses into async once per command, never per byte; the framing handler pauses after each
 //   line, so pipelined commands (RFC 2449 §6.6) are answered strictly in order.
+// - Runs on the channel's event loop, except commands whose work grows with the maildrop or a
+//   message (POP3Connection+EventLoop.swift).
 // - The maildrop lock is taken after the password verified and released before the last
 //   response is written (so a client that reconnects right after QUIT finds it free), and in
 //   every other case when the connection ends.
@@ -101,6 +103,15 @@ struct POP3Connection {
                 trace(bytes, parsed: parsed)
                 keyword = (try? parsed.get().keyword) ?? "unknown"
                 countRefusedLogin(parsed)
+                if case .success(let command) = parsed, Self.leavesEventLoop(command, maildrop: machine.maildrop) {
+                    // Work in proportion to the maildrop or a message (POP3Connection+EventLoop.swift):
+                    // the loop's other connections go on meanwhile; the session is back on it after.
+                    let keepOpen = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                        try await perform(machine.command(parsed), outbound)
+                    }
+                    metrics.command(keyword, duration: ContinuousClock.now - start)
+                    return keepOpen
+                }
                 action = machine.command(parsed)
             }
             let keepOpen = try await perform(action, outbound)

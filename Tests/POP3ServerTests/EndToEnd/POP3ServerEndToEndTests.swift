@@ -192,13 +192,16 @@ struct POP3ServerEndToEndTests {
 
     @Test func pipelinedCommandsAreAnsweredInOrder() async throws {
         try await Self.withMailbox { fixture, port, uids in
+            // Read before the pipeline: its QUIT may have expunged message 1 by the time STAT's
+            // answer is checked (the session answers on its event loop, faster than this client).
+            let octets = try await fixture.inboxOctets
             let client = try await POP3TestClient.connect(port: port)
             _ = try await client.line()
             try await client.send("USER \(POP3Fixture.address)\r\nPASS \(POP3Fixture.password)\r\nSTAT\r\nUIDL 1\r\n"
                                   + "LIST\r\nDELE 1\r\nSTAT\r\nRETR 3\r\nBOGUS\r\nQUIT\r\n")
             #expect(try await client.line() == "+OK send PASS")
             #expect(try await client.line().hasPrefix("+OK maildrop has 3 messages"))
-            #expect(try await client.line() == "+OK 3 \(fixture.inboxOctets)")
+            #expect(try await client.line() == "+OK 3 \(octets)")
             #expect(try await client.line() == "+OK 1 \(fixture.inbox.uidValidity).\(uids[0])")
             #expect(try await client.line().hasPrefix("+OK 3 messages"))
             #expect(try await client.body().count == 3 * 5 + 3)

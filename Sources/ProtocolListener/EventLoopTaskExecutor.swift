@@ -1,5 +1,5 @@
 // A Swift task executor over one SwiftNIO event loop (SE-0417), so a connection's session runs on
-// its channel's own thread (issue 8, imap-mix).
+// its channel's own thread (issue 8: IMAP since session 8, POP3 since session 9).
 //
 // Why: a session on Swift's cooperative pool cost two thread hand-offs per command (the event loop
 // woke a pool thread for the frame, the pool woke the loop through its eventfd for the answer),
@@ -16,14 +16,14 @@ import NIOCore
 /// methods) on one thread. A job is always queued on the loop, never run on the spot even when
 /// enqueued from the loop's own thread: running it there would nest one task's code inside a
 /// channel handler or inside another task's job.
-final class EventLoopTaskExecutor: TaskExecutor {
-    let eventLoop: any EventLoop
+public final class EventLoopTaskExecutor: TaskExecutor {
+    public let eventLoop: any EventLoop
 
-    init(_ eventLoop: any EventLoop) {
+    public init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         // From the loop itself `execute` appends to the loop's task list (no wake-up); from
         // another thread (a store read resuming the session) it wakes the loop once.
