@@ -26,15 +26,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from imap_mix_ab import cpu_seconds  # noqa: E402
 from make_corpus import write_corpus  # noqa: E402
 from servers import DOMAIN, PASSWORD, Facteur  # noqa: E402
 
 CURSOR = "delivery_data_backfill_cursor"
-
-
-def process_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cursor_present(database: Path) -> bool:
@@ -90,7 +86,7 @@ def main():
             load_before = os.getloadavg()[0]
             facteur.start()
             pid = facteur.process.pid
-            started, cpu_started = time.monotonic(), process_cpu(pid)
+            started, cpu_started = time.monotonic(), cpu_seconds(pid)
             live = number % 2 == 1
             during = []
             deadline = started + 300
@@ -99,11 +95,11 @@ def main():
                     during.append(download(facteur.ports["pop3"], f"live@{DOMAIN}"))
                 else:
                     time.sleep(0.05)
-            seconds, cpu = time.monotonic() - started, process_cpu(pid) - cpu_started
+            seconds, cpu = time.monotonic() - started, cpu_seconds(pid) - cpu_started
             after = [download(facteur.ports["pop3"], f"live@{DOMAIN}") for _ in range(max(3, min(len(during), 10)))] if live else []
-            idle_started, idle_cpu = time.monotonic(), process_cpu(pid)
+            idle_started, idle_cpu = time.monotonic(), cpu_seconds(pid)
             time.sleep(2)
-            idle = (process_cpu(pid) - idle_cpu) / (time.monotonic() - idle_started)
+            idle = (cpu_seconds(pid) - idle_cpu) / (time.monotonic() - idle_started)
             facteur.stop()
             median = lambda runs, key: statistics.median(run[key] for run in runs) if runs else float("nan")
             result = {"round": number + 1, "live": live, "backfill_s": seconds, "server_cpu_s": cpu, "idle_cpu_per_s": idle,
