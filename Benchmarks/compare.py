@@ -32,7 +32,7 @@ import imap_large_mailbox  # noqa: E402
 import imap_sync_report  # noqa: E402
 import imap_mix  # noqa: E402
 from make_corpus import mboxrd, write_corpus  # noqa: E402
-from pop3_download import POP3Connection  # noqa: E402
+from pop3_download import BENCH_CLIENT, POP3Connection, compiled_client_download, python_client_download  # noqa: E402,E501
 from servers import DOMAIN, PASSWORD, Dovecot, Facteur, Postfix  # noqa: E402
 
 LOAD_RE = re.compile(r"(\d+) accepted, (\d+) failed in ([\d.]+)s = (\d+) msg/s; DATA-to-250 p50 ([\d.na]+) ms, "
@@ -159,16 +159,15 @@ def scenario_lmtp(facteur: Facteur, dovecot: Dovecot | None, skip: dict, args) -
     ]
 
 
-def pop3_download(port: int, label: str, cpu: CPUAccount | None = None, pin: int | None = None) -> dict:
-    """One download by pop3_download.py; `pin` runs the client on that one CPU."""
+def pop3_download(port: int, label: str, cpu: CPUAccount | None = None, pin: int | None = None,
+                  python_client: bool = False) -> dict:
+    """One download by the compiled client (Benchmarks/FacteurBench), or pop3_download.py's if asked
+    or if the compiled one was not built; `pin` runs the client on that one CPU."""
     before = cpu.usage() if cpu else None
-    output = subprocess.run([sys.executable, str(HERE / "pop3_download.py"), "--port", str(port), "--user", POP_USER,
-                             "--password", PASSWORD, "--runs", "1", "--label", label, "--json"],
-                            capture_output=True, text=True, timeout=300,
-                            preexec_fn=(lambda: os.sched_setaffinity(0, {pin})) if pin is not None else None)
-    if not output.stdout.strip():
-        raise RuntimeError(f"pop3_download.py failed: {output.stderr.strip()[-800:]}")
-    run = json.loads(output.stdout)["runs"][0]
+    if python_client or not BENCH_CLIENT.exists():
+        run = python_client_download(port, POP_USER, PASSWORD, label, pin)
+    else:
+        run = compiled_client_download(port, POP_USER, PASSWORD, label, pin)
     after = cpu.usage() if cpu else None
     run["cpu_s"] = after - before if before is not None and after is not None else "n/a"
     log(f"  {label}: {run['messages']} messages, {run['bytes'] / 1e6:.1f} MB in {run['seconds']:.2f}s, "
@@ -209,8 +208,10 @@ def phase_ms(runs: list[dict], key: str):
 
 
 def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus: Path, count: int, args) -> list[Row]:
-    log(f"pop3-download: {count}-message mailbox, USER/PASS, LIST, RETR each (no DELE); 1 warm-up then "
-        f"{args.pop3_runs} runs alternating, with the null server (the floor) as a third")
+    compiled = BENCH_CLIENT.exists()
+    client = "the compiled client (facteur-bench)" if compiled else "the Python client (pop3_download.py)"
+    log(f"pop3-download: {count}-message mailbox, USER/PASS, LIST, RETR each (no DELE), by {client}; 1 warm-up "
+        f"then {args.pop3_runs} runs alternating, with the null server (the floor) as a third")
     # The null server twice: placed by the scheduler like the servers, and pinned with the client
     # to one CPU (no cross-CPU wake-ups: the floor).
     null = NullPOP3(corpus, count)
@@ -224,11 +225,17 @@ def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus:
             pop3_download(dovecot.pop3_port, "dovecot pop3 warm-up")
         pop3_download(null.port, "null pop3 warm-up")
         pop3_download(pinned.port, "null pop3 pinned warm-up", pin=floor_cpu)
-        ours, theirs, unpinned, floor = [], [], [], []
+        ours, theirs, unpinned, floor, ours_python, theirs_python = [], [], [], [], [], []
         for run in range(args.pop3_runs):
             ours.append(pop3_download(facteur.ports["pop3"], f"facteur pop3 #{run + 1}", facteur.cpu))
             if dovecot is not None:
                 theirs.append(pop3_download(dovecot.pop3_port, f"dovecot pop3 #{run + 1}", dovecot.cpu))
+            if compiled:  # the Python client too, as in the runs before 2026-12-01 (comparable with them)
+                ours_python.append(pop3_download(facteur.ports["pop3"], f"facteur pop3, Python client #{run + 1}",
+                                                 python_client=True))
+                if dovecot is not None:
+                    theirs_python.append(pop3_download(dovecot.pop3_port, f"dovecot pop3, Python client #{run + 1}",
+                                                       python_client=True))
             unpinned.append(pop3_download(null.port, f"null pop3 #{run + 1}", null.cpu))
             floor.append(pop3_download(pinned.port, f"null pop3, client and server on CPU {floor_cpu}, #{run + 1}",
                                        pinned.cpu, pin=floor_cpu))
@@ -245,9 +252,10 @@ def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus:
     def null_phases(key: str) -> str:
         return f"null server {phase_ms(unpinned, key):.0f} ms, pinned with the client {phase_ms(floor, key):.0f} ms"
 
-    return [
+    rows = [
         Row(f"pop3-download {count} msgs / {megabytes:.0f} MB, median s", median_of(ours, "seconds"),
-            peer or median_of(theirs, "seconds"), "s", False),
+            peer or median_of(theirs, "seconds"), "s", False,
+            f"by {client}; client CPU per download {median_of(ours, 'client_cpu_s'):.3f} s"),
         Row("pop3-download MB/s", megabytes / median_of(ours, "seconds"),
             peer or (theirs[0]["bytes"] / 1e6) / median_of(theirs, "seconds"), "MB/s", True),
         Row("pop3-download RETR round trip, messages < 16 KB (median)", median_of(ours, "small_retr_median_ms"),
@@ -273,6 +281,12 @@ def scenario_pop3(facteur: Facteur, dovecot: Dovecot | None, skip: dict, corpus:
             f"no cross-CPU wake-ups (its CPU per download {null_cpu_text}): the best ratio any server reaches "
             f"on this machine"),
     ]
+    if ours_python:
+        rows.insert(1, Row("pop3-download by the Python client (Benchmarks/pop3_download.py), median s",
+                           median_of(ours_python, "seconds"), peer or median_of(theirs_python, "seconds"), "s", False,
+                           f"the client of the runs before 2026-12-01; its CPU per download "
+                           f"{median_of(ours_python, 'client_cpu_s'):.3f} s"))
+    return rows
 
 
 def cpu_median(runs: list[dict]):
@@ -517,9 +531,13 @@ message), Facteur at `notice`.
 
 Scenarios: smtp-accept (Benchmarks/smtp_load.py: N messages of S bytes over C connections to
 5 users, pipelined MAIL/RCPT/DATA), lmtp-accept (same, LMTP), pop3-download
-(Benchmarks/pop3_download.py: USER/PASS, LIST, RETR of every message, no DELE, one command at a
-time; 1 warm-up, then the median of 3 runs; the mailbox is a 1,000-message corpus loaded into
-Facteur by `facteur import --format mbox` and into Dovecot as Maildir files), imap-large-mailbox
+(`facteur-bench pop3-download`, the compiled client in Benchmarks/FacteurBench that compare.sh
+builds: USER/PASS, LIST, RETR of every message, no DELE, one command at a time, blocking socket
+calls, each reply received into one reusable buffer and counted in place; 1 warm-up, then the
+median of 3 runs; the mailbox is a 1,000-message corpus loaded into Facteur by
+`facteur import --format mbox` and into Dovecot as Maildir files; one row repeats the download
+with Benchmarks/pop3_download.py, the Python client of the runs before 2026-12-01, whose own CPU
+(~0.13 s per download against ~0.03 s) made every server look alike), imap-large-mailbox
 (Benchmarks/imap_large_mailbox.py: a 10,000-message mailbox loaded the same way; SELECT, then
 `UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)`, then `SEARCH TEXT`, each in a fresh
 session; 1 warm-up, median of 3) and imap-idle-memory (Benchmarks/imap_idle_memory.py: 1,000
@@ -540,8 +558,8 @@ short IDLE; ops/s over all clients and p99 per command, plain IMAP then IMAPS (i
 Facteur and Dovecot alternating. One asyncio client process drives both servers identically (it
 shares the 2 cores with the server under test). `--only a,b` runs a subset of the scenarios.
 pop3-download also times a null server (Benchmarks/pop3_null_server.py: a Python responder that
-accepts any login and sends each RETR's prepared, dot-stuffed answer with one sendfile) with the same
-client, in alternation: the client shares the 2 cores and a wake-up across CPUs costs tens of
+accepts any login, so no Argon2id, and sends each RETR's prepared, dot-stuffed answer with one
+sendfile) with the same client, in alternation: the client shares the 2 cores and a wake-up across CPUs costs tens of
 microseconds on a VM. Once placed by the scheduler like the servers, once with server and client
 pinned to one CPU (no cross-CPU wake-ups): that row is the floor, and its ratio to Dovecot the best
 any server could reach here. The phase rows split each download into login, small RETRs (< 16 KB)

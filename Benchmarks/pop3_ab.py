@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """pop3-download A/B: two (or more) Facteur binaries, each with the pop3-download corpus imported
 into its own data directory, downloaded in alternation round after round by the same client as
-compare.py's pop3-download (Benchmarks/pop3_download.py, here in-process); per download: wall time,
+compare.py's pop3-download (the compiled `facteur-bench pop3-download` when
+Benchmarks/FacteurBench is built, else Benchmarks/pop3_download.py in-process); per download: wall time,
 the server's CPU time and context switches, and the phases (login, small and large RETRs).
 
 Why: a download's wall time on this shared 2-core machine moves with whatever else runs, and the
@@ -23,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from imap_mix_ab import cost_of  # noqa: E402
 from make_corpus import write_corpus  # noqa: E402
-from pop3_download import POP3Connection, download  # noqa: E402
+from pop3_download import BENCH_CLIENT, POP3Connection, compiled_client_download, download  # noqa: E402
 from servers import DOMAIN, PASSWORD, Facteur  # noqa: E402
 
 USER = f"reader@{DOMAIN}"
@@ -55,7 +56,16 @@ def main():
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7, help="the corpus seed (compare.py's default)")
     parser.add_argument("--sha", action="store_true", help="compare the RETR answers' octets first")
+    parser.add_argument("--python-client", action="store_true",
+                        help="download with pop3_download.py in this process, not the compiled facteur-bench")
     args = parser.parse_args()
+    if args.python_client or not BENCH_CLIENT.exists():
+        def fetch(port: int, user: str, password: str) -> dict:
+            return download("127.0.0.1", port, user, password)
+        print("client: Benchmarks/pop3_download.py (in this process)", flush=True)
+    else:
+        fetch = compiled_client_download
+        print(f"client: {BENCH_CLIENT}", flush=True)
 
     work = Path(tempfile.mkdtemp(prefix="pop3-ab-"))
     write_corpus(work / "corpus", args.messages, args.seed)
@@ -72,7 +82,7 @@ def main():
                 digest, count = wire_digest(server.ports["pop3"])
                 print(f"{binary}: SHA-256 of {count} RETR answers {digest}", flush=True)
         for server in servers:  # warm-up: caches, the page cache, the hashing pool
-            download("127.0.0.1", server.ports["pop3"], USER, PASSWORD)
+            fetch(port=server.ports["pop3"], user=USER, password=PASSWORD)
         # Per round and binary: the downloads' median wall time and phases, and the server's CPU
         # time and context switches over all of them divided by their number (/proc counts CPU in
         # clock ticks of 10 ms: a single download's figure would be mostly rounding).
@@ -80,7 +90,7 @@ def main():
         for round_number in range(args.rounds):
             for binary, server in zip(args.binaries, servers):
                 runs, cpu, switches = cost_of(server.process.pid, lambda: [
-                    download("127.0.0.1", server.ports["pop3"], USER, PASSWORD) for _ in range(args.downloads)])
+                    fetch(port=server.ports["pop3"], user=USER, password=PASSWORD) for _ in range(args.downloads)])
                 if any(run["size_mismatches"] for run in runs):
                     raise RuntimeError(f"{binary}: messages differ from their LIST size")
                 median = lambda key: statistics.median(run["phases"][key] for run in runs) * 1000  # noqa: E731

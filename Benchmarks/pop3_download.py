@@ -11,13 +11,17 @@ splits the time into phases (login, LIST, small RETRs, large RETRs) to show wher
 """
 import argparse
 import json
+import os
 import socket
 import statistics
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 TERMINATOR = b"\r\n.\r\n"
-SMALL = 16_384  # messages under this size time the per-command round trip rather than bandwidth
+SMALL = 16_384
+HERE = Path(__file__).resolve().parent  # messages under this size time the per-command round trip rather than bandwidth
 
 
 class POP3Connection:
@@ -159,6 +163,33 @@ def download(host: str, port: int, user: str, password: str, timeout: float = 12
             "phases": {"login_s": list_start - login_start, "list_s": list_end - list_start,
                        "small_retr_s": sum(small_retr), "small_retr_count": len(small_retr),
                        "large_retr_s": sum(large_retr), "large_retr_count": len(large_retr)}}
+
+
+BENCH_CLIENT = HERE / "FacteurBench" / ".build" / "release" / "facteur-bench"
+
+
+def compiled_client_download(port: int, user: str, password: str, label: str = "server", pin: int | None = None,
+                             client: Path = BENCH_CLIENT) -> dict:
+    """One download by the compiled client (Benchmarks/FacteurBench: `facteur-bench pop3-download`,
+    the same figures as `download`), which spends a fraction of this Python client's CPU on the
+    cores it shares with the server; `pin` runs it on that one CPU."""
+    output = subprocess.run([str(client), "pop3-download", "--port", str(port), "--user", user, "--password", password,
+                             "--runs", "1", "--label", label, "--json"], capture_output=True, text=True, timeout=300,
+                            preexec_fn=(lambda: os.sched_setaffinity(0, {pin})) if pin is not None else None)
+    if not output.stdout.strip():
+        raise RuntimeError(f"facteur-bench pop3-download failed: {output.stderr.strip()[-800:]}")
+    return json.loads(output.stdout)["runs"][0]
+
+
+def python_client_download(port: int, user: str, password: str, label: str = "server", pin: int | None = None) -> dict:
+    """`download` in a process of its own (pinned to one CPU if `pin` is given), like the compiled client."""
+    output = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--port", str(port), "--user", user,
+                             "--password", password, "--runs", "1", "--label", label, "--json"],
+                            capture_output=True, text=True, timeout=300,
+                            preexec_fn=(lambda: os.sched_setaffinity(0, {pin})) if pin is not None else None)
+    if not output.stdout.strip():
+        raise RuntimeError(f"pop3_download.py failed: {output.stderr.strip()[-800:]}")
+    return json.loads(output.stdout)["runs"][0]
 
 
 def main():
