@@ -173,22 +173,21 @@ def compiled_client_download(port: int, user: str, password: str, label: str = "
     """One download by the compiled client (Benchmarks/FacteurBench: `facteur-bench pop3-download`,
     the same figures as `download`), which spends a fraction of this Python client's CPU on the
     cores it shares with the server; `pin` runs it on that one CPU."""
-    output = subprocess.run([str(client), "pop3-download", "--port", str(port), "--user", user, "--password", password,
-                             "--runs", "1", "--label", label, "--json"], capture_output=True, text=True, timeout=300,
-                            preexec_fn=(lambda: os.sched_setaffinity(0, {pin})) if pin is not None else None)
-    if not output.stdout.strip():
-        raise RuntimeError(f"facteur-bench pop3-download failed: {output.stderr.strip()[-800:]}")
-    return json.loads(output.stdout)["runs"][0]
+    return _client_process_download([str(client), "pop3-download"], port, user, password, label, pin)
 
 
 def python_client_download(port: int, user: str, password: str, label: str = "server", pin: int | None = None) -> dict:
     """`download` in a process of its own (pinned to one CPU if `pin` is given), like the compiled client."""
-    output = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--port", str(port), "--user", user,
-                             "--password", password, "--runs", "1", "--label", label, "--json"],
-                            capture_output=True, text=True, timeout=300,
+    return _client_process_download([sys.executable, str(Path(__file__).resolve())], port, user, password, label, pin)
+
+
+def _client_process_download(command: list[str], port: int, user: str, password: str, label: str,
+                             pin: int | None) -> dict:
+    output = subprocess.run(command + ["--port", str(port), "--user", user, "--password", password, "--runs", "1",
+                                       "--label", label, "--json"], capture_output=True, text=True, timeout=300,
                             preexec_fn=(lambda: os.sched_setaffinity(0, {pin})) if pin is not None else None)
     if not output.stdout.strip():
-        raise RuntimeError(f"pop3_download.py failed: {output.stderr.strip()[-800:]}")
+        raise RuntimeError(f"{' '.join(command)} failed: {output.stderr.strip()[-800:]}")
     return json.loads(output.stdout)["runs"][0]
 
 
