@@ -520,7 +520,8 @@ its passwd-file holding the very Argon2id string Facteur stored, so a login cost
 and a private Postfix (own config and queue, delivering to that Dovecot over LMTP) in a temporary
 directory, all on 127.0.0.1 only, makes a seeded corpus (Benchmarks/make_corpus.py), runs each
 scenario against Facteur and the peer in alternation and adds a section below (newest first).
-It takes about 5 minutes on 2 cores, plus the package install. ratio = how many times better
+It takes about 5 minutes on 2 cores, plus the package install and, on a fresh checkout, the
+release build of Facteur it starts with (~8 minutes; `FACTEUR_BIN=path` uses that binary instead). ratio = how many times better
 Facteur is (rates: facteur/peer; times and latencies: peer/facteur); below 1.00x the peer is
 faster. Every run checks that what was accepted is in the mailboxes (POP3 STAT on Facteur,
 counting Maildir files on Dovecot) and that every RETR matches its LIST size; the corpus reaches
@@ -534,7 +535,7 @@ Scenarios: smtp-accept (Benchmarks/smtp_load.py: N messages of S bytes over C co
 (`facteur-bench pop3-download`, the compiled client in Benchmarks/FacteurBench that compare.sh
 builds: USER/PASS, LIST, RETR of every message, no DELE, one command at a time, blocking socket
 calls, each reply received into one reusable buffer and counted in place; 1 warm-up, then the
-median of 3 runs; the mailbox is a 1,000-message corpus loaded into Facteur by
+median of 5 runs; the mailbox is a 1,000-message corpus loaded into Facteur by
 `facteur import --format mbox` and into Dovecot as Maildir files; one row repeats the download
 with Benchmarks/pop3_download.py, the Python client of the runs before 2026-12-01, whose own CPU
 (~0.13 s per download against ~0.03 s) made every server look alike), imap-large-mailbox
@@ -590,7 +591,7 @@ def main():
     parser.add_argument("--size", type=int, default=10240)
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of smtp/lmtp-accept")
     parser.add_argument("--pop3-messages", type=int, default=1000)
-    parser.add_argument("--pop3-runs", type=int, default=3)
+    parser.add_argument("--pop3-runs", type=int, default=5)
     parser.add_argument("--imap-messages", type=int, default=10_000)
     parser.add_argument("--imap-runs", type=int, default=3)
     parser.add_argument("--idle-connections", type=int, default=1000)
