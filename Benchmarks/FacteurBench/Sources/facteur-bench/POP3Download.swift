@@ -11,6 +11,8 @@ struct POP3Download {
     let port: Int
     let user: String
     let password: String
+    /// A run that takes longer stops with an error (each socket call also times out after 120 s).
+    var maxSeconds = 300.0
 
     struct Run {
         var seconds = 0.0
@@ -44,7 +46,11 @@ struct POP3Download {
         run.listSeconds = listEnd - listStart
         run.smallRetrieveSeconds.reserveCapacity(listing.count)
         run.largeRetrieveSeconds.reserveCapacity(listing.count)
+        let deadline = start + maxSeconds
         for (number, size) in listing {
+            guard Clock.monotonic() < deadline else {
+                throw BenchError("the download took more than \(Int(maxSeconds)) s; stopped after \(run.bytes) octets")
+            }
             let retrieveStart = Clock.monotonic()
             let body = try client.retrieve(number)
             let elapsed = Clock.monotonic() - retrieveStart

@@ -1,12 +1,12 @@
 import Glibc
 
 // facteur-bench SCENARIO [options]: compiled load generators for Benchmarks/compare.py.
-// Loopback only by intent: every scenario is bounded in count (the mailbox, --runs) and each
-// socket operation in time (120 s).
+// Loopback only by intent: every scenario is bounded in count (the mailbox, --runs) and in time
+// (--max-seconds per run; each socket operation 120 s).
 
 let usage = """
     usage: facteur-bench pop3-download --port N --user U --password P [--host 127.0.0.1] [--runs 3]
-                                       [--label NAME] [--json]
+                                       [--label NAME] [--max-seconds 300] [--json]
 
     pop3-download  log in (USER/PASS), LIST, RETR every message (no DELE), one command at a time;
                    checks each message's size against LIST; prints seconds, MB/s and the phases
@@ -18,7 +18,8 @@ func pop3Download(_ arguments: Arguments) throws(BenchError) -> Bool {
     let download = POP3Download(host: try arguments.string("host", default: "127.0.0.1"),
                                 port: try arguments.integer("port", in: 1...65535),
                                 user: try arguments.string("user"),
-                                password: try arguments.string("password"))
+                                password: try arguments.string("password"),
+                                maxSeconds: Double(try arguments.integer("max-seconds", default: 300, in: 1...3600)))
     let label = try arguments.string("label", default: "server")
     let count = try arguments.integer("runs", default: 3, in: 1...100)
     var runs: [POP3Download.Run] = []
