@@ -169,11 +169,12 @@ BENCH_CLIENT = HERE / "FacteurBench" / ".build" / "release" / "facteur-bench"
 
 
 def compiled_client_download(port: int, user: str, password: str, label: str = "server", pin: int | None = None,
-                             client: Path = BENCH_CLIENT) -> dict:
+                             client: Path = BENCH_CLIENT, pipeline: int = 1) -> dict:
     """One download by the compiled client (Benchmarks/FacteurBench: `facteur-bench pop3-download`,
     the same figures as `download`), which spends a fraction of this Python client's CPU on the
-    cores it shares with the server; `pin` runs it on that one CPU."""
-    return _client_process_download([str(client), "pop3-download"], port, user, password, label, pin)
+    cores it shares with the server; `pin` runs it on that one CPU; `pipeline` RETRs in flight."""
+    return _client_process_download([str(client), "pop3-download", "--pipeline", str(pipeline)], port, user, password,
+                                    label, pin)
 
 
 def python_client_download(port: int, user: str, password: str, label: str = "server", pin: int | None = None) -> dict:

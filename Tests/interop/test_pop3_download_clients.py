@@ -27,9 +27,9 @@ def bench_client() -> Path:
     return pop3_download.BENCH_CLIENT
 
 
-def bench(client: Path, port: int, password: str = "secret", runs: int = 1) -> subprocess.CompletedProcess:
+def bench(client: Path, port: int, password: str = "secret", runs: int = 1, pipeline: int = 1) -> subprocess.CompletedProcess:
     return subprocess.run([str(client), "pop3-download", "--port", str(port), "--user", "alice@example.test",
-                           "--password", password, "--runs", str(runs), "--json"],
+                           "--password", password, "--runs", str(runs), "--pipeline", str(pipeline), "--json"],
                           capture_output=True, text=True, timeout=120)
 
 
@@ -49,6 +49,24 @@ def test_compiled_and_python_clients_count_the_same_mailbox(pop3, bench_client):
             assert run[key] == python[key], key
     # Every message's first line was dot-stuffed on the wire: one octet more each than LIST says.
     assert python["bytes"] == python["list_bytes"] + 6
+
+
+def test_pipelined_download_counts_the_same(pop3, bench_client):
+    deliver(pop3, 20)
+    deliver(pop3, 2, size=300_000)
+    one_at_a_time = json.loads(bench(bench_client, pop3.ports["pop3"]).stdout)["runs"][0]
+    result = bench(bench_client, pop3.ports["pop3"], pipeline=8)
+    assert result.returncode == 0, result.stderr
+    pipelined = json.loads(result.stdout)["runs"][0]
+    assert pipelined["pipeline"] == 8 and pipelined["size_mismatches"] == 0
+    for key in ("messages", "bytes", "list_bytes"):
+        assert pipelined[key] == one_at_a_time[key], key
+    assert pipelined["messages"] == 22
+
+
+def test_compiled_client_pipelines_only_when_announced(bench_client):
+    result = bench(bench_client, LyingPOP3().port, pipeline=4)
+    assert result.returncode == 1 and "PIPELINING" in result.stderr
 
 
 def test_compiled_client_fails_on_a_wrong_password(pop3, bench_client):
@@ -78,6 +96,8 @@ class LyingPOP3:
                 if verb == b"LIST":
                     listing = b"".join(b"%d %d\r\n" % item for item in self.sizes.items())
                     connection.sendall(b"+OK\r\n" + listing + b".\r\n")
+                elif verb == b"CAPA":
+                    connection.sendall(b"+OK\r\nUSER\r\nUIDL\r\n.\r\n")
                 elif verb == b"RETR":
                     connection.sendall(b"+OK\r\n" + self.bodies[int(argument)] + b".\r\n")
                 else:

@@ -54,9 +54,35 @@ final class POP3Client {
         return entries
     }
 
+    /// CAPA (RFC 2449 §5): the capability names the server announces.
+    func capabilities() throws(BenchError) -> Set<String> {
+        try sendMultiLineCommand("CAPA")
+        let (body, _) = try scanBody()
+        let text = area.bytes(body)
+        area.consume(body.upperBound + 3)
+        let lines = text.split(separator: UInt8(ascii: "\n"))
+        return Set(lines.compactMap { line in
+            line.split(separator: UInt8(ascii: " ")).first.map { String(decoding: $0.filter { $0 != UInt8(ascii: "\r") }, as: UTF8.self) }
+        })
+    }
+
     /// RETR (RFC 1939 §5): receives the whole message and counts it where it lies.
     func retrieve(_ number: Int) throws(BenchError) -> BodyCount {
-        try sendMultiLineCommand("RETR \(number)")
+        try sendRetrieves(CollectionOfOne(number))
+        return try receiveRetrieve(number)
+    }
+
+    /// Sends RETRs without waiting for their answers, in one write. RFC 2449 §6.6: only to a
+    /// server that announced PIPELINING; the answers come back in order (`receiveRetrieve`).
+    func sendRetrieves(_ numbers: some Sequence<Int>) throws(BenchError) {
+        var commands: [UInt8] = []
+        for number in numbers { commands += Array("RETR \(number)\r\n".utf8) }
+        try connection.send(commands)
+    }
+
+    /// Receives the answer to the oldest RETR sent and not yet received.
+    func receiveRetrieve(_ number: Int) throws(BenchError) -> BodyCount {
+        try receiveMultiLineStatus(of: "RETR \(number)")
         let (body, stuffedLines) = try scanBody()
         area.consume(body.upperBound + 3)
         return BodyCount(octets: body.count, stuffedLines: stuffedLines)
@@ -103,6 +129,12 @@ final class POP3Client {
     /// line stays unread, so the body scan can see the CRLF before the body's first line.
     private func sendMultiLineCommand(_ text: String) throws(BenchError) {
         try connection.send(Array((text + "\r\n").utf8))
+        try receiveMultiLineStatus(of: text)
+    }
+
+    /// Waits for the status line of `text`'s multi-line reply and checks it is positive; the line
+    /// stays unread (see `sendMultiLineCommand`).
+    private func receiveMultiLineStatus(of text: String) throws(BenchError) {
         let end = try lineEnd(from: 0)
         guard area.available >= 3, area[0] == UInt8(ascii: "+"), area[1] == UInt8(ascii: "O"), area[2] == UInt8(ascii: "K")
         else { throw BenchError("\(text) refused: \(printable(area.bytes(0..<end)))") }

@@ -13,6 +13,10 @@ struct POP3Download {
     let password: String
     /// A run that takes longer stops with an error (each socket call also times out after 120 s).
     var maxSeconds = 300.0
+    /// RETRs in flight: 1 is one command at a time, as desktop clients download; more sends the
+    /// next RETRs before the answers arrive (RFC 2449 §6.6 PIPELINING, checked in CAPA first), so
+    /// no round trip separates two answers and the server's own speed is what shows.
+    var pipelineDepth = 1
 
     struct Run {
         var seconds = 0.0
@@ -25,6 +29,9 @@ struct POP3Download {
         var loginSeconds = 0.0
         var listSeconds = 0.0
         var quitSeconds = 0.0
+        /// All the RETRs, from the first sent to the last answer received.
+        var retrieveSeconds = 0.0
+        var pipelineDepth = 1
         var smallRetrieveSeconds: [Double] = []
         var largeRetrieveSeconds: [Double] = []
     }
@@ -47,22 +54,51 @@ struct POP3Download {
         run.smallRetrieveSeconds.reserveCapacity(listing.count)
         run.largeRetrieveSeconds.reserveCapacity(listing.count)
         let deadline = start + maxSeconds
-        for (number, size) in listing {
+        if pipelineDepth > 1 {
+            guard try client.capabilities().contains("PIPELINING") else {
+                throw BenchError("the server does not announce PIPELINING (RFC 2449 §6.6)")
+            }
+            run.pipelineDepth = pipelineDepth
+        }
+        let retrievesStart = Clock.monotonic()
+        func check() throws(BenchError) {
             guard Clock.monotonic() < deadline else {
                 throw BenchError("the download took more than \(Int(maxSeconds)) s; stopped after \(run.bytes) octets")
             }
-            let retrieveStart = Clock.monotonic()
-            let body = try client.retrieve(number)
-            let elapsed = Clock.monotonic() - retrieveStart
-            if size < Self.smallMessage {
-                run.smallRetrieveSeconds.append(elapsed)
-            } else {
-                run.largeRetrieveSeconds.append(elapsed)
-            }
+        }
+        func count(_ body: POP3Client.BodyCount, size: Int) {
             run.bytes += body.octets
             run.listBytes += size
             if body.unstuffedOctets != size { run.sizeMismatches += 1 }
         }
+        if pipelineDepth == 1 {
+            for (number, size) in listing {
+                try check()
+                let retrieveStart = Clock.monotonic()
+                let body = try client.retrieve(number)
+                let elapsed = Clock.monotonic() - retrieveStart
+                if size < Self.smallMessage {
+                    run.smallRetrieveSeconds.append(elapsed)
+                } else {
+                    run.largeRetrieveSeconds.append(elapsed)
+                }
+                count(body, size: size)
+            }
+        } else {
+            // With RETRs in flight the time between two answers is no round trip: not split.
+            var sent = min(pipelineDepth, listing.count)
+            try client.sendRetrieves(listing[..<sent].map(\.number))
+            for (number, size) in listing {
+                try check()
+                let body = try client.receiveRetrieve(number)
+                if sent < listing.count {   // one more in flight for the one answered
+                    try client.sendRetrieves(CollectionOfOne(listing[sent].number))
+                    sent += 1
+                }
+                count(body, size: size)
+            }
+        }
+        run.retrieveSeconds = Clock.monotonic() - retrievesStart
         let quitStart = Clock.monotonic()
         client.quit()
         run.quitSeconds = Clock.monotonic() - quitStart
@@ -83,6 +119,7 @@ extension POP3Download.Run {
             ("bytes", .number(Double(bytes))),
             ("list_bytes", .number(Double(listBytes))),
             ("size_mismatches", .number(Double(sizeMismatches))),
+            ("pipeline", .number(Double(pipelineDepth))),
             // Per-command cost, apart from bandwidth: the round trip of a small RETR.
             ("small_retr_median_ms", .number((median(smallRetrieveSeconds) ?? 0) * 1000)),
             // Where the time goes: USER+PASS, LIST, and the sums of the small and the large RETRs
@@ -96,6 +133,7 @@ extension POP3Download.Run {
                 ("large_retr_s", .number(largeRetrieveSeconds.reduce(0, +))),
                 ("large_retr_count", .number(Double(largeRetrieveSeconds.count))),
                 ("quit_s", .number(quitSeconds)),
+                ("retr_s", .number(retrieveSeconds)),
             ])),
         ])
     }

@@ -6,11 +6,12 @@ import Glibc
 
 let usage = """
     usage: facteur-bench pop3-download --port N --user U --password P [--host 127.0.0.1] [--runs 3]
-                                       [--label NAME] [--max-seconds 300] [--json]
+                                       [--pipeline 1] [--label NAME] [--max-seconds 300] [--json]
 
     pop3-download  log in (USER/PASS), LIST, RETR every message (no DELE), one command at a time;
                    checks each message's size against LIST; prints seconds, MB/s and the phases
                    (--json: one object, the same fields as Benchmarks/pop3_download.py).
+                   --pipeline N keeps N RETRs in flight (RFC 2449 PIPELINING, checked in CAPA).
     Exit status 1 on an error or a size mismatch.
     """
 
@@ -19,7 +20,8 @@ func pop3Download(_ arguments: Arguments) throws(BenchError) -> Bool {
                                 port: try arguments.integer("port", in: 1...65535),
                                 user: try arguments.string("user"),
                                 password: try arguments.string("password"),
-                                maxSeconds: Double(try arguments.integer("max-seconds", default: 300, in: 1...3600)))
+                                maxSeconds: Double(try arguments.integer("max-seconds", default: 300, in: 1...3600)),
+                                pipelineDepth: try arguments.integer("pipeline", default: 1, in: 1...256))
     let label = try arguments.string("label", default: "server")
     let count = try arguments.integer("runs", default: 3, in: 1...100)
     var runs: [POP3Download.Run] = []
