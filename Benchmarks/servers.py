@@ -268,15 +268,18 @@ service imap-login {
                     pass
         return total
 
-    def write_maildir(self, user: str, messages: list[bytes]):
+    def write_maildir(self, user: str, messages: list[bytes], seen: bool = True):
         """Messages straight into user's Maildir (cur/, CRLF as given), the way a migration would;
-        S= and W= in the name spare Dovecot from reading every file to learn the sizes."""
+        S= and W= in the name spare Dovecot from reading every file to learn the sizes. seen=False
+        leaves them without \\Seen (info ":2," instead of ":2,S"), as Facteur's import of a corpus
+        without Status fields does."""
         base = self.maildir(user)
         for sub in ("new", "cur", "tmp"):
             (base / sub).mkdir(parents=True, exist_ok=True)
         now = int(time.time())
         for index, message in enumerate(messages):
-            name = f"{now}.M{index}P{os.getpid()}.bench,S={len(message)},W={len(message)}:2,S"
+            info = ":2,S" if seen else ":2,"
+            name = f"{now}.M{index}P{os.getpid()}.bench,S={len(message)},W={len(message)}{info}"
             (base / "cur" / name).write_bytes(message)
         for path in [base.parent, base, *base.iterdir(), *(base / "cur").iterdir()]:
             shutil.chown(path, "mail", "mail")

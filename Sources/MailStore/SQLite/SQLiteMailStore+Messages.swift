@@ -163,6 +163,10 @@ extension SQLiteMailStore {
         let change = try MessageFlags(parsing: flags)
         let targets = Set(uids).sorted()
         let limit = unchangedSince.map { Int64(clamping: $0) }
+        if let unchanged = flagUpdateChangingNothing(mailboxID: mailboxID, targets: targets, operation: operation,
+                                                     change: change, limit: limit) {
+            return unchanged
+        }
         return try await write { db in
             guard let mailbox = try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id, highest_modseq FROM mailboxes WHERE id = ?"),
                                                  arguments: [mailboxID]) else {
@@ -174,13 +178,7 @@ extension SQLiteMailStore {
             var outcome = ConditionalFlagUpdate(updated: [], modified: [])
             var changes: [MailboxChange] = []
             for uid in targets {
-                // Decoded from the statement (no copied `Row`, no lookups by name): one per STORE.
-                guard let (found, storedModSeq, current) = try ColumnCursor.first(db.cachedStatement(sql: """
-                    SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?
-                    """), arguments: [mailboxID, uid], { row in
-                        (StoreRows.message(row), row.int64(3),
-                         MessageFlags(storedSystem: row.int64(4), storedKeywords: row.string(5)))
-                    }) else { continue }
+                guard let (found, storedModSeq, current) = try Self.flagState(db, mailboxID: mailboxID, uid: uid) else { continue }
                 var message = found
                 if let limit, storedModSeq > limit {
                     outcome.modified.append(message)
@@ -205,6 +203,52 @@ extension SQLiteMailStore {
             }
             return WriteResult(value: outcome, changes: changes)
         }
+    }
+
+    /// Issue 8 (imap-mix STORE p99): a flag change that changes no flag — every target already
+    /// has the flags asked for, or fails UNCHANGEDSINCE — is answered from a read, without waiting
+    /// for the writer and for the fsync of whatever batch it is committing. Mail clients send such
+    /// STOREs all the time (`+FLAGS (\\Seen)` on a message they already read); Dovecot, with
+    /// `mail_fsync = always`, writes and syncs nothing for them either.
+    ///
+    /// Still durable (DESIGN.md rule 1): with `synchronous = FULL` SQLite syncs a commit's WAL
+    /// frames before it publishes the commit to readers (wal.c `sqlite3WalFrames`: the sync, then
+    /// `walIndexWriteHdr`), so flags a reader sees are on disk, and the OK reports nothing that is
+    /// not. The answer is the state at the read's snapshot: a change committed by another session
+    /// after it is ordered after this STORE, as it would be had this STORE committed then.
+    ///
+    /// nil when some flag would change, when no target was found (the write reports a missing
+    /// mailbox), when the set is larger than one inline read, when no inline connection is free,
+    /// or when the read fails: the write transaction then decides, as it always did.
+    private func flagUpdateChangingNothing(mailboxID: MailboxID, targets: [UInt32], operation: FlagOperation,
+                                           change: MessageFlags, limit: Int64?) -> ConditionalFlagUpdate? {
+        guard targets.count <= InlineReaders.inlineRowLimit else { return nil }
+        let read = try? inlineReaders.read { db -> ConditionalFlagUpdate? in
+            var outcome = ConditionalFlagUpdate(updated: [], modified: [])
+            for uid in targets {
+                guard let (message, storedModSeq, current) = try Self.flagState(db, mailboxID: mailboxID, uid: uid) else { continue }
+                if let limit, storedModSeq > limit {
+                    outcome.modified.append(message)
+                    continue
+                }
+                guard try current.applying(operation, change).sameFlags(as: current) else { return nil }
+                outcome.updated.append(message)
+            }
+            return outcome.updated.isEmpty && outcome.modified.isEmpty ? nil : outcome
+        }
+        return read ?? nil
+    }
+
+    /// Message `uid` of the mailbox with its MODSEQ and flags, as a flag change reads it (in the
+    /// write transaction, or in the read that finds there is nothing to write). Decoded from the
+    /// statement (no copied `Row`, no lookups by name): one per STORE.
+    private static func flagState(_ db: Database, mailboxID: MailboxID, uid: UInt32) throws
+        -> (message: StoredMessage, modSeq: Int64, flags: MessageFlags)? {
+        try ColumnCursor.first(db.cachedStatement(sql: """
+            SELECT \(StoreRows.messageColumns) FROM messages WHERE mailbox_id = ? AND uid = ?
+            """), arguments: [mailboxID, uid], { row in
+                (StoreRows.message(row), row.int64(3), MessageFlags(storedSystem: row.int64(4), storedKeywords: row.string(5)))
+            })
     }
 
     /// RFC 7162 §3.2.10: every expunged UID is kept with the MODSEQ of its removal, for VANISHED.
