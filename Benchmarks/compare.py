@@ -554,7 +554,7 @@ calls, each reply received into one reusable buffer and counted in place; 1 warm
 median of 5 runs; the mailbox is a 1,000-message corpus loaded into Facteur by
 `facteur import --format mbox` and into Dovecot as Maildir files; one row repeats it with 16 RETRs
 in flight (RFC 2449 PIPELINING, which both servers announce), one with Benchmarks/pop3_download.py, the Python client of the runs before 2026-12-01, whose own CPU
-(~0.13 s per download against ~0.03 s) made every server look alike), imap-large-mailbox
+(~0.13-0.18 s per download against ~0.03-0.06 s) made every server look alike), imap-large-mailbox
 (Benchmarks/imap_large_mailbox.py: a 10,000-message mailbox loaded the same way; SELECT, then
 `UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)`, then `SEARCH TEXT`, each in a fresh
 session; 1 warm-up, median of 3) and imap-idle-memory (Benchmarks/imap_idle_memory.py: 1,000
