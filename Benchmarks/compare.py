@@ -537,7 +537,7 @@ and a private Postfix (own config and queue, delivering to that Dovecot over LMT
 directory, all on 127.0.0.1 only, makes a seeded corpus (Benchmarks/make_corpus.py), runs each
 scenario against Facteur and the peer in alternation and adds a section below (newest first).
 It takes about 5 minutes on 2 cores, plus the package install and, on a fresh checkout, the
-release build of Facteur it starts with (~8 minutes; `FACTEUR_BIN=path` uses that binary instead). ratio = how many times better
+release build of Facteur it starts with (~10 minutes; `FACTEUR_BIN=path` uses that binary instead). ratio = how many times better
 Facteur is (rates: facteur/peer; times and latencies: peer/facteur); below 1.00x the peer is
 faster. Every run checks that what was accepted is in the mailboxes (POP3 STAT on Facteur,
 counting Maildir files on Dovecot) and that every RETR matches its LIST size; the corpus reaches

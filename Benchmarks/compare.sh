@@ -16,7 +16,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # Without FACTEUR_BIN, the release build of this checkout, brought up to date first (on a fresh
-# machine: the build libraries, then ~8 minutes of compiling on 2 cores; a few seconds when current).
+# machine: the build libraries, then ~10 minutes of compiling on 2 cores; a few seconds when current).
 BIN=${FACTEUR_BIN:-}
 if [ -z "$BIN" ]; then
     "$ROOT/scripts/setup"

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 TERMINATOR = b"\r\n.\r\n"
-SMALL = 16_384
-HERE = Path(__file__).resolve().parent  # messages under this size time the per-command round trip rather than bandwidth
+SMALL = 16_384  # messages under this size time the per-command round trip rather than bandwidth
+HERE = Path(__file__).resolve().parent
 
 
 class POP3Connection:

@@ -1,5 +1,5 @@
 /// Just enough JSON to print results for Benchmarks/compare.py: objects keep their key order.
-indirect enum JSON {
+enum JSON {
     case number(Double)
     case string(String)
     case array([JSON])
